@@ -1,0 +1,87 @@
+//! Well-known MCP servers: package, image or URL host → capabilities.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+const SERVERS_YAML: &str = include_str!("../../rules/catalog/servers.yaml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerEntry {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub packages: Vec<String>,
+    #[serde(default)]
+    pub images: Vec<String>,
+    #[serde(default)]
+    pub urls: Vec<String>,
+    pub capabilities: Vec<String>,
+    #[serde(default)]
+    pub flows: Vec<String>,
+    #[serde(default)]
+    pub credentials: Vec<String>,
+    #[serde(default)]
+    pub path_args: bool,
+}
+
+pub struct ServerCatalog {
+    pub entries: Vec<ServerEntry>,
+}
+
+impl ServerCatalog {
+    pub fn get() -> &'static ServerCatalog {
+        static CATALOG: OnceLock<ServerCatalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            let entries = crate::yaml::from_str(SERVERS_YAML)
+                .unwrap_or_else(|err| panic!("rules/catalog/servers.yaml: {err}"));
+            ServerCatalog { entries }
+        })
+    }
+
+    pub fn by_package(&self, package: &str) -> Option<&ServerEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.packages.iter().any(|p| p == package))
+    }
+
+    /// Images match with or without a registry prefix (`docker.io/mcp/fetch`).
+    pub fn by_image(&self, image: &str) -> Option<&ServerEntry> {
+        let image = image.strip_prefix("docker.io/").unwrap_or(image);
+        self.entries
+            .iter()
+            .find(|e| e.images.iter().any(|i| i == image))
+    }
+
+    pub fn by_host(&self, host: &str) -> Option<&ServerEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.urls.iter().any(|u| u == host))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capabilities_are_in_the_closed_taxonomy() {
+        for entry in &ServerCatalog::get().entries {
+            for cap in &entry.capabilities {
+                assert!(
+                    crate::graph::CAPABILITIES.contains(&cap.as_str()),
+                    "{}: {cap}",
+                    entry.id
+                );
+            }
+            for flow in &entry.flows {
+                assert!(
+                    crate::graph::FLOWS.contains(&flow.as_str()),
+                    "{}: {flow}",
+                    entry.id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The command line (clap), and what each command does with the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::{self, Rule, Severity};
+use crate::report;
+use crate::scan;
+
+#[derive(Debug, Parser)]
+#[command(name = "blastradius", version, about = "Static analysis and threat modelling of AI-agent configurations", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan agent configurations and report findings.
+    Scan(ScanArgs),
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
+    /// Explain one rule: why it matters and how to fix it.
+    Explain {
+        /// A rule id (BR101) or name (literal-long-lived-secret).
+        rule: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "low")]
+    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    Terminal,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    /// The README's rule table.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    /// Findings never fail the run (unreadable configs still do).
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let rules = match engine::builtin_rules() {
+        Ok(rules) => rules.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
+        Err(err) => {
+            eprintln!("error: internal: rule file {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Scan(args) => run_scan(&args, &rules),
+        Command::Rules { format } => {
+            print(&report_rules(&rules, format));
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => match rules
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(&rule) || r.name == rule)
+        {
+            Some(rule) => {
+                print(&explain(rule));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no rule `{rule}`; `blastradius rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+}
+
+fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
+    let output = scan::scan(&args.paths, rules);
+    let findings = &output.findings;
+    let to_file = args.output.is_some();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = match args.format {
+        OutputFormat::Terminal => report::terminal::render(
+            &output,
+            findings,
+            &report::terminal::Options { color, width: 100 },
+        ),
+        OutputFormat::Json => report::json::render(&output, findings),
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {err}", path.display());
+                return ExitCode::from(2);
+            }
+            eprintln!("{}", report::terminal::summary(&output, findings));
+        }
+        None => print(&text),
+    }
+    let failing = args
+        .fail_on
+        .threshold()
+        .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    if failing || !output.errors.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn report_rules(rules: &[Rule], format: RulesFormat) -> String {
+    match format {
+        RulesFormat::Markdown => rule_table_markdown(rules),
+        RulesFormat::Json => {
+            let list: Vec<_> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id, "name": r.name, "title": r.title, "severity": r.severity,
+                        "category": r.category.as_str(), "control": r.control.as_str(), "standards": r.standards,
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        RulesFormat::Table => {
+            let mut text = String::new();
+            for r in rules {
+                text.push_str(&format!(
+                    "{:<7} {:<9} {:<13} {:<34} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.category.as_str(),
+                    r.name,
+                    r.title
+                ));
+            }
+            text
+        }
+    }
+}
+
+/// The README's rule table, generated from the rules (a test keeps it fresh).
+pub fn rule_table_markdown(rules: &[Rule]) -> String {
+    let mut text = String::from("| ID | Name | Severity | Category | Title | OWASP Agentic | MAESTRO | CWE |\n|---|---|---|---|---|---|---|---|\n");
+    for r in rules {
+        text.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
+            r.id,
+            r.name,
+            r.severity.as_str(),
+            r.category.as_str(),
+            r.title,
+            r.standards.owasp_agentic.join(", "),
+            r.standards.maestro.join(", "),
+            r.standards.cwe.join(", ")
+        ));
+    }
+    text
+}
+
+fn explain(rule: &Rule) -> String {
+    let s = &rule.standards;
+    let join = |v: &[String]| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    format!(
+        "{id} {name}: {title}\n\nseverity: {sev}   category: {cat}   control: {ctl}\nstandards: OWASP Agentic {asi}; OWASP NHI {nhi}; OWASP LLM {llm}; MAESTRO {m}; {cwe}\n\nWhy it matters\n{why}\nHow to fix\n{fix}",
+        id = rule.id,
+        name = rule.name,
+        title = rule.title,
+        sev = rule.severity.as_str(),
+        cat = rule.category.as_str(),
+        ctl = rule.control.as_str(),
+        asi = join(&s.owasp_agentic),
+        nhi = join(&s.owasp_nhi),
+        llm = join(&s.owasp_llm),
+        m = join(&s.maestro),
+        cwe = join(&s.cwe),
+        why = rule.rationale,
+        fix = rule.remediation,
+    )
+}

@@ -1,0 +1,171 @@
+//! Discover stage: walk the given paths and pick the files we read, by name.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::formats::{classify_path, Candidate};
+
+/// Files larger than this are reported and skipped: no agent config is.
+pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// Directories never worth walking into.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "target",
+    ".venv",
+    "venv",
+    "vendor",
+    "__pycache__",
+    ".tox",
+    ".hg",
+    ".svn",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    /// The path shown to users.
+    pub display: String,
+    /// None for a file named on the command line that no name rule knows:
+    /// we still read it and sniff its content.
+    pub candidate: Option<Candidate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub display: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<FileEntry>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Walks `paths` (files or directories). Symlinks are never followed, so a
+/// walk cannot leave the scan root; files named directly are always taken.
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut found = Discovered::default();
+    let single_root = match paths {
+        [one] if one.is_dir() => Some(one.as_path()),
+        _ => None,
+    };
+    for root in paths {
+        if !root.is_dir() {
+            let display = root.to_string_lossy().replace('\\', "/");
+            if !root.exists() {
+                found.skipped.push(Skipped {
+                    display,
+                    reason: "no such file or directory".into(),
+                });
+                continue;
+            }
+            if let Some(reason) = too_large(root) {
+                found.skipped.push(Skipped { display, reason });
+                continue;
+            }
+            let candidate = classify_path(&display);
+            found.files.push(FileEntry {
+                path: root.clone(),
+                display,
+                candidate,
+            });
+            continue;
+        }
+        let walker = WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                !(e.file_type().is_dir()
+                    && e.depth() > 0
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIP_DIRS.contains(&n)))
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let display = err
+                        .path()
+                        .map(|p| display_path(p, single_root))
+                        .unwrap_or_default();
+                    found.skipped.push(Skipped {
+                        display,
+                        reason: format!("cannot read: {err}"),
+                    });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let display = display_path(entry.path(), single_root);
+            let Some(candidate) = classify_path(&display) else {
+                continue;
+            };
+            if let Some(reason) = too_large(entry.path()) {
+                found.skipped.push(Skipped { display, reason });
+                continue;
+            }
+            found.files.push(FileEntry {
+                path: entry.into_path(),
+                display,
+                candidate: Some(candidate),
+            });
+        }
+    }
+    found
+}
+
+fn too_large(path: &Path) -> Option<String> {
+    let size = path.metadata().ok()?.len();
+    (size > MAX_FILE_SIZE).then(|| {
+        format!("skipped: {size} bytes is over the {MAX_FILE_SIZE}-byte limit for a config file")
+    })
+}
+
+/// Relative to the scan root when one directory is scanned; as given otherwise.
+fn display_path(path: &Path, root: Option<&Path>) -> String {
+    let shown = match root {
+        Some(root) => path.strip_prefix(root).unwrap_or(path),
+        None => path,
+    };
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_skips_and_recognises() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".cursor")).unwrap();
+        std::fs::create_dir_all(root.join("node_modules/x/.cursor")).unwrap();
+        std::fs::write(root.join(".cursor/mcp.json"), "{}").unwrap();
+        std::fs::write(root.join("node_modules/x/.cursor/mcp.json"), "{}").unwrap();
+        std::fs::write(root.join("README.md"), "hi").unwrap();
+        let found = discover(&[root.to_path_buf()]);
+        let shown: Vec<_> = found.files.iter().map(|f| f.display.as_str()).collect();
+        assert_eq!(shown, [".cursor/mcp.json"]);
+    }
+
+    #[test]
+    fn reports_missing_and_oversized_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join(".mcp.json");
+        std::fs::write(&big, vec![b' '; (MAX_FILE_SIZE + 1) as usize]).unwrap();
+        let found = discover(&[big, dir.path().join("missing.json")]);
+        assert!(found.files.is_empty());
+        assert_eq!(found.skipped.len(), 2);
+        assert!(found.skipped[0].reason.contains("limit"));
+        assert_eq!(found.skipped[1].reason, "no such file or directory");
+    }
+}

@@ -1,0 +1,311 @@
+//! Engine stage: rules as data, evaluated over the privilege graph.
+
+pub mod rule;
+
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+
+use crate::findings::{Finding, Standards as FindingStandards};
+use crate::graph::{AttrValue, Attrs, Graph, Item, Loc, Node};
+pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
+}
+
+/// A rule file that failed to load: which, where, why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// The rules built into the binary, with the file each came from.
+pub fn builtin_rules() -> Result<Vec<(String, Rule)>, RuleError> {
+    let mut rules = Vec::new();
+    for (path, text) in embedded::RULE_FILES {
+        let rule: Rule = crate::yaml::from_str(text).map_err(|e| RuleError {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
+        rules.push((path.to_string(), rule));
+    }
+    rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    Ok(rules)
+}
+
+/// One place a rule matched, before it becomes a finding.
+struct Hit<'g> {
+    node: Option<&'g Node>,
+    edge_attrs: Option<&'g Attrs>,
+    from: Option<&'g Node>,
+    to: Option<&'g Node>,
+    item: Option<&'g Item>,
+    loc: Option<Loc>,
+}
+
+/// Evaluates every rule over the graph. Pure; output in a stable order.
+pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        for pattern in rule.matcher.patterns() {
+            for hit in matches(pattern, graph) {
+                if let Some(finding) = finding(rule, pattern, &hit, graph) {
+                    findings.push(finding);
+                }
+            }
+        }
+    }
+    crate::findings::sort_and_dedup(&mut findings);
+    findings
+}
+
+fn matches<'g>(pattern: &Pattern, graph: &'g Graph) -> Vec<Hit<'g>> {
+    let mut hits = Vec::new();
+    if let Some(kind) = pattern.node {
+        for index in graph.sorted_nodes() {
+            let node = graph.node(index);
+            if node.kind != kind
+                || !pattern
+                    .condition
+                    .as_ref()
+                    .is_none_or(|c| test(c, &node.attrs, Some(node)))
+            {
+                continue;
+            }
+            let at = pattern
+                .at
+                .as_deref()
+                .and_then(|a| node.attrs.get(a))
+                .and_then(|a| a.loc.clone());
+            let base = at.or_else(|| node.locs.first().cloned());
+            expand(
+                pattern,
+                &node.attrs,
+                base,
+                |item, loc| Hit {
+                    node: Some(node),
+                    edge_attrs: None,
+                    from: None,
+                    to: None,
+                    item,
+                    loc,
+                },
+                &mut hits,
+            );
+        }
+    }
+    if let Some(kind) = pattern.edge {
+        let mut edges: Vec<_> = (&graph.graph)
+            .edge_references()
+            .filter(|e| e.weight().kind == kind)
+            .collect();
+        edges.sort_by(|a, b| {
+            let key = |e: &petgraph::stable_graph::EdgeReference<'_, crate::graph::Edge>| {
+                (
+                    graph.node(e.source()).key.clone(),
+                    graph.node(e.target()).key.clone(),
+                    e.weight().loc.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        for edge in edges {
+            let from = graph.node(edge.source());
+            let to = graph.node(edge.target());
+            let weight = edge.weight();
+            let ok = pattern
+                .condition
+                .as_ref()
+                .is_none_or(|c| test(c, &weight.attrs, None))
+                && pattern
+                    .from
+                    .as_ref()
+                    .is_none_or(|c| test(c, &from.attrs, Some(from)))
+                && pattern
+                    .to
+                    .as_ref()
+                    .is_none_or(|c| test(c, &to.attrs, Some(to)));
+            if !ok {
+                continue;
+            }
+            let at = pattern.at.as_deref().and_then(|a| {
+                weight
+                    .attrs
+                    .get(a)
+                    .or_else(|| to.attrs.get(a))
+                    .or_else(|| from.attrs.get(a))
+                    .and_then(|a| a.loc.clone())
+            });
+            let base = at.or_else(|| weight.loc.clone());
+            expand(
+                pattern,
+                &weight.attrs,
+                base,
+                |item, loc| Hit {
+                    node: None,
+                    edge_attrs: Some(&weight.attrs),
+                    from: Some(from),
+                    to: Some(to),
+                    item,
+                    loc,
+                },
+                &mut hits,
+            );
+        }
+    }
+    hits
+}
+
+/// One hit, or one per item of the `for_each` list.
+fn expand<'g>(
+    pattern: &Pattern,
+    attrs: &'g Attrs,
+    base: Option<Loc>,
+    make: impl Fn(Option<&'g Item>, Option<Loc>) -> Hit<'g>,
+    hits: &mut Vec<Hit<'g>>,
+) {
+    match pattern.for_each.as_deref() {
+        None => hits.push(make(None, base)),
+        Some(list) => {
+            if let Some(AttrValue::List(items)) = attrs.get(list).map(|a| &a.value) {
+                for item in items {
+                    hits.push(make(Some(item), item.loc.clone().or_else(|| base.clone())));
+                }
+            }
+        }
+    }
+}
+
+/// Attribute value, with `kind` and `name` as pseudo-attributes of nodes.
+fn lookup(attrs: &Attrs, node: Option<&Node>, name: &str) -> Option<AttrValue> {
+    if let Some(attr) = attrs.get(name) {
+        return Some(attr.value.clone());
+    }
+    let node = node?;
+    match name {
+        "kind" => Some(AttrValue::Str(node.kind.as_str().into())),
+        "name" => Some(AttrValue::Str(node.name.clone())),
+        _ => None,
+    }
+}
+
+pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
+    match condition {
+        Condition::All { all } => all.iter().all(|c| test(c, attrs, node)),
+        Condition::Any { any } => any.iter().any(|c| test(c, attrs, node)),
+        Condition::Not { not } => !test(not, attrs, node),
+        Condition::Attr(t) => {
+            let value = lookup(attrs, node, &t.attr);
+            let wanted: Vec<String> = match &t.value {
+                Some(TestValue::Text(s)) => vec![s.clone()],
+                Some(TestValue::List(l)) => l.clone(),
+                Some(TestValue::Bool(b)) => vec![b.to_string()],
+                None => Vec::new(),
+            };
+            let values: Vec<String> = match &value {
+                Some(AttrValue::List(items)) => items.iter().map(|i| i.value.clone()).collect(),
+                Some(v) => vec![v.to_string()],
+                None => Vec::new(),
+            };
+            match t.op {
+                Op::Exists => match &value {
+                    Some(AttrValue::List(items)) => !items.is_empty(),
+                    Some(AttrValue::Str(s)) => !s.is_empty(),
+                    Some(AttrValue::Bool(_)) => true,
+                    None => false,
+                },
+                Op::IsTrue => matches!(value, Some(AttrValue::Bool(true))),
+                Op::IsFalse => matches!(value, Some(AttrValue::Bool(false))),
+                Op::Equals => {
+                    value.is_some() && values.len() == 1 && wanted.first() == values.first()
+                }
+                Op::NotEquals => {
+                    !(value.is_some() && values.len() == 1 && wanted.first() == values.first())
+                }
+                Op::Within => {
+                    value.is_some()
+                        && !values.is_empty()
+                        && values.iter().all(|v| wanted.contains(v))
+                }
+                Op::ContainsAny => values.iter().any(|v| wanted.contains(v)),
+            }
+        }
+    }
+}
+
+/// Renders `{{ node.x }}`, `{{ from.x }}`, `{{ to.x }}`, `{{ edge.x }}` and
+/// `{{ item }}` from attributes; attributes never hold secret values.
+fn render(template: &str, hit: &Hit<'_>) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find("}}") else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let expr = rest[open + 2..open + close].trim();
+        out.push_str(&resolve(expr, hit));
+        rest = &rest[open + close + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn resolve(expr: &str, hit: &Hit<'_>) -> String {
+    if expr == "item" {
+        return hit.item.map(|i| i.value.clone()).unwrap_or_default();
+    }
+    let (scope, name) = expr.split_once('.').unwrap_or(("node", expr));
+    let value = match scope {
+        "node" => hit.node.and_then(|n| lookup(&n.attrs, Some(n), name)),
+        "from" => hit.from.and_then(|n| lookup(&n.attrs, Some(n), name)),
+        "to" => hit.to.and_then(|n| lookup(&n.attrs, Some(n), name)),
+        "edge" => hit.edge_attrs.and_then(|a| lookup(a, None, name)),
+        _ => None,
+    };
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Option<Finding> {
+    let loc = hit.loc.clone()?;
+    let file = graph.file(loc.file)?;
+    // What the finding is about, beyond where: the item, the hash of a
+    // credential, the endpoints. Changes in it change the fingerprint.
+    let subject = [
+        hit.item.map(|i| i.value.clone()).unwrap_or_default(),
+        hit.node
+            .and_then(|n| n.str_attr("hash"))
+            .unwrap_or_default()
+            .to_string(),
+        hit.node.map(|n| n.key.clone()).unwrap_or_default(),
+        hit.from.map(|n| n.key.clone()).unwrap_or_default(),
+        hit.to.map(|n| n.key.clone()).unwrap_or_default(),
+        pattern.at.clone().unwrap_or_default(),
+    ]
+    .join("\u{1f}");
+    Some(Finding::new(
+        rule.id.clone(),
+        rule.title.clone(),
+        rule.severity,
+        rule.category,
+        render(&rule.message, hit),
+        rule.remediation
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+        FindingStandards::from(&rule.standards),
+        rule.control,
+        file,
+        loc,
+        &subject,
+    ))
+}

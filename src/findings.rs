@@ -1,0 +1,155 @@
+//! Findings: what a rule found, where, mapped to standards, with a stable
+//! fingerprint. Suppressions and baselines will be applied here.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::engine::rule::{Category, Control, Severity, Standards as RuleStandards};
+use crate::graph::Loc;
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Location {
+    pub fn of(file: &SourceFile, span: Span) -> Location {
+        let (line, column) = file.line_col(span.start);
+        let (end_line, end_column) = file.line_col(span.end);
+        Location {
+            path: file.display.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Standards {
+    pub owasp_agentic: Vec<String>,
+    pub owasp_nhi: Vec<String>,
+    pub owasp_llm: Vec<String>,
+    pub maestro: Vec<String>,
+    pub cwe: Vec<String>,
+}
+
+impl From<&RuleStandards> for Standards {
+    fn from(s: &RuleStandards) -> Self {
+        Standards {
+            owasp_agentic: s.owasp_agentic.clone(),
+            owasp_nhi: s.owasp_nhi.clone(),
+            owasp_llm: s.owasp_llm.clone(),
+            maestro: s.maestro.clone(),
+            cwe: s.cwe.clone(),
+        }
+    }
+}
+
+/// One step of a path through the graph, for chaining findings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainStep {
+    pub node: String,
+    pub edge: String,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub message: String,
+    #[serde(skip)]
+    pub help: String,
+    pub location: Location,
+    pub standards: Standards,
+    pub control: Control,
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<ChainStep>,
+    /// Where in which file, for drawing the snippet.
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+impl Finding {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        rule_id: String,
+        title: String,
+        severity: Severity,
+        category: Category,
+        message: String,
+        help: String,
+        standards: Standards,
+        control: Control,
+        file: &SourceFile,
+        loc: Loc,
+        subject: &str,
+    ) -> Finding {
+        let location = Location::of(file, loc.span);
+        let fingerprint = fingerprint(&rule_id, &location.path, &loc.pointer, subject);
+        Finding {
+            rule_id,
+            title,
+            severity,
+            category,
+            message,
+            help,
+            location,
+            standards,
+            control,
+            fingerprint,
+            chain: Vec::new(),
+            loc,
+        }
+    }
+}
+
+/// Rule, file, key path and subject: no line numbers, so moving a value
+/// leaves it alone; another token, path or key changes it.
+pub fn fingerprint(rule_id: &str, path: &str, pointer: &str, subject: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [rule_id, path, pointer, subject] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Sorted by path, line, column, rule; exact repeats (one fact reached two
+/// ways) are dropped.
+pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.line,
+            a.location.column,
+            &a.rule_id,
+            &a.fingerprint,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.line,
+                b.location.column,
+                &b.rule_id,
+                &b.fingerprint,
+            ))
+    });
+    findings.dedup_by(|a, b| {
+        a.rule_id == b.rule_id && a.location == b.location && a.message == b.message
+    });
+}

@@ -1,0 +1,208 @@
+//! Claude Code `.claude/settings.json` and `settings.local.json`: permission
+//! rules, the default permission mode, extra directories, project-server
+//! auto-enable, env, the API key helper and hooks.
+
+use super::{builtin, join, servers, Ctx};
+use crate::graph::{Edge, EdgeKind, Item, SetAttr};
+use crate::source::{Node as Doc, Span};
+
+pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let agent = ctx.host_agent(doc);
+    if let Some(allow) = doc.at(&["permissions", "allow"]) {
+        for (i, rule) in allow.items().iter().enumerate() {
+            if let Some(text) = rule.as_str() {
+                let pointer = format!("permissions.allow[{i}]");
+                permission(ctx, &agent, text, rule.span, &pointer);
+            }
+        }
+    }
+    if let Some(mode) = doc.at(&["permissions", "defaultMode"]) {
+        if let Some(value) = mode.as_str() {
+            let loc = ctx.loc(mode.span, "permissions.defaultMode");
+            let setting = format!("permissions.defaultMode: {value}");
+            let list = match value {
+                "bypassPermissions" => Some("approval_bypass"),
+                "acceptEdits" => Some("approval_auto_edit"),
+                _ => None,
+            };
+            if let Some(node) = ctx.node_mut(&agent) {
+                node.set_str("approval_mode", value, Some(loc.clone()));
+                if let Some(list) = list {
+                    node.push_item(
+                        list,
+                        Item {
+                            value: setting,
+                            loc: Some(loc),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    if let Some(flag) = doc
+        .get("skipDangerousModePermissionPrompt")
+        .filter(|f| f.as_bool() == Some(true))
+    {
+        let loc = ctx.loc(flag.span, "skipDangerousModePermissionPrompt");
+        if let Some(node) = ctx.node_mut(&agent) {
+            node.push_item(
+                "approval_bypass",
+                Item {
+                    value: "skipDangerousModePermissionPrompt: true".into(),
+                    loc: Some(loc),
+                },
+            );
+        }
+    }
+    if let Some(dirs) = doc.at(&["permissions", "additionalDirectories"]) {
+        let items = servers::items(ctx, dirs, "permissions.additionalDirectories");
+        if let Some(node) = ctx.node_mut(&agent) {
+            for item in items {
+                node.push_item("fs_paths", item);
+            }
+        }
+    }
+    if let Some(flag) = doc
+        .get("enableAllProjectMcpServers")
+        .filter(|f| f.as_bool() == Some(true))
+    {
+        let loc = ctx.loc(flag.span, "enableAllProjectMcpServers");
+        if let Some(node) = ctx.node_mut(&agent) {
+            node.set_bool("auto_enable_project_servers", true, Some(loc));
+        }
+    }
+    if let Some(env) = doc.get("env") {
+        for entry in env.entries() {
+            ctx.credentials_in(
+                &agent,
+                Some(&entry.key),
+                &entry.value,
+                &join("env", &entry.key),
+                "env",
+            );
+        }
+    }
+    if let Some(helper) = doc.get("apiKeyHelper").filter(|h| h.as_str().is_some()) {
+        let loc = ctx.loc(helper.span, "apiKeyHelper");
+        if let Some(node) = ctx.node_mut(&agent) {
+            node.set_str("api_key_helper", helper.as_str().unwrap_or(""), Some(loc));
+        }
+    }
+    hooks(ctx, &agent, doc);
+}
+
+/// One `permissions.allow` rule: `Tool` or `Tool(specifier)`.
+fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span, pointer: &str) {
+    let loc = ctx.loc(span, pointer);
+    let (tool, specifier) = match rule.split_once('(') {
+        Some((tool, rest)) => (tool.trim(), Some(rest.trim_end_matches(')'))),
+        None => (rule.trim(), None),
+    };
+    if let Some(server) = tool.strip_prefix("mcp__") {
+        mcp_grant(ctx, agent, server, loc);
+        return;
+    }
+    let canonical = match tool {
+        "Bash" => "shell",
+        "Read" | "Glob" | "Grep" | "LS" => "read",
+        "Edit" | "Write" | "MultiEdit" | "NotebookEdit" => "edit",
+        "WebFetch" => "web-fetch",
+        "WebSearch" => "web-search",
+        _ => return,
+    };
+    builtin::grant(ctx, agent, canonical, rule, specifier, loc.clone());
+    if matches!(canonical, "read" | "edit") {
+        if let Some(path) = specifier.and_then(claude_path) {
+            let key = builtin::tool(ctx, canonical, &loc);
+            if let Some(node) = ctx.node_mut(&key) {
+                node.push_item(
+                    "fs_paths",
+                    Item {
+                        value: path,
+                        loc: Some(loc),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Claude's path grammar: `//abs` is absolute, `~/x` is home, `/x` and `./x`
+/// are relative to the project. Returns a path as `path_scope` reads it.
+fn claude_path(spec: &str) -> Option<String> {
+    let spec = spec.trim();
+    if let Some(abs) = spec.strip_prefix("//") {
+        return Some(format!("/{abs}"));
+    }
+    if spec.starts_with('~') {
+        return Some(spec.to_string());
+    }
+    if spec.starts_with('/') || spec.starts_with("./") {
+        return Some(format!(".{}", spec.trim_start_matches('.')));
+    }
+    None
+}
+
+/// `mcp__server` (every tool), `mcp__server__*` (likewise) or `mcp__server__tool`.
+fn mcp_grant(ctx: &mut Ctx<'_>, agent: &str, rest: &str, loc: crate::graph::Loc) {
+    let (server, tool) = match rest.split_once("__") {
+        Some((s, t)) => (s, Some(t)),
+        None => (rest, None),
+    };
+    let key = servers::tool_key(ctx, server);
+    let mut edge = Edge {
+        kind: EdgeKind::Uses,
+        attrs: Default::default(),
+        loc: Some(loc.clone()),
+    };
+    match tool {
+        None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
+        Some(name) => {
+            edge.set_str("auto_approve", "some", Some(loc.clone()));
+            edge.set_list(
+                "auto_approved_tools",
+                vec![Item {
+                    value: name.to_string(),
+                    loc: Some(loc.clone()),
+                }],
+                Some(loc.clone()),
+            );
+        }
+    }
+    edge.set_str("grant", format!("mcp__{rest}"), Some(loc));
+    ctx.add_edge(agent, &key, edge);
+}
+
+/// Hook commands run on events, with the agent's environment.
+fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
+    let Some(events) = doc.get("hooks") else {
+        return;
+    };
+    let mut commands = Vec::new();
+    for event in events.entries() {
+        for (i, matcher) in event.value.items().iter().enumerate() {
+            for (j, hook) in matcher
+                .get("hooks")
+                .map(Doc::items)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                if let Some(command) = hook.get("command") {
+                    if let Some(text) = command.as_str() {
+                        let pointer = format!("hooks.{}[{i}].hooks[{j}].command", event.key);
+                        commands.push(Item {
+                            value: text.to_string(),
+                            loc: Some(ctx.loc(command.span, &pointer)),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if let Some(node) = ctx.node_mut(agent) {
+        for item in commands {
+            node.push_item("hook_commands", item);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Goose `config.yaml`: `GOOSE_MODE` (approval) and `extensions`, each a
+//! server with `cmd`, `args`, `envs`, `env_keys`, `uri`; `builtin` extensions
+//! such as `developer` give a shell and file editing.
+
+use super::{join, servers, Ctx};
+use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
+use crate::source::Node as Doc;
+
+pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let agent = ctx.host_agent(doc);
+    if let Some(mode) = doc.get("GOOSE_MODE") {
+        if let Some(value) = mode.as_str() {
+            let loc = ctx.loc(mode.span, "GOOSE_MODE");
+            if let Some(node) = ctx.node_mut(&agent) {
+                node.set_str("approval_mode", value, Some(loc.clone()));
+                if value == "auto" {
+                    node.push_item(
+                        "approval_bypass",
+                        Item {
+                            value: format!("GOOSE_MODE: {value}"),
+                            loc: Some(loc),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    let Some(extensions) = doc.get("extensions") else {
+        return;
+    };
+    for entry in extensions.entries() {
+        let ext = &entry.value;
+        let pointer = join("extensions", &entry.key);
+        if ext.get("type").and_then(Doc::as_str) == Some("builtin") {
+            builtin(ctx, &agent, &entry.key, ext, entry.key_span, &pointer);
+        } else if ext.is_object() {
+            servers::describe(ctx, &agent, &entry.key, entry.key_span, ext, &pointer);
+        }
+    }
+}
+
+/// Built-in extensions: `developer` is a shell plus file edits.
+fn builtin(
+    ctx: &mut Ctx<'_>,
+    agent: &str,
+    name: &str,
+    ext: &Doc,
+    span: crate::source::Span,
+    pointer: &str,
+) {
+    let key = servers::tool_key(ctx, name);
+    let loc = ctx.loc(span, pointer);
+    let mut tool = Node::new(NodeKind::Tool, key.clone(), name, Some(loc.clone()));
+    tool.set_str("tool_type", "builtin", None);
+    tool.set_str("client", "goose", None);
+    let caps: &[&str] = match ext.get("name").and_then(Doc::as_str).unwrap_or(name) {
+        "developer" => &["shell.exec", "fs.read", "fs.write"],
+        "computercontroller" | "computer_controller" => &["shell.exec", "browser", "fs.write"],
+        "memory" => &["fs.write"],
+        _ => &[],
+    };
+    if !caps.is_empty() {
+        let items = caps
+            .iter()
+            .map(|c| Item {
+                value: c.to_string(),
+                loc: None,
+            })
+            .collect();
+        tool.set_list("capabilities", items, None);
+        tool.set_str("capability_source", "builtin", None);
+    }
+    if let Some(enabled) = ext.get("enabled") {
+        if let Some(value) = enabled.as_bool() {
+            tool.set_bool(
+                "enabled",
+                value,
+                Some(ctx.loc(enabled.span, &join(pointer, "enabled"))),
+            );
+        }
+    }
+    ctx.add_node(tool);
+    let mut edge = Edge {
+        kind: EdgeKind::Uses,
+        attrs: Default::default(),
+        loc: Some(loc),
+    };
+    edge.set_str("auto_approve", "none", None);
+    ctx.add_edge(agent, &key, edge);
+}

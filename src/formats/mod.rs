@@ -1,0 +1,552 @@
+//! Formats stage: one adapter per ecosystem turns a located document into
+//! graph facts. Adapters know each format's keys; they never judge.
+
+mod builtin;
+mod claude_settings;
+mod codex;
+mod continue_dev;
+mod dotenv;
+mod gemini;
+mod goose;
+mod launch;
+mod mcp_servers;
+pub mod secrets;
+mod servers;
+mod vscode;
+mod zed;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::catalog::TokenCatalog;
+use crate::graph::{Edge, EdgeFact, EdgeKind, Facts, FileId, Loc, Node, NodeKind, SetAttr};
+use crate::source::{Node as Doc, SourceFile, Span, Syntax};
+use secrets::{SecretFact, Storage, ValueContext};
+
+/// Every format blastradius reads. `id` is the name used in reports and in
+/// the corpus's PROVENANCE.tsv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    ClaudeDesktop,
+    ClaudeCodeMcp,
+    ClaudeCodeSettings,
+    Cursor,
+    VsCode,
+    Windsurf,
+    Cline,
+    Roo,
+    Kiro,
+    AmazonQ,
+    Gemini,
+    Codex,
+    Zed,
+    Continue,
+    Goose,
+    LibreChat,
+    /// A JSON file with a top-level `mcpServers` map and no more telling name.
+    GenericMcp,
+    Dotenv,
+}
+
+impl Format {
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::ClaudeDesktop => "claude-desktop",
+            Format::ClaudeCodeMcp => "claude-code-mcp",
+            Format::ClaudeCodeSettings => "claude-code-settings",
+            Format::Cursor => "cursor",
+            Format::VsCode => "vscode",
+            Format::Windsurf => "windsurf",
+            Format::Cline => "cline",
+            Format::Roo => "roo",
+            Format::Kiro => "kiro",
+            Format::AmazonQ => "amazonq",
+            Format::Gemini => "gemini",
+            Format::Codex => "codex",
+            Format::Zed => "zed",
+            Format::Continue => "continue",
+            Format::Goose => "goose",
+            Format::LibreChat => "librechat",
+            Format::GenericMcp => "mcp-json",
+            Format::Dotenv => "dotenv",
+        }
+    }
+
+    /// The agent host the file configures, as named in node keys and reports.
+    pub fn client(self) -> &'static str {
+        match self {
+            Format::ClaudeDesktop => "claude-desktop",
+            Format::ClaudeCodeMcp | Format::ClaudeCodeSettings => "claude-code",
+            Format::Cursor => "cursor",
+            Format::VsCode => "vscode",
+            Format::Windsurf => "windsurf",
+            Format::Cline => "cline",
+            Format::Roo => "roo-code",
+            Format::Kiro => "kiro",
+            Format::AmazonQ => "amazon-q",
+            Format::Gemini => "gemini-cli",
+            Format::Codex => "codex",
+            Format::Zed => "zed",
+            Format::Continue => "continue",
+            Format::Goose => "goose",
+            Format::LibreChat => "librechat",
+            Format::GenericMcp => "mcp-client",
+            Format::Dotenv => "environment",
+        }
+    }
+
+    pub fn syntax(self) -> Syntax {
+        match self {
+            Format::Codex => Syntax::Toml,
+            Format::Continue | Format::Goose | Format::LibreChat => Syntax::Yaml,
+            Format::Dotenv => Syntax::Dotenv,
+            _ => Syntax::Json,
+        }
+    }
+}
+
+/// How a path is recognised: by its name alone, or by name and then content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Candidate {
+    Known(Format),
+    /// A generic name (`mcp.json`, `settings.json`, `config.yaml`): parse it
+    /// and look at its top-level keys.
+    Sniff(Syntax),
+}
+
+/// Recognises a file by its path (`/`-separated, relative or absolute).
+pub fn classify_path(path: &str) -> Option<Candidate> {
+    let path = path.replace('\\', "/");
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let parent = lower.rsplit('/').nth(1).unwrap_or("");
+    let ends = |suffix: &str| lower == suffix || lower.ends_with(&format!("/{suffix}"));
+    use Candidate::Known;
+    let known = if ends(".cursor/mcp.json") {
+        Format::Cursor
+    } else if ends(".vscode/mcp.json") || (ends("code/user/mcp.json")) {
+        Format::VsCode
+    } else if name == ".mcp.json" {
+        Format::ClaudeCodeMcp
+    } else if parent == ".claude" && (name == "settings.json" || name == "settings.local.json")
+        || name == "managed-settings.json"
+    {
+        Format::ClaudeCodeSettings
+    } else if name.starts_with("claude_desktop_config") && name.ends_with(".json") {
+        Format::ClaudeDesktop
+    } else if ends(".gemini/settings.json") || ends("gemini-cli/settings.json") {
+        Format::Gemini
+    } else if name == "config.toml" && (parent == ".codex" || parent == "codex") {
+        Format::Codex
+    } else if name == "mcp_config.json" || name == "windsurf_mcp.json" {
+        Format::Windsurf
+    } else if name == "cline_mcp_settings.json" {
+        Format::Cline
+    } else if ends(".roo/mcp.json") {
+        Format::Roo
+    } else if ends(".kiro/settings/mcp.json") {
+        Format::Kiro
+    } else if ends(".amazonq/mcp.json") || ends("amazonq/mcp.json") {
+        Format::AmazonQ
+    } else if name == "librechat.yaml" || name == "librechat.yml" {
+        Format::LibreChat
+    } else if name == "settings.json" && (parent == ".zed" || parent == "zed") {
+        Format::Zed
+    } else if ends(".continue/config.yaml")
+        || lower.contains("/.continue/mcpservers/")
+            && (name.ends_with(".yaml") || name.ends_with(".yml"))
+        || lower.starts_with(".continue/mcpservers/")
+    {
+        Format::Continue
+    } else if name == "config.yaml" && (ends("goose/config.yaml")) {
+        Format::Goose
+    } else if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
+        Format::Dotenv
+    } else {
+        return match name {
+            "mcp.json" | "settings.json" | "mcp_settings.json" | "mcp-config.json"
+            | "mcp_servers.json" => Some(Candidate::Sniff(Syntax::Json)),
+            "config.yaml" | "config.yml" => Some(Candidate::Sniff(Syntax::Yaml)),
+            "config.toml" => Some(Candidate::Sniff(Syntax::Toml)),
+            _ => None,
+        };
+    };
+    Some(Known(known))
+}
+
+/// Picks a format for a generic file from its top-level keys.
+pub fn sniff(doc: &Doc, syntax: Syntax) -> Option<Format> {
+    let has = |key: &str| doc.get(key).is_some();
+    match syntax {
+        Syntax::Json if has("mcpServers") => Some(Format::GenericMcp),
+        Syntax::Json if has("servers") && doc.get("servers").is_some_and(Doc::is_object) => {
+            Some(Format::VsCode)
+        }
+        Syntax::Json if has("context_servers") => Some(Format::Zed),
+        Syntax::Json
+            if has("permissions") || has("enableAllProjectMcpServers") || has("apiKeyHelper") =>
+        {
+            Some(Format::ClaudeCodeSettings)
+        }
+        Syntax::Yaml
+            if has("extensions")
+                && (has("GOOSE_MODE") || has("GOOSE_PROVIDER") || has("GOOSE_MODEL")) =>
+        {
+            Some(Format::Goose)
+        }
+        Syntax::Yaml
+            if has("mcpServers")
+                && doc.get("mcpServers").is_some_and(|m| !m.items().is_empty()) =>
+        {
+            Some(Format::Continue)
+        }
+        Syntax::Yaml if has("mcpServers") => Some(Format::LibreChat),
+        Syntax::Toml if has("mcp_servers") || has("approval_policy") || has("sandbox_mode") => {
+            Some(Format::Codex)
+        }
+        _ => None,
+    }
+}
+
+/// Is this dotenv file a template of placeholders (`.env.example`)?
+pub fn is_template_path(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    ["example", "sample", "template", "dist", "defaults", "tpl"]
+        .iter()
+        .any(|t| name.contains(t))
+}
+
+/// The adapters' shared state for one file: where facts point, and the facts.
+pub struct Ctx<'a> {
+    pub file: FileId,
+    pub source: &'a SourceFile,
+    pub format: Format,
+    /// The project directory the file configures (`a/b` for `a/b/.cursor/mcp.json`).
+    pub scope: String,
+    pub facts: Facts,
+    pub template: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(file: FileId, source: &'a SourceFile, format: Format) -> Self {
+        Ctx {
+            file,
+            source,
+            format,
+            scope: scope_of(&source.display),
+            facts: Facts::default(),
+            template: format == Format::Dotenv && is_template_path(&source.display),
+        }
+    }
+
+    pub fn loc(&self, span: Span, pointer: &str) -> Loc {
+        Loc {
+            file: self.file,
+            span,
+            pointer: pointer.into(),
+        }
+    }
+
+    /// The host agent this file configures; created once per file and merged
+    /// with the same host's other files in the graph.
+    pub fn host_agent(&mut self, doc: &Doc) -> String {
+        let client = self.format.client();
+        let key = format!("agent:{client}:{}", self.scope);
+        if !self.facts.nodes.iter().any(|n| n.key == key) {
+            let loc = self.loc(Span::new(doc.span.start, doc.span.start), "");
+            let mut node = Node::new(NodeKind::Agent, key.clone(), client, Some(loc));
+            node.set_str("client", client, None);
+            self.facts.nodes.push(node);
+        }
+        key
+    }
+
+    pub fn node_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.facts.nodes.iter_mut().find(|n| n.key == key)
+    }
+
+    pub fn add_node(&mut self, node: Node) {
+        self.facts.nodes.push(node);
+    }
+
+    pub fn add_edge(&mut self, from: &str, to: &str, edge: Edge) {
+        self.facts.edges.push(EdgeFact {
+            from: from.to_string(),
+            to: to.to_string(),
+            edge,
+        });
+    }
+
+    /// The byte span, in the file, of `range` inside the value of `node`.
+    pub fn sub_span(&self, node: &Doc, value: &str, range: std::ops::Range<usize>) -> Span {
+        let raw = self
+            .source
+            .text
+            .get(node.span.start..node.span.end)
+            .unwrap_or("");
+        let inner_start = if raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) {
+            node.span.start + 1
+        } else {
+            node.span.start
+        };
+        let inner = self.source.text.get(inner_start..).unwrap_or("");
+        if inner.starts_with(value) {
+            return Span::new(inner_start + range.start, inner_start + range.end);
+        }
+        // Escapes or folding changed the text: find the piece itself.
+        match value.get(range.clone()).and_then(|piece| raw.find(piece)) {
+            Some(at) => Span::new(node.span.start + at, node.span.start + at + range.len()),
+            None => node.span,
+        }
+    }
+
+    /// Describes the credentials in one value and links them to `owner`.
+    /// `channel` says how the value reaches its consumer (env, header, argv…).
+    pub fn credentials_in(
+        &mut self,
+        owner: &str,
+        key: Option<&str>,
+        node: &Doc,
+        pointer: &str,
+        channel: &str,
+    ) {
+        let Some(value) = node.scalar_text() else {
+            return;
+        };
+        let ctx = ValueContext {
+            template: self.template,
+            header: channel == "header",
+        };
+        for fact in secrets::describe(key, &value, ctx) {
+            let span = self.sub_span(node, &value, fact.range.clone());
+            self.add_credential(owner, fact, span, pointer, channel);
+        }
+    }
+
+    pub fn add_credential(
+        &mut self,
+        owner: &str,
+        fact: SecretFact,
+        span: Span,
+        pointer: &str,
+        channel: &str,
+    ) {
+        let loc = self.loc(span, pointer);
+        // Keyed by what it is, not where: a fingerprint must survive edits above it.
+        let identity = fact
+            .hash
+            .clone()
+            .or_else(|| fact.name.clone())
+            .unwrap_or_default();
+        let cred_key = format!(
+            "cred:{}:{}:{}:{}",
+            self.source.display, pointer, identity, fact.range.start
+        );
+        let label = match (&fact.name, fact.storage) {
+            (Some(name), Storage::Literal) => format!("{} ({name})", fact.display),
+            (Some(name), _) => name.clone(),
+            (None, _) => fact.display.clone(),
+        };
+        let mut node = Node::new(
+            NodeKind::Credential,
+            cred_key.clone(),
+            label,
+            Some(loc.clone()),
+        );
+        node.set_str("storage", fact.storage.as_str(), Some(loc.clone()));
+        node.set_str("provider", fact.provider, None);
+        node.set_str("kind", fact.kind, None);
+        node.set_str("format", fact.format, None);
+        node.set_str("lifetime", fact.lifetime.as_str(), None);
+        node.set_bool("human", fact.human, None);
+        node.set_str("display", fact.display, None);
+        node.set_str("channel", channel, None);
+        node.set_str("file_format", self.format.id(), None);
+        node.set_bool("template", self.template, None);
+        if let Some(name) = fact.name {
+            node.set_str("variable", name, None);
+        }
+        if let Some(hash) = fact.hash {
+            node.set_str("hash", hash, None);
+        }
+        self.add_node(node);
+        if owner.is_empty() {
+            return;
+        }
+        let mut edge = Edge {
+            kind: EdgeKind::AuthenticatesWith,
+            attrs: Default::default(),
+            loc: Some(loc),
+        };
+        edge.set_str("via", channel, None);
+        self.add_edge(owner, &cred_key, edge);
+    }
+}
+
+/// The project directory a config file belongs to.
+pub fn scope_of(display: &str) -> String {
+    let path = display.replace('\\', "/");
+    let dir = match path.rfind('/') {
+        Some(i) => &path[..i],
+        None => "",
+    };
+    const CONFIG_DIRS: &[&str] = &[
+        ".kiro/settings",
+        ".continue/mcpServers",
+        ".config/goose",
+        ".config/zed",
+        ".cursor",
+        ".vscode",
+        ".claude",
+        ".gemini",
+        ".codex",
+        ".zed",
+        ".roo",
+        ".amazonq",
+        ".continue",
+    ];
+    for suffix in CONFIG_DIRS {
+        if dir == *suffix {
+            return ".".into();
+        }
+        if let Some(rest) = dir.strip_suffix(&format!("/{suffix}")) {
+            return rest.to_string();
+        }
+    }
+    if dir.is_empty() {
+        ".".into()
+    } else {
+        dir.to_string()
+    }
+}
+
+/// Runs the adapter for `format` over a parsed document, then finds tokens in
+/// the raw text that no value accounted for (a token left in a comment).
+pub fn adapt(file: FileId, source: &SourceFile, format: Format, doc: &Doc) -> Facts {
+    let mut ctx = Ctx::new(file, source, format);
+    match format {
+        Format::ClaudeCodeSettings => claude_settings::adapt(&mut ctx, doc),
+        Format::Codex => codex::adapt(&mut ctx, doc),
+        Format::Continue => continue_dev::adapt(&mut ctx, doc),
+        Format::Dotenv => dotenv::adapt(&mut ctx, doc),
+        Format::Gemini => gemini::adapt(&mut ctx, doc),
+        Format::Goose => goose::adapt(&mut ctx, doc),
+        Format::VsCode => vscode::adapt(&mut ctx, doc),
+        Format::Zed => zed::adapt(&mut ctx, doc),
+        Format::ClaudeDesktop
+        | Format::ClaudeCodeMcp
+        | Format::Cursor
+        | Format::Windsurf
+        | Format::Cline
+        | Format::Roo
+        | Format::Kiro
+        | Format::AmazonQ
+        | Format::LibreChat
+        | Format::GenericMcp => mcp_servers::adapt(&mut ctx, doc),
+    }
+    raw_tokens(&mut ctx);
+    ctx.facts
+}
+
+fn raw_tokens(ctx: &mut Ctx<'_>) {
+    let covered: HashSet<(usize, usize)> = ctx
+        .facts
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Credential)
+        .flat_map(|n| n.locs.iter().map(|l| (l.span.start, l.span.end)))
+        .collect();
+    let catalog = TokenCatalog::get();
+    let text = &ctx.source.text;
+    let found: Vec<_> = catalog
+        .find_all(text)
+        .into_iter()
+        .filter(|m| !m.public && !covered.iter().any(|&(s, e)| m.start < e && s < m.end))
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    for m in found {
+        let format = catalog.format(&m);
+        let fact = SecretFact {
+            storage: Storage::Literal,
+            range: m.start..m.end,
+            name: None,
+            provider: format.provider.clone(),
+            kind: format.kind.clone(),
+            format: format.id.clone(),
+            lifetime: m.lifetime,
+            human: format.human,
+            display: catalog.masked(&m),
+            hash: Some(secrets::hash(&text[m.start..m.end])),
+        };
+        let (line, _) = ctx.source.line_col(m.start);
+        let pointer = format!(
+            "text:{}",
+            fact.hash.clone().unwrap_or_else(|| line.to_string())
+        );
+        ctx.add_credential("", fact, Span::new(m.start, m.end), &pointer, "text");
+    }
+}
+
+/// `a.b.c` pointers for nested keys.
+pub fn join(pointer: &str, key: &str) -> String {
+    if pointer.is_empty() {
+        key.to_string()
+    } else {
+        format!("{pointer}.{key}")
+    }
+}
+
+/// True if `path` has a file name we would read.
+pub fn is_candidate(path: &Path) -> bool {
+    path.to_str().is_some_and(|p| classify_path(p).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_paths() {
+        for (path, format) in [
+            ("a/.cursor/mcp.json", Format::Cursor),
+            (".vscode/mcp.json", Format::VsCode),
+            (".mcp.json", Format::ClaudeCodeMcp),
+            ("x/.claude/.mcp.json", Format::ClaudeCodeMcp),
+            (".claude/settings.local.json", Format::ClaudeCodeSettings),
+            ("claude_desktop_config.json", Format::ClaudeDesktop),
+            (".gemini/settings.json", Format::Gemini),
+            ("config/codex/config.toml", Format::Codex),
+            (".codeium/windsurf/mcp_config.json", Format::Windsurf),
+            (".kiro/settings/mcp.json", Format::Kiro),
+            (".config/zed/settings.json", Format::Zed),
+            (".continue/mcpServers/x.yaml", Format::Continue),
+            (".config/goose/config.yaml", Format::Goose),
+            (".env.local", Format::Dotenv),
+        ] {
+            assert_eq!(
+                classify_path(path),
+                Some(Candidate::Known(format)),
+                "{path}"
+            );
+        }
+        assert_eq!(classify_path("README.md"), None);
+        assert_eq!(
+            classify_path("x/mcp.json"),
+            Some(Candidate::Sniff(Syntax::Json))
+        );
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(scope_of("a/b/.cursor/mcp.json"), "a/b");
+        assert_eq!(scope_of(".claude/settings.json"), ".");
+        assert_eq!(scope_of(".mcp.json"), ".");
+        assert_eq!(scope_of("x/.kiro/settings/mcp.json"), "x");
+    }
+}

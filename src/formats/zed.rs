@@ -1,0 +1,51 @@
+//! Zed `settings.json` (JSONC): `context_servers`, extension `settings` that
+//! often hold literal tokens, and the agent's tool-approval switch.
+
+use super::{join, servers, Ctx};
+use crate::graph::{Item, SetAttr};
+use crate::source::Node as Doc;
+
+pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let agent = ctx.host_agent(doc);
+    if let Some(map) = doc.get("context_servers") {
+        for entry in map.entries() {
+            if !entry.value.is_object() {
+                continue;
+            }
+            let pointer = join("context_servers", &entry.key);
+            let tool = servers::describe(
+                ctx,
+                &agent,
+                &entry.key,
+                entry.key_span,
+                &entry.value,
+                &pointer,
+            );
+            if let Some(settings) = entry.value.get("settings") {
+                for setting in settings.entries() {
+                    let p = join(&join(&pointer, "settings"), &setting.key);
+                    ctx.credentials_in(&tool, Some(&setting.key), &setting.value, &p, "setting");
+                }
+            }
+        }
+    }
+    if let Some(flag) = doc.at(&["agent", "always_allow_tool_actions"]) {
+        if flag.as_bool() == Some(true) {
+            let loc = ctx.loc(flag.span, "agent.always_allow_tool_actions");
+            if let Some(node) = ctx.node_mut(&agent) {
+                node.set_str(
+                    "approval_mode",
+                    "always_allow_tool_actions",
+                    Some(loc.clone()),
+                );
+                node.push_item(
+                    "approval_bypass",
+                    Item {
+                        value: "agent.always_allow_tool_actions: true".into(),
+                        loc: Some(loc),
+                    },
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! Enrichment: what the catalog and documented heuristics say a tool can do,
+//! and which resources path arguments open. Adapters describe; this stage adds
+//! knowledge; rules judge.
+
+use petgraph::stable_graph::NodeIndex;
+
+use super::{AttrValue, Edge, EdgeKind, Graph, Item, Node, NodeKind, SetAttr};
+use crate::catalog::{ServerCatalog, ServerEntry};
+
+pub fn enrich(graph: &mut Graph) {
+    let catalog = ServerCatalog::get();
+    for index in graph.sorted_nodes() {
+        let node = &mut graph.graph[index];
+        if node.kind == NodeKind::Tool && !node.attrs.contains_key("capabilities") {
+            describe_capabilities(node, catalog);
+        }
+    }
+    for index in graph.sorted_nodes() {
+        open_filesystem_resources(graph, index);
+    }
+    let edges: Vec<_> = graph.graph.edge_indices().collect();
+    for edge in edges {
+        let edge = &mut graph.graph[edge];
+        if edge.kind == EdgeKind::Uses {
+            mark_risky_auto_approvals(edge);
+        }
+    }
+}
+
+fn describe_capabilities(node: &mut Node, catalog: &ServerCatalog) {
+    let entry = node
+        .str_attr("package")
+        .and_then(|p| catalog.by_package(p))
+        .or_else(|| {
+            node.str_attr("docker_image")
+                .and_then(|i| catalog.by_image(i))
+        })
+        .or_else(|| node.str_attr("url_host").and_then(|h| catalog.by_host(h)));
+    if let Some(entry) = entry {
+        apply_entry(node, entry);
+        return;
+    }
+    let text = format!(
+        "{} {} {}",
+        node.name,
+        node.str_attr("package").unwrap_or(""),
+        node.str_attr("docker_image").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    let (capabilities, flows) = infer_from_name(&text);
+    node.set_list("capabilities", plain_items(&capabilities), None);
+    node.set_list("flows", plain_items(&flows), None);
+    let source = if capabilities.is_empty() {
+        "unknown"
+    } else {
+        "inferred"
+    };
+    node.set_str("capability_source", source, None);
+}
+
+fn apply_entry(node: &mut Node, entry: &ServerEntry) {
+    node.set_list("capabilities", plain_items(&entry.capabilities), None);
+    node.set_list("flows", plain_items(&entry.flows), None);
+    node.set_str("capability_source", "catalog", None);
+    node.set_str("catalog_id", entry.id.clone(), None);
+    if entry.path_args {
+        if let Some(AttrValue::List(items)) = node.attr("path_args").map(|a| a.value.clone()) {
+            for item in items {
+                node.push_item("fs_paths", item);
+            }
+        }
+    }
+}
+
+fn plain_items<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
+    values
+        .iter()
+        .map(|v| Item {
+            value: v.as_ref().to_string(),
+            loc: None,
+        })
+        .collect()
+}
+
+/// Name tokens → capabilities, for servers the catalog does not know. The
+/// finding says "inferred" for these (attribute `capability_source`).
+fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+    const TABLE: &[(&[&str], &[&str], &[&str])] = &[
+        (
+            &["filesystem", "file-system", "files"],
+            &["fs.read", "fs.write"],
+            &["private_data"],
+        ),
+        (
+            &["shell", "terminal", "command", "bash", "exec", "ssh"],
+            &["shell.exec"],
+            &["private_data", "exfiltration"],
+        ),
+        (
+            &[
+                "postgres", "mysql", "sqlite", "database", "mongo", "redis", "supabase", "sql",
+            ],
+            &["db.read", "db.write"],
+            &["private_data"],
+        ),
+        (
+            &[
+                "fetch",
+                "browser",
+                "puppeteer",
+                "playwright",
+                "scrape",
+                "crawl",
+                "firecrawl",
+                "search",
+            ],
+            &["net.fetch"],
+            &["untrusted_input"],
+        ),
+        (
+            &["github", "gitlab", "bitbucket"],
+            &["repo.write"],
+            &["untrusted_input", "private_data"],
+        ),
+        (
+            &["slack", "discord", "telegram", "teams"],
+            &["net.send"],
+            &["untrusted_input", "exfiltration"],
+        ),
+        (
+            &["gmail", "email", "mail", "smtp"],
+            &["email.send"],
+            &["untrusted_input", "private_data", "exfiltration"],
+        ),
+        (
+            &[
+                "aws",
+                "gcp",
+                "azure",
+                "kubernetes",
+                "k8s",
+                "terraform",
+                "cloudflare",
+            ],
+            &["cloud.admin"],
+            &["private_data"],
+        ),
+        (
+            &["stripe", "payment", "binance", "paypal"],
+            &["payments"],
+            &["private_data"],
+        ),
+    ];
+    let mut capabilities = Vec::new();
+    let mut flows = Vec::new();
+    for (tokens, caps, labels) in TABLE {
+        if tokens.iter().any(|t| text.contains(t)) {
+            for c in *caps {
+                if !capabilities.contains(c) {
+                    capabilities.push(*c);
+                }
+            }
+            for f in *labels {
+                if !flows.contains(f) {
+                    flows.push(*f);
+                }
+            }
+        }
+    }
+    // A documentation or knowledge server named after a cloud reads about it;
+    // it does not administer it.
+    const READ_ONLY: &[&str] = &[
+        "docs",
+        "documentation",
+        "knowledge",
+        "readonly",
+        "read-only",
+        "reader",
+        "viewer",
+    ];
+    if READ_ONLY.iter().any(|t| text.contains(t)) {
+        capabilities.retain(|c| matches!(*c, "fs.read" | "db.read" | "net.fetch"));
+        if capabilities.is_empty() {
+            capabilities.push("net.fetch");
+        }
+        flows.retain(|f| *f == "untrusted_input" || *f == "private_data");
+    }
+    (capabilities, flows)
+}
+
+/// Classifies a filesystem path by how much it opens.
+pub fn path_scope(path: &str) -> &'static str {
+    let p = path.trim().trim_end_matches("/**").trim_end_matches("/*");
+    let p = if p.len() > 1 {
+        p.trim_end_matches(['/', '\\'])
+    } else {
+        p
+    };
+    let lower = p.to_ascii_lowercase();
+    let is_drive_root = lower.len() <= 3
+        && lower.chars().nth(1) == Some(':')
+        && lower
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic());
+    if p.is_empty() || p == "/" || p == "//" || is_drive_root {
+        return "root";
+    }
+    if matches!(
+        p,
+        "~" | "$HOME" | "${HOME}" | "%USERPROFILE%" | "/root" | "${env:HOME}" | "${userHome}"
+    ) {
+        return "home";
+    }
+    let segments: Vec<&str> = lower.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
+    let home_parent = |s: &&str| matches!(*s, "users" | "home");
+    match segments.as_slice() {
+        [first, _user] if home_parent(first) => return "home",
+        [drive, users, _user] if drive.ends_with(':') && home_parent(users) => return "home",
+        [first] if home_parent(first) => return "system",
+        [first, ..]
+            if matches!(
+                *first,
+                "etc"
+                    | "var"
+                    | "usr"
+                    | "bin"
+                    | "sbin"
+                    | "boot"
+                    | "system"
+                    | "library"
+                    | "private"
+                    | "proc"
+                    | "sys"
+                    | "dev"
+                    | "opt"
+                    | "windows"
+            ) =>
+        {
+            return "system"
+        }
+        _ => {}
+    }
+    if matches!(
+        p,
+        "." | "./" | "${workspaceFolder}" | "${PWD}" | "$PWD" | "${workspaceRoot}"
+    ) || p.starts_with("./")
+        || p.starts_with("${workspaceFolder}")
+    {
+        return "project";
+    }
+    "path"
+}
+
+/// Nodes whose `fs_paths` list names directories get `can` edges to
+/// filesystem resources, one per path, located at the path itself.
+fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
+    let node = &graph.graph[index];
+    let paths: Vec<Item> = node.list_attr("fs_paths").to_vec();
+    if paths.is_empty() {
+        return;
+    }
+    let caps: Vec<Item> = match node.kind {
+        NodeKind::Tool => node
+            .list_attr("capabilities")
+            .iter()
+            .filter(|c| c.value.starts_with("fs."))
+            .cloned()
+            .collect(),
+        _ => plain_items(&["fs.read", "fs.write"]),
+    };
+    let caps = if caps.is_empty() {
+        plain_items(&["fs.read"])
+    } else {
+        caps
+    };
+    for path in paths {
+        let scope = path_scope(&path.value);
+        let key = format!("resource:fs:{}", path.value);
+        let resource = match graph.by_key.get(&key) {
+            Some(&r) => r,
+            None => {
+                let mut node = Node::new(
+                    NodeKind::Resource,
+                    key.clone(),
+                    path.value.clone(),
+                    path.loc.clone(),
+                );
+                node.set_str("type", "filesystem", None);
+                node.set_str("scope", scope, None);
+                node.set_str("path", path.value.clone(), None);
+                let r = graph.graph.add_node(node);
+                graph.by_key.insert(key, r);
+                r
+            }
+        };
+        let mut edge = Edge {
+            kind: EdgeKind::Can,
+            attrs: Default::default(),
+            loc: path.loc.clone(),
+        };
+        edge.set_list("capabilities", caps.clone(), None);
+        edge.set_str("path", path.value.clone(), path.loc.clone());
+        graph.graph.add_edge(index, resource, edge);
+    }
+}
+
+/// Tool names that write, execute or send, by their words.
+pub fn is_risky_tool_name(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "write", "edit", "create", "update", "delete", "remove", "rm", "exec", "execute", "run",
+        "shell", "command", "bash", "terminal", "push", "commit", "merge", "send", "post",
+        "publish", "deploy", "drop", "insert", "kill", "move", "rename", "upload", "apply",
+        "install", "modify", "patch", "put", "replace", "script", "eval", "query", "sql",
+        "transfer", "pay", "order", "trade", "cancel", "close",
+    ];
+    if name == "*" {
+        return true;
+    }
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' || c == '.' || c == ' ' || c == '/' {
+            words.push(std::mem::take(&mut current));
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_lowercase();
+        current.push(c.to_ascii_lowercase());
+    }
+    words.push(current);
+    words.iter().any(|w| WORDS.contains(&w.as_str()))
+}
+
+fn mark_risky_auto_approvals(edge: &mut Edge) {
+    let risky: Vec<Item> = match edge.attrs.get("auto_approved_tools").map(|a| &a.value) {
+        Some(AttrValue::List(items)) => items
+            .iter()
+            .filter(|i| is_risky_tool_name(&i.value))
+            .cloned()
+            .collect(),
+        _ => return,
+    };
+    if !risky.is_empty() {
+        edge.set_list("auto_approved_risky_tools", risky, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_scopes() {
+        for (path, scope) in [
+            ("/", "root"),
+            ("C:\\", "root"),
+            ("/**", "root"),
+            ("~", "home"),
+            ("~/", "home"),
+            ("/Users/alice", "home"),
+            ("/home/bob/", "home"),
+            ("C:\\Users\\mac", "home"),
+            ("/Users/alice/projects/app", "path"),
+            ("/etc", "system"),
+            (".", "project"),
+            ("${workspaceFolder}", "project"),
+            ("/tmp/work", "path"),
+        ] {
+            assert_eq!(path_scope(path), scope, "{path}");
+        }
+    }
+
+    #[test]
+    fn risky_tool_names() {
+        assert!(is_risky_tool_name("write_file"));
+        assert!(is_risky_tool_name("executeCommand"));
+        assert!(is_risky_tool_name("*"));
+        assert!(!is_risky_tool_name("read_file"));
+        assert!(!is_risky_tool_name("list_directory"));
+        assert!(!is_risky_tool_name("get_issue"));
+    }
+}

@@ -1,0 +1,261 @@
+//! The privilege graph: agents, tools, credentials and resources, and the
+//! edges between them. Every later stage reads only this.
+
+mod build;
+mod enrich;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use serde::{Deserialize, Serialize};
+
+use crate::source::{SourceFile, Span};
+
+pub use build::build;
+
+/// The closed capability taxonomy (DESIGN.md).
+pub const CAPABILITIES: &[&str] = &[
+    "fs.read",
+    "fs.write",
+    "shell.exec",
+    "code.exec",
+    "net.fetch",
+    "net.send",
+    "db.read",
+    "db.write",
+    "secrets.read",
+    "cloud.admin",
+    "repo.write",
+    "email.send",
+    "payments",
+    "browser",
+];
+
+/// Flow labels for toxic-flow analysis.
+pub const FLOWS: &[&str] = &["untrusted_input", "private_data", "exfiltration"];
+
+pub type FileId = usize;
+
+/// Where a fact came from: a file, a byte span, and the key path of the value
+/// in its document (`mcpServers.github.env.TOKEN`), which survives edits
+/// elsewhere in the file and so goes into fingerprints.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Span,
+    pub pointer: Arc<str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Agent,
+    Tool,
+    Credential,
+    Resource,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Agent => "agent",
+            NodeKind::Tool => "tool",
+            NodeKind::Credential => "credential",
+            NodeKind::Resource => "resource",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    Uses,
+    DelegatesTo,
+    AuthenticatesWith,
+    Can,
+    Grants,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Uses => "uses",
+            EdgeKind::DelegatesTo => "delegates_to",
+            EdgeKind::AuthenticatesWith => "authenticates_with",
+            EdgeKind::Can => "can",
+            EdgeKind::Grants => "grants",
+        }
+    }
+}
+
+/// One element of a list attribute; it may carry its own location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub value: String,
+    pub loc: Option<Loc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttrValue {
+    Bool(bool),
+    Str(String),
+    List(Vec<Item>),
+}
+
+impl fmt::Display for AttrValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrValue::Bool(b) => write!(f, "{b}"),
+            AttrValue::Str(s) => f.write_str(s),
+            AttrValue::List(items) => {
+                let values: Vec<&str> = items.iter().map(|i| i.value.as_str()).collect();
+                f.write_str(&values.join(", "))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr {
+    pub value: AttrValue,
+    pub loc: Option<Loc>,
+}
+
+pub type Attrs = BTreeMap<String, Attr>;
+
+/// A node of the graph. `key` identifies it across files: two facts with the
+/// same key are the same thing, and merge.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub key: String,
+    pub name: String,
+    pub attrs: Attrs,
+    pub locs: Vec<Loc>,
+}
+
+impl Node {
+    pub fn new(
+        kind: NodeKind,
+        key: impl Into<String>,
+        name: impl Into<String>,
+        loc: Option<Loc>,
+    ) -> Self {
+        Node {
+            kind,
+            key: key.into(),
+            name: name.into(),
+            attrs: Attrs::new(),
+            locs: loc.into_iter().collect(),
+        }
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.get(name)
+    }
+
+    pub fn str_attr(&self, name: &str) -> Option<&str> {
+        match self.attrs.get(name).map(|a| &a.value) {
+            Some(AttrValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn list_attr(&self, name: &str) -> &[Item] {
+        match self.attrs.get(name).map(|a| &a.value) {
+            Some(AttrValue::List(items)) => items,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub kind: EdgeKind,
+    pub attrs: Attrs,
+    pub loc: Option<Loc>,
+}
+
+/// An edge as an adapter states it, between node keys.
+#[derive(Debug, Clone)]
+pub struct EdgeFact {
+    pub from: String,
+    pub to: String,
+    pub edge: Edge,
+}
+
+/// What one file says: nodes and edges keyed by name. Adapters produce one per
+/// file, with no shared state, so files can be read in parallel.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<EdgeFact>,
+}
+
+/// Setting attributes on nodes and edges, with or without a location.
+pub trait SetAttr {
+    fn attrs_mut(&mut self) -> &mut Attrs;
+
+    fn set(&mut self, name: &str, value: AttrValue, loc: Option<Loc>) {
+        self.attrs_mut()
+            .insert(name.to_string(), Attr { value, loc });
+    }
+    fn set_str(&mut self, name: &str, value: impl Into<String>, loc: Option<Loc>) {
+        self.set(name, AttrValue::Str(value.into()), loc);
+    }
+    fn set_bool(&mut self, name: &str, value: bool, loc: Option<Loc>) {
+        self.set(name, AttrValue::Bool(value), loc);
+    }
+    fn set_list(&mut self, name: &str, items: Vec<Item>, loc: Option<Loc>) {
+        self.set(name, AttrValue::List(items), loc);
+    }
+    /// Appends to a list attribute, creating it if needed.
+    fn push_item(&mut self, name: &str, item: Item) {
+        let attr = self.attrs_mut().entry(name.to_string()).or_insert(Attr {
+            value: AttrValue::List(Vec::new()),
+            loc: None,
+        });
+        match &mut attr.value {
+            AttrValue::List(items) => items.push(item),
+            other => *other = AttrValue::List(vec![item]),
+        }
+    }
+}
+
+impl SetAttr for Node {
+    fn attrs_mut(&mut self) -> &mut Attrs {
+        &mut self.attrs
+    }
+}
+
+impl SetAttr for Edge {
+    fn attrs_mut(&mut self) -> &mut Attrs {
+        &mut self.attrs
+    }
+}
+
+/// The privilege graph and the files its facts came from.
+pub struct Graph {
+    pub graph: StableDiGraph<Node, Edge>,
+    pub by_key: HashMap<String, NodeIndex>,
+    pub files: Vec<Arc<SourceFile>>,
+}
+
+impl Graph {
+    pub fn node(&self, index: NodeIndex) -> &Node {
+        &self.graph[index]
+    }
+
+    /// Node indices in a stable order (by key), so evaluation is deterministic.
+    pub fn sorted_nodes(&self) -> Vec<NodeIndex> {
+        let mut nodes: Vec<NodeIndex> = self.graph.node_indices().collect();
+        nodes.sort_by(|a, b| self.graph[*a].key.cmp(&self.graph[*b].key));
+        nodes
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&Arc<SourceFile>> {
+        self.files.get(id)
+    }
+}

@@ -1,0 +1,15 @@
+//! blastradius: static analysis and threat modelling of AI-agent
+//! configurations. The pipeline runs one way, one stage per module:
+//! `discover → source → formats → graph → engine → findings → report`.
+
+pub mod catalog;
+pub mod cli;
+pub mod discover;
+pub mod engine;
+pub mod findings;
+pub mod formats;
+pub mod graph;
+pub mod report;
+pub mod scan;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,82 @@
+//! `--format json`: the stable contract documented in the README.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::engine::Severity;
+use crate::findings::Finding;
+use crate::scan::ScanOutput;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema_version: u32,
+    tool: Tool,
+    summary: Summary,
+    findings: &'a [Finding],
+    errors: Vec<ErrorEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_scanned: usize,
+    configs_parsed: usize,
+    parse_errors: usize,
+    findings: usize,
+    by_severity: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Serialize)]
+struct ErrorEntry<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
+    let mut by_severity = BTreeMap::new();
+    for severity in Severity::ALL {
+        let count = findings.iter().filter(|f| f.severity == severity).count();
+        if count > 0 {
+            by_severity.insert(severity.as_str(), count);
+        }
+    }
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "blastradius",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files_scanned: output.files_scanned,
+            configs_parsed: output.configs_parsed,
+            parse_errors: output.errors.len(),
+            findings: findings.len(),
+            by_severity,
+        },
+        findings,
+        errors: output
+            .errors
+            .iter()
+            .map(|e| ErrorEntry {
+                path: &e.path,
+                line: e.line,
+                column: e.column,
+                message: &e.message,
+            })
+            .collect(),
+    };
+    // Serialising plain data to a string cannot fail.
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}

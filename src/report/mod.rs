@@ -1,0 +1,41 @@
+//! Report stage: pure renderers over findings and the graph.
+
+pub mod json;
+pub mod terminal;
+
+use std::collections::HashMap;
+
+use crate::graph::{Graph, NodeKind};
+use crate::source::Span;
+
+/// A file's text with every literal secret starred out, same length, so
+/// snippets can be drawn around a finding without showing any secret.
+pub fn redacted_texts(graph: &Graph) -> HashMap<usize, String> {
+    let mut spans: HashMap<usize, Vec<Span>> = HashMap::new();
+    for index in graph.graph.node_indices() {
+        let node = &graph.graph[index];
+        if node.kind == NodeKind::Credential && node.str_attr("storage") == Some("literal") {
+            for loc in &node.locs {
+                spans.entry(loc.file).or_default().push(loc.span);
+            }
+        }
+    }
+    let mut texts = HashMap::new();
+    for (id, file) in graph.files.iter().enumerate() {
+        let mut bytes = file.text.clone().into_bytes();
+        for span in spans.get(&id).map(Vec::as_slice).unwrap_or_default() {
+            for b in bytes
+                .iter_mut()
+                .take(span.end.min(file.text.len()))
+                .skip(span.start)
+            {
+                // Keep UTF-8 continuation bytes valid by starring only ASCII.
+                if b.is_ascii() && !b.is_ascii_whitespace() {
+                    *b = b'*';
+                }
+            }
+        }
+        texts.insert(id, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    texts
+}

@@ -1,0 +1,153 @@
+//! `--format terminal`: each finding as a miette diagnostic with the source
+//! snippet (secrets starred out), then errors, then one summary line.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
+    Severity as MietteSeverity,
+};
+
+use crate::engine::Severity;
+use crate::findings::Finding;
+use crate::scan::ScanOutput;
+
+#[derive(Debug)]
+struct Shown {
+    message: String,
+    code: String,
+    severity: MietteSeverity,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Shown {}
+
+impl Diagnostic for Shown {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<MietteSeverity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+pub struct Options {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_context_lines(1);
+    let texts = super::redacted_texts(&output.graph);
+    let mut out = String::new();
+    let empty = String::new();
+    for finding in findings {
+        let text = texts.get(&finding.loc.file).unwrap_or(&empty);
+        let span = finding.loc.span;
+        let shown = Shown {
+            message: finding.message.clone(),
+            code: format!("{} {}", finding.severity.as_str(), finding.rule_id),
+            severity: match finding.severity {
+                Severity::Critical | Severity::High => MietteSeverity::Error,
+                Severity::Medium | Severity::Low => MietteSeverity::Warning,
+                Severity::Info => MietteSeverity::Advice,
+            },
+            help: (!finding.help.is_empty()).then(|| finding.help.clone()),
+            source: NamedSource::new(finding.location.path.clone(), text.clone()),
+            labels: vec![LabeledSpan::new_primary_with_span(
+                Some(finding.title.clone()),
+                (span.start, span.len()),
+            )],
+        };
+        let _ = handler.render_report(&mut out, &shown);
+        out.push('\n');
+    }
+    let sources: HashMap<usize, &String> = texts.iter().map(|(k, v)| (*k, v)).collect();
+    for error in &output.errors {
+        let source = error
+            .file
+            .and_then(|f| sources.get(&f))
+            .map(|t| (*t).clone());
+        let shown = Shown {
+            message: error.message.clone(),
+            code: "error".into(),
+            severity: MietteSeverity::Error,
+            help: Some("the file was not analysed; fix it, or exclude it from the scan".into()),
+            labels: match &source {
+                Some(_) => vec![LabeledSpan::new_primary_with_span(
+                    Some("here".into()),
+                    (error.span.start, error.span.len()),
+                )],
+                None => Vec::new(),
+            },
+            source: NamedSource::new(error.path.clone(), source.unwrap_or_default()),
+        };
+        let _ = handler.render_report(&mut out, &shown);
+        out.push('\n');
+    }
+    out.push_str(&summary(output, findings));
+    out.push('\n');
+    out
+}
+
+/// `3 findings (1 critical, 2 high) in 12 files, 10 agent configs; 1 file could not be parsed`
+pub fn summary(output: &ScanOutput, findings: &[Finding]) -> String {
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            let n = findings.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {}", s.as_str()))
+        })
+        .collect();
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let mut line = match findings.len() {
+        0 => "no findings".to_string(),
+        n => format!("{} ({})", plural(n, "finding"), counts.join(", ")),
+    };
+    line.push_str(&format!(
+        " in {}, {} parsed",
+        plural(output.files_scanned, "file"),
+        plural(output.configs_parsed, "agent config")
+    ));
+    if !output.errors.is_empty() {
+        let n = output.errors.len();
+        line.push_str(&format!(
+            "; {} could not be read or parsed",
+            plural(n, "file")
+        ));
+    }
+    line
+}

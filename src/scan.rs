@@ -1,0 +1,223 @@
+//! The pipeline: discover → source → formats → graph → engine → findings.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::discover::{self, FileEntry};
+use crate::engine::{self, Rule};
+use crate::findings::Finding;
+use crate::formats::{self, Candidate, Format};
+use crate::graph::{self, Facts, Graph};
+use crate::source::{self, SourceFile, Span, Syntax};
+
+/// A file that could not be read or parsed, located.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// Index into the scan's files when the text is known (for a snippet).
+    pub file: Option<usize>,
+    pub span: Span,
+}
+
+/// A file we read and what we took it for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScannedFile {
+    pub display: String,
+    pub format: Option<Format>,
+}
+
+pub struct ScanOutput {
+    pub graph: Graph,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<FileError>,
+    pub scanned: Vec<ScannedFile>,
+    /// Files read whose content turned out not to be an agent config.
+    pub files_scanned: usize,
+    pub configs_parsed: usize,
+}
+
+/// One file through source and formats. Pure: no shared state, so files can
+/// be processed in parallel.
+enum FileResult {
+    Parsed {
+        source: Arc<SourceFile>,
+        format: Format,
+        doc: source::Node,
+    },
+    NotAConfig,
+    Failed {
+        source: Option<Arc<SourceFile>>,
+        message: String,
+        span: Span,
+    },
+}
+
+fn read_and_parse(entry: &FileEntry) -> FileResult {
+    let bytes = match std::fs::read(&entry.path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            return FileResult::Failed {
+                source: None,
+                message: format!("cannot read: {err}"),
+                span: Span::default(),
+            }
+        }
+    };
+    if bytes.contains(&0) {
+        return FileResult::Failed {
+            source: None,
+            message: "binary file (holds NUL bytes) where a config was expected".into(),
+            span: Span::default(),
+        };
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
+            return FileResult::Failed {
+                source: Some(source),
+                message: format!("not valid UTF-8 (invalid byte at offset {at})"),
+                span: Span::new(at, at),
+            };
+        }
+    };
+    // A byte-order mark is not part of the document.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
+    let syntax = match entry.candidate {
+        Some(Candidate::Known(format)) => format.syntax(),
+        Some(Candidate::Sniff(syntax)) => syntax,
+        None => guess_syntax(&entry.display),
+    };
+    let doc = match source::parse(&source.text, syntax) {
+        Ok(doc) => doc,
+        Err(err) => {
+            // A generic name that does not parse is not known to be ours.
+            if !matches!(entry.candidate, Some(Candidate::Known(_))) && entry.candidate.is_some() {
+                return FileResult::NotAConfig;
+            }
+            return FileResult::Failed {
+                source: Some(source),
+                message: err.message,
+                span: err.span,
+            };
+        }
+    };
+    let format = match entry.candidate {
+        Some(Candidate::Known(format)) => Some(format),
+        _ => formats::sniff(&doc, syntax),
+    };
+    match format {
+        Some(format) => FileResult::Parsed {
+            source,
+            format,
+            doc,
+        },
+        None => FileResult::NotAConfig,
+    }
+}
+
+fn guess_syntax(display: &str) -> Syntax {
+    let lower = display.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        Syntax::Yaml
+    } else if lower.ends_with(".toml") {
+        Syntax::Toml
+    } else {
+        Syntax::Json
+    }
+}
+
+/// Scans `paths` with `rules`.
+pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
+    let discovered = discover::discover(paths);
+    let mut files = Vec::new();
+    let mut facts: Vec<Facts> = Vec::new();
+    let mut errors = Vec::new();
+    let mut scanned = Vec::new();
+    let mut configs_parsed = 0;
+    for skipped in &discovered.skipped {
+        errors.push(FileError {
+            path: skipped.display.clone(),
+            line: 1,
+            column: 1,
+            message: skipped.reason.clone(),
+            file: None,
+            span: Span::default(),
+        });
+    }
+    let results: Vec<(&FileEntry, FileResult)> = discovered
+        .files
+        .iter()
+        .map(|e| (e, read_and_parse(e)))
+        .collect();
+    for (entry, result) in results {
+        match result {
+            FileResult::Parsed {
+                source,
+                format,
+                doc,
+            } => {
+                let id = files.len();
+                facts.push(formats::adapt(id, &source, format, &doc));
+                files.push(source);
+                configs_parsed += 1;
+                scanned.push(ScannedFile {
+                    display: entry.display.clone(),
+                    format: Some(format),
+                });
+            }
+            FileResult::NotAConfig => scanned.push(ScannedFile {
+                display: entry.display.clone(),
+                format: None,
+            }),
+            FileResult::Failed {
+                source,
+                message,
+                span,
+            } => {
+                let (line, column, file) = match source {
+                    Some(source) => {
+                        let (line, column) = source.line_col(span.start);
+                        files.push(source);
+                        facts.push(Facts::default());
+                        (line, column, Some(files.len() - 1))
+                    }
+                    None => (1, 1, None),
+                };
+                errors.push(FileError {
+                    path: entry.display.clone(),
+                    line,
+                    column,
+                    message,
+                    file,
+                    span,
+                });
+                scanned.push(ScannedFile {
+                    display: entry.display.clone(),
+                    format: None,
+                });
+            }
+        }
+    }
+    let files_scanned = scanned.len();
+    let graph = graph::build(files, facts);
+    let findings = engine::evaluate(rules, &graph);
+    errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    ScanOutput {
+        graph,
+        findings,
+        errors,
+        scanned,
+        files_scanned,
+        configs_parsed,
+    }
+}

@@ -1,0 +1,246 @@
+//! Source stage: bytes → a located document tree.
+//!
+//! Every format we read (JSON/JSONC, YAML, TOML, dotenv) is lowered into one
+//! tree type, [`Node`], in which every value and every key keeps its byte span.
+//! Adapters walk this tree; findings point back into the file through spans.
+
+mod dotenv;
+mod json;
+mod toml;
+mod yaml;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A half-open byte range into a file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The syntax a file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// JSON, accepting comments and trailing commas (JSONC), as editors do.
+    Json,
+    Yaml,
+    Toml,
+    Dotenv,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// Numbers keep their source text: we never compute with them.
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Entry>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { value, span }
+    }
+
+    /// The value of `key` if this is an object holding it (first occurrence).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Object(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// Follows a dotted path of object keys.
+    pub fn at(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Bool(b) => Some(*b),
+            // YAML and dotenv writers quote booleans often enough to accept it.
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.value {
+            Value::Object(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Array(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self.value, Value::Object(_))
+    }
+
+    /// A scalar rendered as text (strings, numbers, booleans).
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::String(s) | Value::Number(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Maps byte offsets to 1-based lines and character columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// 1-based line and 1-based column counted in characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line + 1, column + 1)
+    }
+}
+
+/// A file read from disk, with its text and line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The path as shown to users: relative to the scan root.
+    pub display: String,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String) -> Arc<Self> {
+        let lines = LineIndex::new(&text);
+        Arc::new(SourceFile {
+            path,
+            display,
+            text,
+            lines,
+        })
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
+/// A syntax error, located.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A comment and where it sits; inline suppressions and raw token scans read these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+/// Parses `text` written in `syntax` into a located tree.
+pub fn parse(text: &str, syntax: Syntax) -> Result<Node, SyntaxError> {
+    match syntax {
+        Syntax::Json => json::parse(text),
+        Syntax::Yaml => yaml::parse(text),
+        Syntax::Toml => toml::parse(text),
+        Syntax::Dotenv => Ok(dotenv::parse(text)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\n\u{e9}\u{e9}x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        // 'x' sits after two two-byte characters.
+        assert_eq!(idx.line_col(text, 7), (2, 3));
+        assert_eq!(idx.line_col(text, text.len()), (3, 1));
+    }
+
+    #[test]
+    fn all_syntaxes_lower_to_the_same_tree() {
+        let json = parse(r#"{"a": {"b": "x"}}"#, Syntax::Json).unwrap();
+        let yaml = parse("a:\n  b: x\n", Syntax::Yaml).unwrap();
+        let toml = parse("[a]\nb = \"x\"\n", Syntax::Toml).unwrap();
+        for doc in [&json, &yaml, &toml] {
+            assert_eq!(doc.at(&["a", "b"]).and_then(Node::as_str), Some("x"));
+        }
+    }
+}

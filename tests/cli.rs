@@ -1,0 +1,239 @@
+//! The binary as users run it: exit codes, output formats, errors, and that
+//! no secret value ever reaches any output.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn blastradius() -> Command {
+    let mut cmd = Command::cargo_bin("blastradius").unwrap();
+    cmd.current_dir(root()).env_remove("NO_COLOR");
+    cmd
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = blastradius().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn terminal_report_of_the_example() {
+    let (code, stdout, _) = run(&["scan", "testdata/examples/agent-repo", "--color", "never"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("terminal_example", stdout);
+}
+
+#[test]
+fn json_report_of_the_example() {
+    let (code, stdout, _) = run(&["scan", "testdata/examples/agent-repo", "--format", "json"]);
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["summary"]["files_scanned"], 4);
+    insta::assert_snapshot!(
+        "json_example",
+        stdout.replace(env!("CARGO_PKG_VERSION"), "[version]")
+    );
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let example = "testdata/examples/agent-repo";
+    assert_eq!(run(&["scan", example, "--fail-on", "never"]).0, 0);
+    assert_eq!(run(&["scan", example, "--fail-on", "critical"]).0, 1);
+    // Only low findings: fail at low, pass at medium.
+    let low = "testdata/rules/BR305/positive";
+    assert_eq!(run(&["scan", low]).0, 1);
+    assert_eq!(run(&["scan", low, "--fail-on", "medium"]).0, 0);
+    // A clean config passes.
+    assert_eq!(run(&["scan", "testdata/rules/BR101/negative"]).0, 0);
+    // Usage errors are 2.
+    assert_eq!(run(&["scan", "--fail-on", "sometimes"]).0, 2);
+    assert_eq!(run(&["explain", "BR999"]).0, 2);
+}
+
+#[test]
+fn unparseable_configs_are_located_errors_and_fail_the_run() {
+    let (code, stdout, _) = run(&[
+        "scan",
+        "testdata/bad",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(code, 1, "a config that cannot be read cannot be trusted");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let errors = value["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0]["path"], ".codex/config.toml");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        (Some(1), Some(19))
+    );
+    assert_eq!(errors[1]["path"], ".mcp.json");
+    assert_eq!(
+        (errors[1]["line"].as_u64(), errors[1]["column"].as_u64()),
+        (Some(3), Some(31))
+    );
+    assert_eq!(errors[1]["message"], "invalid JSON: Expected comma");
+    let (_, terminal, _) = run(&["scan", "testdata/bad", "--color", "never"]);
+    insta::assert_snapshot!("terminal_errors", terminal);
+}
+
+#[test]
+fn binary_and_non_utf8_configs_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".cursor")).unwrap();
+    std::fs::write(
+        dir.path().join(".cursor/mcp.json"),
+        b"{\"a\": \"\xff\xfe\"}",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".mcp.json"), b"\x00\x01\x02binary").unwrap();
+    let out = blastradius()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = value["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("not valid UTF-8")));
+    assert!(messages.iter().any(|m| m.contains("binary file")));
+}
+
+/// Fake tokens of many providers, in every place a config can hold one.
+fn fake_tokens() -> Vec<String> {
+    let f = |prefix: &str, body: &str, n: usize| format!("{prefix}{}", body.repeat(n));
+    vec![
+        f("ghp_", "Zx9Q", 9),
+        f("github_pat_", "Zx9Q_", 16) + "Zx",
+        f("gho_", "Zx9Q", 9),
+        f("glpat-", "Zx9Qw", 4),
+        format!("xoxb-123456789012-{}", "Zx9Q".repeat(6)),
+        f("sk-proj-", "Zx9Q_w-", 10),
+        f("sk-ant-api03-", "Zx9Qw", 18),
+        format!("AKIA{}", "ZQWX".repeat(4)),
+        f("AIza", "Zx9Q_", 7),
+        f("sk_live_", "Zx9Q", 6),
+        f("hf_", "ZxQwab", 5) + "abcd",
+        f("npm_", "Zx9Q", 9),
+        f("lin_api_", "Zx9Q", 10),
+        f("sbp_", "a1b2", 10),
+        f("pplx-", "Zx9Q", 12),
+        f("gsk_", "Zx9Q", 13),
+        "EHOtZJHMFPo3cdj8uaODsLhmF5Yt5RBQ8B0YSZnX".to_string(),
+        "Tr0ub4dor-3x".to_string(),
+    ]
+}
+
+#[test]
+fn no_output_format_shows_a_secret() {
+    let tokens = fake_tokens();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".cursor")).unwrap();
+    let env: Vec<String> = tokens[..16]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("\"SERVICE_{i}_TOKEN\": \"{t}\""))
+        .collect();
+    let mcp = format!(
+        "{{\n  // old key: {t0}\n  \"mcpServers\": {{\n    \"a\": {{ \"command\": \"node\", \"args\": [\"./s.js\", \"--token\", \"{t1}\", \"API_SECRET={t16}\"],\n      \"env\": {{ {env} }} }},\n    \"b\": {{ \"url\": \"https://x.example/mcp\", \"headers\": {{ \"Authorization\": \"Bearer {t2}\" }} }},\n    \"c\": {{ \"command\": \"uvx\", \"args\": [\"pg-mcp==1.0.0\"], \"env\": {{ \"DATABASE_URL\": \"postgresql://u:{t17}@db:5432/x\" }} }}\n  }}\n}}\n",
+        t0 = tokens[0],
+        t1 = tokens[1],
+        t2 = tokens[2],
+        t16 = tokens[16],
+        t17 = tokens[17],
+        env = env.join(", ")
+    );
+    std::fs::write(root.join(".cursor/mcp.json"), mcp).unwrap();
+    let dotenv: String = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("SECRET_{i}={t}\n"))
+        .collect();
+    std::fs::write(root.join(".env"), dotenv).unwrap();
+    for format in ["terminal", "json"] {
+        let out = blastradius()
+            .args(["scan", "--format", format, "--color", "never"])
+            .arg(root)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        for token in &tokens {
+            assert!(
+                !text.contains(token.as_str()),
+                "{format} output shows {token}"
+            );
+        }
+        if format == "json" {
+            let value: serde_json::Value =
+                serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+            let findings = value["findings"].as_array().unwrap();
+            // Every fake in the .env file is found, and each one in the config.
+            let dotenv_hits = findings.iter().filter(|f| f["rule_id"] == "BR107").count();
+            assert_eq!(dotenv_hits, tokens.len(), "every .env secret is found");
+            assert!(findings
+                .iter()
+                .any(|f| f["rule_id"] == "BR101"
+                    && f["message"].as_str().unwrap().contains("ghp_****")));
+        }
+    }
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, stdout, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(stdout
+        .lines()
+        .any(|l| l.starts_with("BR101   critical  credential")));
+    let (code, stdout, _) = run(&["explain", "BR301"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("BR301 approvals-disabled: Tool-call approvals are turned off"));
+    assert!(stdout.contains("How to fix"));
+}
+
+#[test]
+fn output_file_gets_the_report_and_stderr_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("report.json");
+    let out = blastradius()
+        .args([
+            "scan",
+            "testdata/rules/BR701/positive",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "1 finding (1 medium) in 1 file, 1 agent config parsed\n"
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_path).unwrap()).unwrap();
+    assert_eq!(value["findings"][0]["rule_id"], "BR701");
+    assert_eq!(value["findings"][0]["location"]["line"], 3);
+}
