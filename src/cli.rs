@@ -139,16 +139,12 @@ fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorChoice::Auto => !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let text = match args.format {
-        OutputFormat::Terminal => report::terminal::render(
-            &output,
-            findings,
-            &report::terminal::Options { color, width: 100 },
-        ),
+        OutputFormat::Terminal => {
+            report::terminal::render(&output, findings, &report::terminal::Options { color, width: 100 })
+        }
         OutputFormat::Json => report::json::render(&output, findings),
     };
     match &args.output {

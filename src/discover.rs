@@ -82,18 +82,13 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .filter_entry(|e| {
                 !(e.file_type().is_dir()
                     && e.depth() > 0
-                    && e.file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIP_DIRS.contains(&n)))
+                    && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
             });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let display = err
-                        .path()
-                        .map(|p| display_path(p, single_root))
-                        .unwrap_or_default();
+                    let display = err.path().map(|p| display_path(p, single_root)).unwrap_or_default();
                     found.skipped.push(Skipped {
                         display,
                         reason: format!("cannot read: {err}"),
@@ -124,9 +119,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
 
 fn too_large(path: &Path) -> Option<String> {
     let size = path.metadata().ok()?.len();
-    (size > MAX_FILE_SIZE).then(|| {
-        format!("skipped: {size} bytes is over the {MAX_FILE_SIZE}-byte limit for a config file")
-    })
+    (size > MAX_FILE_SIZE)
+        .then(|| format!("skipped: {size} bytes is over the {MAX_FILE_SIZE}-byte limit for a config file"))
 }
 
 /// Relative to the scan root when one directory is scanned; as given otherwise.

@@ -122,12 +122,7 @@ pub fn fingerprint(rule_id: &str, path: &str, pointer: &str, subject: &str) -> S
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Sorted by path, line, column, rule; exact repeats (one fact reached two
@@ -149,7 +144,5 @@ pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
                 &b.fingerprint,
             ))
     });
-    findings.dedup_by(|a, b| {
-        a.rule_id == b.rule_id && a.location == b.location && a.message == b.message
-    });
+    findings.dedup_by(|a, b| a.rule_id == b.rule_id && a.location == b.location && a.message == b.message);
 }

@@ -87,10 +87,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         }
     };
     // A byte-order mark is not part of the document.
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
     let syntax = match entry.candidate {
         Some(Candidate::Known(format)) => format.syntax(),
@@ -116,11 +113,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         _ => formats::sniff(&doc, syntax),
     };
     match format {
-        Some(format) => FileResult::Parsed {
-            source,
-            format,
-            doc,
-        },
+        Some(format) => FileResult::Parsed { source, format, doc },
         None => FileResult::NotAConfig,
     }
 }
@@ -154,18 +147,10 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
             span: Span::default(),
         });
     }
-    let results: Vec<(&FileEntry, FileResult)> = discovered
-        .files
-        .iter()
-        .map(|e| (e, read_and_parse(e)))
-        .collect();
+    let results: Vec<(&FileEntry, FileResult)> = discovered.files.iter().map(|e| (e, read_and_parse(e))).collect();
     for (entry, result) in results {
         match result {
-            FileResult::Parsed {
-                source,
-                format,
-                doc,
-            } => {
+            FileResult::Parsed { source, format, doc } => {
                 let id = files.len();
                 facts.push(formats::adapt(id, &source, format, &doc));
                 files.push(source);
@@ -179,11 +164,7 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
                 display: entry.display.clone(),
                 format: None,
             }),
-            FileResult::Failed {
-                source,
-                message,
-                span,
-            } => {
+            FileResult::Failed { source, message, span } => {
                 let (line, column, file) = match source {
                     Some(source) => {
                         let (line, column) = source.line_col(span.start);

@@ -38,10 +38,7 @@ fn json_report_of_the_example() {
     let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(value["schema_version"], 1);
     assert_eq!(value["summary"]["files_scanned"], 4);
-    insta::assert_snapshot!(
-        "json_example",
-        stdout.replace(env!("CARGO_PKG_VERSION"), "[version]")
-    );
+    insta::assert_snapshot!("json_example", stdout.replace(env!("CARGO_PKG_VERSION"), "[version]"));
 }
 
 #[test]
@@ -62,14 +59,7 @@ fn exit_codes_follow_fail_on() {
 
 #[test]
 fn unparseable_configs_are_located_errors_and_fail_the_run() {
-    let (code, stdout, _) = run(&[
-        "scan",
-        "testdata/bad",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-    ]);
+    let (code, stdout, _) = run(&["scan", "testdata/bad", "--format", "json", "--fail-on", "never"]);
     assert_eq!(code, 1, "a config that cannot be read cannot be trusted");
     let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let errors = value["errors"].as_array().unwrap();
@@ -93,11 +83,7 @@ fn unparseable_configs_are_located_errors_and_fail_the_run() {
 fn binary_and_non_utf8_configs_are_errors_not_panics() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".cursor")).unwrap();
-    std::fs::write(
-        dir.path().join(".cursor/mcp.json"),
-        b"{\"a\": \"\xff\xfe\"}",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join(".cursor/mcp.json"), b"{\"a\": \"\xff\xfe\"}").unwrap();
     std::fs::write(dir.path().join(".mcp.json"), b"\x00\x01\x02binary").unwrap();
     let out = blastradius()
         .args(["scan", "--format", "json"])
@@ -175,25 +161,19 @@ fn no_output_format_shows_a_secret() {
             .arg(root)
             .output()
             .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).to_string()
-            + &String::from_utf8_lossy(&out.stderr);
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
         for token in &tokens {
-            assert!(
-                !text.contains(token.as_str()),
-                "{format} output shows {token}"
-            );
+            assert!(!text.contains(token.as_str()), "{format} output shows {token}");
         }
         if format == "json" {
-            let value: serde_json::Value =
-                serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
             let findings = value["findings"].as_array().unwrap();
             // Every fake in the .env file is found, and each one in the config.
             let dotenv_hits = findings.iter().filter(|f| f["rule_id"] == "BR107").count();
             assert_eq!(dotenv_hits, tokens.len(), "every .env secret is found");
             assert!(findings
                 .iter()
-                .any(|f| f["rule_id"] == "BR101"
-                    && f["message"].as_str().unwrap().contains("ghp_****")));
+                .any(|f| f["rule_id"] == "BR101" && f["message"].as_str().unwrap().contains("ghp_****")));
         }
     }
 }
@@ -202,9 +182,7 @@ fn no_output_format_shows_a_secret() {
 fn rules_and_explain() {
     let (code, stdout, _) = run(&["rules"]);
     assert_eq!(code, 0);
-    assert!(stdout
-        .lines()
-        .any(|l| l.starts_with("BR101   critical  credential")));
+    assert!(stdout.lines().any(|l| l.starts_with("BR101   critical  credential")));
     let (code, stdout, _) = run(&["explain", "BR301"]);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("BR301 approvals-disabled: Tool-call approvals are turned off"));
@@ -216,13 +194,7 @@ fn output_file_gets_the_report_and_stderr_the_summary() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("report.json");
     let out = blastradius()
-        .args([
-            "scan",
-            "testdata/rules/BR701/positive",
-            "--format",
-            "json",
-            "--output",
-        ])
+        .args(["scan", "testdata/rules/BR701/positive", "--format", "json", "--output"])
         .arg(&out_path)
         .output()
         .unwrap();
@@ -232,8 +204,7 @@ fn output_file_gets_the_report_and_stderr_the_summary() {
         String::from_utf8_lossy(&out.stderr),
         "1 finding (1 medium) in 1 file, 1 agent config parsed\n"
     );
-    let value: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out_path).unwrap()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out_path).unwrap()).unwrap();
     assert_eq!(value["findings"][0]["rule_id"], "BR701");
     assert_eq!(value["findings"][0]["location"]["line"], 3);
 }

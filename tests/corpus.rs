@@ -43,11 +43,7 @@ fn corpus_scan() {
         );
         return;
     }
-    let rules: Vec<_> = builtin_rules()
-        .unwrap()
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
+    let rules: Vec<_> = builtin_rules().unwrap().into_iter().map(|(_, r)| r).collect();
     let output = blastradius::scan::scan(std::slice::from_ref(&corpus), &rules);
     let recognised: BTreeMap<&str, Option<&str>> = output
         .scanned
@@ -86,10 +82,7 @@ fn corpus_scan() {
     }
     assert!(checked >= 75, "only {checked} corpus files checked");
     let error_paths: Vec<&str> = output.errors.iter().map(|e| e.path.as_str()).collect();
-    assert_eq!(
-        error_paths, INVALID,
-        "only the known-invalid files fail to parse"
-    );
+    assert_eq!(error_paths, INVALID, "only the known-invalid files fail to parse");
 
     let lines: Vec<String> = output
         .findings

@@ -50,11 +50,7 @@ fn every_rule_fires_on_its_positive_examples_and_not_on_its_negatives() {
         let mut lines = Vec::new();
         for dir in &rule.tests.positive {
             let found = findings_of(rule, &all, &root().join(dir));
-            assert!(
-                !found.is_empty(),
-                "{}: no finding in positive example {dir}",
-                rule.id
-            );
+            assert!(!found.is_empty(), "{}: no finding in positive example {dir}", rule.id);
             lines.extend(found);
         }
         for dir in &rule.tests.negative {
@@ -85,11 +81,7 @@ fn rule_files_are_well_formed() {
     let mut ids = HashSet::new();
     let mut names = HashSet::new();
     for (path, rule) in rules() {
-        let file = Path::new(&path)
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
+        let file = Path::new(&path).file_name().unwrap().to_string_lossy().to_string();
         assert_eq!(
             file,
             format!("{}-{}.yaml", rule.id, rule.name),
@@ -102,17 +94,10 @@ fn rule_files_are_well_formed() {
             .unwrap()
             .to_string_lossy()
             .to_string();
-        assert_eq!(
-            category_dir,
-            rule.category.as_str(),
-            "{path}: lives under its category"
-        );
+        assert_eq!(category_dir, rule.category.as_str(), "{path}: lives under its category");
         assert!(ids.insert(rule.id.clone()), "{path}: duplicate id");
         assert!(names.insert(rule.name.clone()), "{path}: duplicate name");
-        assert!(
-            rule.id.starts_with("BR") && rule.id.len() == 5,
-            "{path}: id BRnnn"
-        );
+        assert!(rule.id.starts_with("BR") && rule.id.len() == 5, "{path}: id BRnnn");
         let s = &rule.standards;
         let checks: [(&Vec<String>, &Vec<String>, &str); 5] = [
             (&s.owasp_agentic, &taxonomy.owasp_agentic, "owasp_agentic"),
@@ -148,9 +133,7 @@ fn rule_files_are_well_formed() {
 #[test]
 fn readme_rule_table_is_current() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let table = blastradius::cli::rule_table_markdown(
-        &rules().into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
-    );
+    let table = blastradius::cli::rule_table_markdown(&rules().into_iter().map(|(_, r)| r).collect::<Vec<_>>());
     let start = readme
         .find("<!-- rules:start -->")
         .expect("README has a rules table marker");

@@ -34,30 +34,24 @@ impl ServerCatalog {
     pub fn get() -> &'static ServerCatalog {
         static CATALOG: OnceLock<ServerCatalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            let entries = crate::yaml::from_str(SERVERS_YAML)
-                .unwrap_or_else(|err| panic!("rules/catalog/servers.yaml: {err}"));
+            let entries =
+                crate::yaml::from_str(SERVERS_YAML).unwrap_or_else(|err| panic!("rules/catalog/servers.yaml: {err}"));
             ServerCatalog { entries }
         })
     }
 
     pub fn by_package(&self, package: &str) -> Option<&ServerEntry> {
-        self.entries
-            .iter()
-            .find(|e| e.packages.iter().any(|p| p == package))
+        self.entries.iter().find(|e| e.packages.iter().any(|p| p == package))
     }
 
     /// Images match with or without a registry prefix (`docker.io/mcp/fetch`).
     pub fn by_image(&self, image: &str) -> Option<&ServerEntry> {
         let image = image.strip_prefix("docker.io/").unwrap_or(image);
-        self.entries
-            .iter()
-            .find(|e| e.images.iter().any(|i| i == image))
+        self.entries.iter().find(|e| e.images.iter().any(|i| i == image))
     }
 
     pub fn by_host(&self, host: &str) -> Option<&ServerEntry> {
-        self.entries
-            .iter()
-            .find(|e| e.urls.iter().any(|u| u == host))
+        self.entries.iter().find(|e| e.urls.iter().any(|u| u == host))
     }
 }
 
@@ -76,11 +70,7 @@ mod tests {
                 );
             }
             for flow in &entry.flows {
-                assert!(
-                    crate::graph::FLOWS.contains(&flow.as_str()),
-                    "{}: {flow}",
-                    entry.id
-                );
+                assert!(crate::graph::FLOWS.contains(&flow.as_str()), "{}: {flow}", entry.id);
             }
         }
     }

@@ -63,8 +63,7 @@ impl TokenCatalog {
         static CATALOG: OnceLock<TokenCatalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
             // The embedded file is ours and tested; failing here is a build defect.
-            TokenCatalog::from_yaml(TOKENS_YAML)
-                .unwrap_or_else(|err| panic!("rules/catalog/tokens.yaml: {err}"))
+            TokenCatalog::from_yaml(TOKENS_YAML).unwrap_or_else(|err| panic!("rules/catalog/tokens.yaml: {err}"))
         })
     }
 
@@ -75,11 +74,7 @@ impl TokenCatalog {
             .map(|f| Regex::new(&f.pattern).map_err(|e| format!("{}: {e}", f.id)))
             .collect::<Result<Vec<_>, _>>()?;
         let set = RegexSet::new(formats.iter().map(|f| &f.pattern)).map_err(|e| e.to_string())?;
-        Ok(TokenCatalog {
-            formats,
-            set,
-            regexes,
-        })
+        Ok(TokenCatalog { formats, set, regexes })
     }
 
     pub fn format(&self, m: &TokenMatch) -> &TokenFormat {
@@ -138,9 +133,7 @@ fn jwt_lifetime(token: &str) -> (Lifetime, bool) {
     let Some(payload) = token.split('.').nth(1) else {
         return (Lifetime::Unknown, false);
     };
-    let Ok(bytes) =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('='))
-    else {
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')) else {
         return (Lifetime::Unknown, false);
     };
     let Ok(claims) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
@@ -175,11 +168,7 @@ mod tests {
     #[test]
     fn catalog_has_forty_providers_and_compiles() {
         let catalog = TokenCatalog::get();
-        let mut providers: Vec<_> = catalog
-            .formats
-            .iter()
-            .map(|f| f.provider.as_str())
-            .collect();
+        let mut providers: Vec<_> = catalog.formats.iter().map(|f| f.provider.as_str()).collect();
         providers.sort();
         providers.dedup();
         assert!(providers.len() >= 40, "{} providers", providers.len());
@@ -191,10 +180,7 @@ mod tests {
         let text = format!("x ghp_{} y ASIA{} z", "a".repeat(36), "B".repeat(16));
         let found = catalog.find_all(&text);
         assert_eq!(found.len(), 2);
-        assert_eq!(
-            &text[found[0].start..found[0].end],
-            format!("ghp_{}", "a".repeat(36))
-        );
+        assert_eq!(&text[found[0].start..found[0].end], format!("ghp_{}", "a".repeat(36)));
         assert_eq!(catalog.format(&found[0]).id, "github-pat");
         assert_eq!(found[1].lifetime, Lifetime::ShortLived);
         assert_eq!(catalog.masked(&found[0]), "ghp_****");

@@ -119,18 +119,9 @@ fn matches<'g>(pattern: &Pattern, graph: &'g Graph) -> Vec<Hit<'g>> {
             let from = graph.node(edge.source());
             let to = graph.node(edge.target());
             let weight = edge.weight();
-            let ok = pattern
-                .condition
-                .as_ref()
-                .is_none_or(|c| test(c, &weight.attrs, None))
-                && pattern
-                    .from
-                    .as_ref()
-                    .is_none_or(|c| test(c, &from.attrs, Some(from)))
-                && pattern
-                    .to
-                    .as_ref()
-                    .is_none_or(|c| test(c, &to.attrs, Some(to)));
+            let ok = pattern.condition.as_ref().is_none_or(|c| test(c, &weight.attrs, None))
+                && pattern.from.as_ref().is_none_or(|c| test(c, &from.attrs, Some(from)))
+                && pattern.to.as_ref().is_none_or(|c| test(c, &to.attrs, Some(to)));
             if !ok {
                 continue;
             }
@@ -222,17 +213,9 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
                 },
                 Op::IsTrue => matches!(value, Some(AttrValue::Bool(true))),
                 Op::IsFalse => matches!(value, Some(AttrValue::Bool(false))),
-                Op::Equals => {
-                    value.is_some() && values.len() == 1 && wanted.first() == values.first()
-                }
-                Op::NotEquals => {
-                    !(value.is_some() && values.len() == 1 && wanted.first() == values.first())
-                }
-                Op::Within => {
-                    value.is_some()
-                        && !values.is_empty()
-                        && values.iter().all(|v| wanted.contains(v))
-                }
+                Op::Equals => value.is_some() && values.len() == 1 && wanted.first() == values.first(),
+                Op::NotEquals => !(value.is_some() && values.len() == 1 && wanted.first() == values.first()),
+                Op::Within => value.is_some() && !values.is_empty() && values.iter().all(|v| wanted.contains(v)),
                 Op::ContainsAny => values.iter().any(|v| wanted.contains(v)),
             }
         }
@@ -296,12 +279,7 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
         rule.severity,
         rule.category,
         render(&rule.message, hit),
-        rule.remediation
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string(),
+        rule.remediation.lines().next().unwrap_or("").trim().to_string(),
         FindingStandards::from(&rule.standards),
         rule.control,
         file,

@@ -21,11 +21,7 @@ fn capabilities(tool: &str) -> (&'static [&'static str], &'static [&'static str]
 
 /// The node key of a host's built-in tool, creating the node on first use.
 pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
-    let key = format!(
-        "tool:{}:{}:builtin:{canonical}",
-        ctx.format.client(),
-        ctx.scope
-    );
+    let key = format!("tool:{}:{}:builtin:{canonical}", ctx.format.client(), ctx.scope);
     if ctx.node_mut(&key).is_none() {
         let mut node = Node::new(NodeKind::Tool, key.clone(), canonical, Some(loc.clone()));
         node.set_str("tool_type", "builtin", None);
@@ -48,14 +44,7 @@ pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
 }
 
 /// An agent's grant of a built-in tool, as written (`Bash(npm run:*)`).
-pub fn grant(
-    ctx: &mut Ctx<'_>,
-    agent: &str,
-    canonical: &str,
-    rule: &str,
-    specifier: Option<&str>,
-    loc: Loc,
-) {
+pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specifier: Option<&str>, loc: Loc) {
     let key = tool(ctx, canonical, &loc);
     let mut edge = Edge {
         kind: EdgeKind::Uses,
@@ -66,17 +55,50 @@ pub fn grant(
     let unrestricted = specifier.is_none_or(|s| matches!(s.trim(), "" | "*" | ":*" | "**"));
     edge.set_str(
         "scope",
-        if unrestricted {
-            "unrestricted"
-        } else {
-            "restricted"
-        },
+        if unrestricted { "unrestricted" } else { "restricted" },
         Some(loc.clone()),
     );
     edge.set_str(
         "auto_approve",
         if unrestricted { "all" } else { "some" },
-        Some(loc),
+        Some(loc.clone()),
     );
+    if canonical == "shell" && !unrestricted {
+        if let Some(program) = specifier.and_then(open_program) {
+            edge.set_str("open_program", program, Some(loc));
+        }
+    }
     ctx.add_edge(agent, &key, edge);
+}
+
+/// The program of a shell grant that leaves its arguments open: `python:*`,
+/// `node *`, `bash -c:*`, `python -c ":*`. `xargs kill:*` and
+/// `python -m json.tool` fix what runs, so they are not open.
+pub fn open_program(specifier: &str) -> Option<&str> {
+    let words: Vec<&str> = specifier
+        .split(|c: char| c.is_whitespace() || c == ':')
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    match words.as_slice() {
+        [program, "*"] => Some(program),
+        [program, flag, "*"] if matches!(*flag, "-c" | "-e" | "--eval" | "-exec" | "-lc") => Some(program),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::open_program;
+
+    #[test]
+    fn open_programs() {
+        assert_eq!(open_program("python:*"), Some("python"));
+        assert_eq!(open_program("node *"), Some("node"));
+        assert_eq!(open_program("python -c \":*"), Some("python"));
+        assert_eq!(open_program("npm run test:*"), None);
+        assert_eq!(open_program("xargs kill:*"), None);
+        assert_eq!(open_program("python -m json.tool"), None);
+        assert_eq!(open_program("npx tsc*"), None);
+    }
 }

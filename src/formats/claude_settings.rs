@@ -73,13 +73,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     if let Some(env) = doc.get("env") {
         for entry in env.entries() {
-            ctx.credentials_in(
-                &agent,
-                Some(&entry.key),
-                &entry.value,
-                &join("env", &entry.key),
-                "env",
-            );
+            ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &join("env", &entry.key), "env");
         }
     }
     if let Some(helper) = doc.get("apiKeyHelper").filter(|h| h.as_str().is_some()) {

@@ -15,10 +15,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
     }
     if let Some(ws) = doc.get("sandbox_workspace_write") {
-        if let Some(net) = ws
-            .get("network_access")
-            .filter(|n| n.as_bool() == Some(true))
-        {
+        if let Some(net) = ws.get("network_access").filter(|n| n.as_bool() == Some(true)) {
             let loc = ctx.loc(net.span, "sandbox_workspace_write.network_access");
             if let Some(node) = ctx.node_mut(&agent) {
                 node.set_bool("sandbox_network_access", true, Some(loc));
@@ -38,10 +35,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             .get("ignore_default_excludes")
             .filter(|f| f.as_bool() == Some(true))
         {
-            let loc = ctx.loc(
-                flag.span,
-                "shell_environment_policy.ignore_default_excludes",
-            );
+            let loc = ctx.loc(flag.span, "shell_environment_policy.ignore_default_excludes");
             if let Some(node) = ctx.node_mut(&agent) {
                 node.set_bool("shell_env_secrets_passed", true, Some(loc));
             }

@@ -14,14 +14,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 .and_then(Doc::as_str)
                 .map_or_else(|| format!("server-{i}"), str::to_string);
             let span = server.get("name").map_or(server.span, |n| n.span);
-            servers::describe(
-                ctx,
-                &agent,
-                &name,
-                span,
-                server,
-                &format!("mcpServers[{i}]"),
-            );
+            servers::describe(ctx, &agent, &name, span, server, &format!("mcpServers[{i}]"));
         }
     }
     if let Some(models) = doc.get("models") {

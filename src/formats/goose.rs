@@ -40,14 +40,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
 }
 
 /// Built-in extensions: `developer` is a shell plus file edits.
-fn builtin(
-    ctx: &mut Ctx<'_>,
-    agent: &str,
-    name: &str,
-    ext: &Doc,
-    span: crate::source::Span,
-    pointer: &str,
-) {
+fn builtin(ctx: &mut Ctx<'_>, agent: &str, name: &str, ext: &Doc, span: crate::source::Span, pointer: &str) {
     let key = servers::tool_key(ctx, name);
     let loc = ctx.loc(span, pointer);
     let mut tool = Node::new(NodeKind::Tool, key.clone(), name, Some(loc.clone()));
@@ -72,11 +65,7 @@ fn builtin(
     }
     if let Some(enabled) = ext.get("enabled") {
         if let Some(value) = enabled.as_bool() {
-            tool.set_bool(
-                "enabled",
-                value,
-                Some(ctx.loc(enabled.span, &join(pointer, "enabled"))),
-            );
+            tool.set_bool("enabled", value, Some(ctx.loc(enabled.span, &join(pointer, "enabled"))));
         }
     }
     ctx.add_node(tool);

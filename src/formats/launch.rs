@@ -122,11 +122,7 @@ pub fn parse(command: &str, args: &[String]) -> Launch {
     };
     match program.as_str() {
         "npx" | "bunx" | "pnpx" => npm_exec(&mut launch, args, 0),
-        "pnpm" | "yarn" | "npm"
-            if args
-                .first()
-                .is_some_and(|a| a == "dlx" || a == "exec" || a == "x") =>
-        {
+        "pnpm" | "yarn" | "npm" if args.first().is_some_and(|a| a == "dlx" || a == "exec" || a == "x") => {
             npm_exec(&mut launch, args, 1)
         }
         "uvx" => python_exec(&mut launch, args, 0),
@@ -207,8 +203,7 @@ fn flag_value(args: &[String], flags: &[&str]) -> Option<(usize, String)> {
 }
 
 fn npm_exec(launch: &mut Launch, args: &[String], start: usize) {
-    let explicit = flag_value(&args[start.min(args.len())..], &["-p", "--package"])
-        .map(|(i, v)| (i + start, v));
+    let explicit = flag_value(&args[start.min(args.len())..], &["-p", "--package"]).map(|(i, v)| (i + start, v));
     let first = positional(args, start, NPX_VALUE_FLAGS);
     let Some((arg, spec)) = explicit.or_else(|| first.map(|i| (i, args[i].clone()))) else {
         return;
@@ -252,8 +247,7 @@ fn split_npm(spec: &str) -> (String, Option<String>) {
 }
 
 fn python_exec(launch: &mut Launch, args: &[String], start: usize) {
-    let from = flag_value(&args[start.min(args.len())..], &["--from", "--spec"])
-        .map(|(i, v)| (i + start, v));
+    let from = flag_value(&args[start.min(args.len())..], &["--from", "--spec"]).map(|(i, v)| (i + start, v));
     let first = positional(args, start, UVX_VALUE_FLAGS);
     launch.rest = first.map_or(args.len(), |i| i + 1);
     let Some((arg, spec)) = from.or_else(|| first.map(|i| (i, args[i].clone()))) else {
@@ -280,17 +274,9 @@ fn python_exec(launch: &mut Launch, args: &[String], start: usize) {
         });
         return;
     } else if let Some((name, version)) = spec.split_once("==") {
-        (
-            name.to_string(),
-            Some(version.to_string()),
-            is_exact_version(version),
-        )
+        (name.to_string(), Some(version.to_string()), is_exact_version(version))
     } else if let Some((name, version)) = spec.split_once('@') {
-        (
-            name.to_string(),
-            Some(version.to_string()),
-            is_exact_version(version),
-        )
+        (name.to_string(), Some(version.to_string()), is_exact_version(version))
     } else {
         let cut = spec.find(['>', '<', '~', '!', '[']).unwrap_or(spec.len());
         let version = (cut < spec.len()).then(|| spec[cut..].to_string());
@@ -329,9 +315,7 @@ fn container(launch: &mut Launch, args: &[String]) {
         let value_at = if takes_value { i + 1 } else { i };
         match flag {
             "--privileged" if value != "false" => launch.container_risks.push(("privileged", i)),
-            "--network" | "--net" if value == "host" => {
-                launch.container_risks.push(("host-network", i))
-            }
+            "--network" | "--net" if value == "host" => launch.container_risks.push(("host-network", i)),
             "--pid" if value == "host" => launch.container_risks.push(("host-pid", i)),
             "--ipc" if value == "host" => launch.container_risks.push(("host-ipc", i)),
             "--cap-add"
@@ -342,15 +326,12 @@ fn container(launch: &mut Launch, args: &[String]) {
             {
                 launch.container_risks.push(("added-capability", value_at))
             }
-            "--security-opt" if value.contains("unconfined") => {
-                launch.container_risks.push(("unconfined", value_at))
-            }
+            "--security-opt" if value.contains("unconfined") => launch.container_risks.push(("unconfined", value_at)),
             "-v" | "--volume" | "--mount" => {
                 let source = mount_source(&value);
                 if source.contains("docker.sock") {
                     launch.container_risks.push(("docker-socket", value_at));
-                } else if source == "/" || (source.len() <= 3 && source.chars().nth(1) == Some(':'))
-                {
+                } else if source == "/" || (source.len() <= 3 && source.chars().nth(1) == Some(':')) {
                     launch.container_risks.push(("root-mount", value_at));
                 }
             }
@@ -395,10 +376,7 @@ fn image(reference: &str, arg: usize) -> Image {
     let (name, pin) = match last.rsplit_once(':') {
         Some((_, tag)) => {
             let name = &reference[..reference.len() - tag.len() - 1];
-            (
-                name.to_string(),
-                if tag == "latest" { "latest" } else { "tag" },
-            )
+            (name.to_string(), if tag == "latest" { "latest" } else { "tag" })
         }
         None => (reference.to_string(), "none"),
     };
@@ -460,12 +438,7 @@ mod tests {
 
     #[test]
     fn python_packages_and_pins() {
-        assert!(
-            !parse("uvx", &args(&["mcp-server-fetch"]))
-                .package
-                .unwrap()
-                .pinned
-        );
+        assert!(!parse("uvx", &args(&["mcp-server-fetch"])).package.unwrap().pinned);
         assert!(
             parse("uvx", &args(&["mcp-server-fetch==1.2.0"]))
                 .package
@@ -473,20 +446,14 @@ mod tests {
                 .pinned
         );
         assert!(
-            parse(
-                "uvx",
-                &args(&["awslabs.aws-documentation-mcp-server@1.1.0"])
-            )
-            .package
-            .unwrap()
-            .pinned
+            parse("uvx", &args(&["awslabs.aws-documentation-mcp-server@1.1.0"]))
+                .package
+                .unwrap()
+                .pinned
         );
-        let git = parse(
-            "uvx",
-            &args(&["--from", "git+https://github.com/x/y.git", "y"]),
-        )
-        .package
-        .unwrap();
+        let git = parse("uvx", &args(&["--from", "git+https://github.com/x/y.git", "y"]))
+            .package
+            .unwrap();
         assert!(!git.pinned);
         assert_eq!(git.arg, 1);
     }
@@ -511,10 +478,7 @@ mod tests {
         let risks: Vec<_> = l.container_risks.iter().map(|r| r.0).collect();
         assert_eq!(risks, ["host-network", "docker-socket", "privileged"]);
         let image = l.image.unwrap();
-        assert_eq!(
-            (image.name.as_str(), image.pin, image.arg),
-            ("mcp/fetch", "none", 9)
-        );
+        assert_eq!((image.name.as_str(), image.pin, image.arg), ("mcp/fetch", "none", 9));
         assert_eq!(l.env_args, [8]);
         let l = parse(
             "docker",
@@ -523,10 +487,7 @@ mod tests {
         assert_eq!(l.container_risks[0].0, "root-mount");
         assert_eq!(l.image.unwrap().pin, "digest");
         assert_eq!(
-            parse("docker", &args(&["run", "x:latest"]))
-                .image
-                .unwrap()
-                .pin,
+            parse("docker", &args(&["run", "x:latest"])).image.unwrap().pin,
             "latest"
         );
     }
@@ -535,13 +496,7 @@ mod tests {
     fn mcp_remote_bridge() {
         let l = parse(
             "npx",
-            &args(&[
-                "-y",
-                "mcp-remote",
-                "https://x.example/mcp",
-                "--header",
-                "A: b",
-            ]),
+            &args(&["-y", "mcp-remote", "https://x.example/mcp", "--header", "A: b"]),
         );
         assert_eq!(l.remote_url, Some(2));
     }

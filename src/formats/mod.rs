@@ -153,8 +153,7 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
     } else if name == "settings.json" && (parent == ".zed" || parent == "zed") {
         Format::Zed
     } else if ends(".continue/config.yaml")
-        || lower.contains("/.continue/mcpservers/")
-            && (name.ends_with(".yaml") || name.ends_with(".yml"))
+        || lower.contains("/.continue/mcpservers/") && (name.ends_with(".yaml") || name.ends_with(".yml"))
         || lower.starts_with(".continue/mcpservers/")
     {
         Format::Continue
@@ -164,8 +163,9 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
         Format::Dotenv
     } else {
         return match name {
-            "mcp.json" | "settings.json" | "mcp_settings.json" | "mcp-config.json"
-            | "mcp_servers.json" => Some(Candidate::Sniff(Syntax::Json)),
+            "mcp.json" | "settings.json" | "mcp_settings.json" | "mcp-config.json" | "mcp_servers.json" => {
+                Some(Candidate::Sniff(Syntax::Json))
+            }
             "config.yaml" | "config.yml" => Some(Candidate::Sniff(Syntax::Yaml)),
             "config.toml" => Some(Candidate::Sniff(Syntax::Toml)),
             _ => None,
@@ -179,42 +179,35 @@ pub fn sniff(doc: &Doc, syntax: Syntax) -> Option<Format> {
     let has = |key: &str| doc.get(key).is_some();
     match syntax {
         Syntax::Json if has("mcpServers") => Some(Format::GenericMcp),
-        Syntax::Json if has("servers") && doc.get("servers").is_some_and(Doc::is_object) => {
+        Syntax::Json if has("servers") && doc.get("servers").is_some_and(Doc::is_object) => Some(Format::VsCode),
+        Syntax::Json if has("context_servers") => Some(Format::Zed),
+        // VS Code user or workspace settings: the legacy `mcp` block, or the
+        // switch that approves every tool call.
+        Syntax::Json
+            if has("chat.tools.autoApprove")
+                || has("chat.tools.global.autoApprove")
+                || doc.at(&["mcp", "servers"]).is_some() =>
+        {
             Some(Format::VsCode)
         }
-        Syntax::Json if has("context_servers") => Some(Format::Zed),
-        Syntax::Json
-            if has("permissions") || has("enableAllProjectMcpServers") || has("apiKeyHelper") =>
-        {
+        Syntax::Json if has("permissions") || has("enableAllProjectMcpServers") || has("apiKeyHelper") => {
             Some(Format::ClaudeCodeSettings)
         }
-        Syntax::Yaml
-            if has("extensions")
-                && (has("GOOSE_MODE") || has("GOOSE_PROVIDER") || has("GOOSE_MODEL")) =>
-        {
+        Syntax::Yaml if has("extensions") && (has("GOOSE_MODE") || has("GOOSE_PROVIDER") || has("GOOSE_MODEL")) => {
             Some(Format::Goose)
         }
-        Syntax::Yaml
-            if has("mcpServers")
-                && doc.get("mcpServers").is_some_and(|m| !m.items().is_empty()) =>
-        {
+        Syntax::Yaml if has("mcpServers") && doc.get("mcpServers").is_some_and(|m| !m.items().is_empty()) => {
             Some(Format::Continue)
         }
         Syntax::Yaml if has("mcpServers") => Some(Format::LibreChat),
-        Syntax::Toml if has("mcp_servers") || has("approval_policy") || has("sandbox_mode") => {
-            Some(Format::Codex)
-        }
+        Syntax::Toml if has("mcp_servers") || has("approval_policy") || has("sandbox_mode") => Some(Format::Codex),
         _ => None,
     }
 }
 
 /// Is this dotenv file a template of placeholders (`.env.example`)?
 pub fn is_template_path(path: &str) -> bool {
-    let name = path
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(path)
-        .to_ascii_lowercase();
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
     ["example", "sample", "template", "dist", "defaults", "tpl"]
         .iter()
         .any(|t| name.contains(t))
@@ -283,11 +276,7 @@ impl<'a> Ctx<'a> {
 
     /// The byte span, in the file, of `range` inside the value of `node`.
     pub fn sub_span(&self, node: &Doc, value: &str, range: std::ops::Range<usize>) -> Span {
-        let raw = self
-            .source
-            .text
-            .get(node.span.start..node.span.end)
-            .unwrap_or("");
+        let raw = self.source.text.get(node.span.start..node.span.end).unwrap_or("");
         let inner_start = if raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) {
             node.span.start + 1
         } else {
@@ -306,14 +295,7 @@ impl<'a> Ctx<'a> {
 
     /// Describes the credentials in one value and links them to `owner`.
     /// `channel` says how the value reaches its consumer (env, header, argv…).
-    pub fn credentials_in(
-        &mut self,
-        owner: &str,
-        key: Option<&str>,
-        node: &Doc,
-        pointer: &str,
-        channel: &str,
-    ) {
+    pub fn credentials_in(&mut self, owner: &str, key: Option<&str>, node: &Doc, pointer: &str, channel: &str) {
         let Some(value) = node.scalar_text() else {
             return;
         };
@@ -327,21 +309,10 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn add_credential(
-        &mut self,
-        owner: &str,
-        fact: SecretFact,
-        span: Span,
-        pointer: &str,
-        channel: &str,
-    ) {
+    pub fn add_credential(&mut self, owner: &str, fact: SecretFact, span: Span, pointer: &str, channel: &str) {
         let loc = self.loc(span, pointer);
         // Keyed by what it is, not where: a fingerprint must survive edits above it.
-        let identity = fact
-            .hash
-            .clone()
-            .or_else(|| fact.name.clone())
-            .unwrap_or_default();
+        let identity = fact.hash.clone().or_else(|| fact.name.clone()).unwrap_or_default();
         let cred_key = format!(
             "cred:{}:{}:{}:{}",
             self.source.display, pointer, identity, fact.range.start
@@ -351,12 +322,7 @@ impl<'a> Ctx<'a> {
             (Some(name), _) => name.clone(),
             (None, _) => fact.display.clone(),
         };
-        let mut node = Node::new(
-            NodeKind::Credential,
-            cred_key.clone(),
-            label,
-            Some(loc.clone()),
-        );
+        let mut node = Node::new(NodeKind::Credential, cred_key.clone(), label, Some(loc.clone()));
         node.set_str("storage", fact.storage.as_str(), Some(loc.clone()));
         node.set_str("provider", fact.provider, None);
         node.set_str("kind", fact.kind, None);
@@ -485,10 +451,7 @@ fn raw_tokens(ctx: &mut Ctx<'_>) {
             hash: Some(secrets::hash(&text[m.start..m.end])),
         };
         let (line, _) = ctx.source.line_col(m.start);
-        let pointer = format!(
-            "text:{}",
-            fact.hash.clone().unwrap_or_else(|| line.to_string())
-        );
+        let pointer = format!("text:{}", fact.hash.clone().unwrap_or_else(|| line.to_string()));
         ctx.add_credential("", fact, Span::new(m.start, m.end), &pointer, "text");
     }
 }
@@ -529,17 +492,10 @@ mod tests {
             (".config/goose/config.yaml", Format::Goose),
             (".env.local", Format::Dotenv),
         ] {
-            assert_eq!(
-                classify_path(path),
-                Some(Candidate::Known(format)),
-                "{path}"
-            );
+            assert_eq!(classify_path(path), Some(Candidate::Known(format)), "{path}");
         }
         assert_eq!(classify_path("README.md"), None);
-        assert_eq!(
-            classify_path("x/mcp.json"),
-            Some(Candidate::Sniff(Syntax::Json))
-        );
+        assert_eq!(classify_path("x/mcp.json"), Some(Candidate::Sniff(Syntax::Json)));
     }
 
     #[test]

@@ -88,8 +88,7 @@ pub fn describe(key: Option<&str>, value: &str, ctx: ValueContext) -> Vec<Secret
     if !tokens.is_empty() {
         return tokens;
     }
-    let key_secret =
-        key.is_some_and(is_secret_key) || (ctx.header && key.is_some_and(is_auth_header));
+    let key_secret = key.is_some_and(is_secret_key) || (ctx.header && key.is_some_and(is_auth_header));
     let mut facts = references(value, key_secret);
     if let Some(fact) = url_password(value, key) {
         facts.push(fact);
@@ -169,10 +168,7 @@ fn url_password(value: &str, key: Option<&str>) -> Option<SecretFact> {
     if is_placeholder(text) || reference_regex().is_match(text) || text.starts_with('*') {
         return None;
     }
-    let scheme = caps
-        .get(1)
-        .map(|m| m.as_str().to_ascii_lowercase())
-        .unwrap_or_default();
+    let scheme = caps.get(1).map(|m| m.as_str().to_ascii_lowercase()).unwrap_or_default();
     Some(SecretFact {
         storage: Storage::Literal,
         range: password.start()..password.end(),
@@ -218,9 +214,7 @@ fn generic_literal(key: Option<&str>, value: &str) -> Option<SecretFact> {
 }
 
 fn strip_auth_scheme(value: &str) -> (&str, usize) {
-    for scheme in [
-        "Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token ", "Bot ",
-    ] {
+    for scheme in ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token ", "Bot "] {
         if let Some(rest) = value.strip_prefix(scheme) {
             let rest_trim = rest.trim_start();
             return (rest_trim, value.len() - rest_trim.len());
@@ -266,11 +260,7 @@ pub fn is_secret_key(key: &str) -> bool {
         "_enabled",
         "_timeout",
     ];
-    if NOT.iter().any(|s| k.ends_with(s))
-        || k.contains("tokens")
-        || k.contains("keyboard")
-        || k.contains("keychain")
-    {
+    if NOT.iter().any(|s| k.ends_with(s)) || k.contains("tokens") || k.contains("keyboard") || k.contains("keychain") {
         return false;
     }
     const YES: &[&str] = &[
@@ -295,11 +285,7 @@ pub fn is_secret_key(key: &str) -> bool {
         "master_key",
         "service_role",
     ];
-    YES.iter().any(|s| k.contains(s))
-        || k.ends_with("_key")
-        || k == "key"
-        || k == "auth"
-        || k == "pat"
+    YES.iter().any(|s| k.contains(s)) || k.ends_with("_key") || k == "key" || k == "auth" || k == "pat"
 }
 
 fn is_auth_header(key: &str) -> bool {
@@ -419,18 +405,13 @@ fn looks_like_secret(value: &str, password_key: bool) -> bool {
     {
         return false;
     }
-    if [
-        ".json", ".pem", ".key", ".txt", ".env", ".yaml", ".yml", ".p12", ".crt",
-    ]
-    .iter()
-    .any(|ext| lower.ends_with(ext))
+    if [".json", ".pem", ".key", ".txt", ".env", ".yaml", ".yml", ".p12", ".crt"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
     {
         return false;
     }
-    if value
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-    {
+    if value.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
         return false;
     }
     if password_key {
@@ -492,10 +473,7 @@ mod tests {
             assert_eq!(facts.len(), 1, "{value}");
             assert_ne!(facts[0].storage, Storage::Literal, "{value}");
         }
-        assert_eq!(
-            one(Some("TOKEN"), "${input:gh-pat}")[0].storage,
-            Storage::PromptInput
-        );
+        assert_eq!(one(Some("TOKEN"), "${input:gh-pat}")[0].storage, Storage::PromptInput);
     }
 
     #[test]
@@ -514,10 +492,7 @@ mod tests {
 
     #[test]
     fn generic_secret_under_a_secret_key() {
-        let facts = one(
-            Some("BINANCE_SECRET_KEY"),
-            "EHOtZJHMFPo3cdj8uaODsLhmF5Yt5RBQ",
-        );
+        let facts = one(Some("BINANCE_SECRET_KEY"), "EHOtZJHMFPo3cdj8uaODsLhmF5Yt5RBQ");
         assert_eq!(facts.len(), 1);
         assert_eq!(facts[0].format, "generic");
         assert!(one(Some("MAX_TOKENS"), "4096").is_empty());
@@ -532,20 +507,9 @@ mod tests {
         assert_eq!(facts.len(), 1);
         assert_eq!(&value[facts[0].range.clone()], "s3cr3tPass");
         assert_eq!(facts[0].format, "url-password");
-        assert!(
-            one(
-                Some("DATABASE_URL"),
-                "postgresql://app:${DB_PASSWORD}@db/app"
-            )
-            .len()
-                == 1
-        );
+        assert!(one(Some("DATABASE_URL"), "postgresql://app:${DB_PASSWORD}@db/app").len() == 1);
         assert_eq!(
-            one(
-                Some("DATABASE_URL"),
-                "postgresql://app:${DB_PASSWORD}@db/app"
-            )[0]
-            .storage,
+            one(Some("DATABASE_URL"), "postgresql://app:${DB_PASSWORD}@db/app")[0].storage,
             Storage::EnvReference
         );
     }

@@ -17,14 +17,7 @@ const EXCLUDE_KEYS: &[&str] = &["excludeTools", "disabledTools", "disabled_tools
 
 /// Describes the server `name` defined by `node`, used by `agent`.
 /// `entry_span` is where the server is named (its key), `pointer` its path.
-pub fn describe(
-    ctx: &mut Ctx<'_>,
-    agent: &str,
-    name: &str,
-    entry_span: Span,
-    node: &Doc,
-    pointer: &str,
-) -> String {
+pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, node: &Doc, pointer: &str) -> String {
     let client = ctx.format.client();
     let key = tool_key(ctx, name);
     let entry_loc = ctx.loc(entry_span, pointer);
@@ -38,9 +31,7 @@ pub fn describe(
         .and_then(|c| c.get("path"))
         .or_else(|| node.get("command"))
         .or_else(|| node.get("cmd"));
-    let args_node = nested
-        .and_then(|c| c.get("args"))
-        .or_else(|| node.get("args"));
+    let args_node = nested.and_then(|c| c.get("args")).or_else(|| node.get("args"));
     let args_pointer = if nested.is_some() {
         join(pointer, "command.args")
     } else {
@@ -87,10 +78,7 @@ pub fn describe(
         let (flag, value) = enabled;
         tool.set_bool("enabled", value, Some(ctx.loc(flag.span, pointer)));
     }
-    for (attr, keys) in [
-        ("included_tools", INCLUDE_KEYS),
-        ("excluded_tools", EXCLUDE_KEYS),
-    ] {
+    for (attr, keys) in [("included_tools", INCLUDE_KEYS), ("excluded_tools", EXCLUDE_KEYS)] {
         if let Some((k, list)) = keys.iter().find_map(|k| node.get(k).map(|n| (*k, n))) {
             tool.set_list(
                 attr,
@@ -117,10 +105,7 @@ pub fn describe(
 
     // Credentials: env, headers, args, and the env-var names some clients keep.
     for env_key in ENV_KEYS {
-        let Some(env) = node
-            .get(env_key)
-            .or_else(|| nested.and_then(|c| c.get(env_key)))
-        else {
+        let Some(env) = node.get(env_key).or_else(|| nested.and_then(|c| c.get(env_key))) else {
             continue;
         };
         for entry in env.entries() {
@@ -201,10 +186,7 @@ pub fn describe(
         loc: Some(entry_loc),
     };
     let mut approve = "none";
-    if let Some((k, list)) = AUTO_APPROVE_KEYS
-        .iter()
-        .find_map(|k| node.get(k).map(|n| (*k, n)))
-    {
+    if let Some((k, list)) = AUTO_APPROVE_KEYS.iter().find_map(|k| node.get(k).map(|n| (*k, n))) {
         let names = items(ctx, list, &join(pointer, k));
         if !names.is_empty() {
             approve = if names.iter().any(|i| i.value == "*") {
@@ -228,9 +210,7 @@ pub fn describe(
     edge.set_str(
         "auto_approve",
         approve,
-        edge.attrs
-            .get("auto_approve_source")
-            .and_then(|a| a.loc.clone()),
+        edge.attrs.get("auto_approve_source").and_then(|a| a.loc.clone()),
     );
     ctx.add_edge(agent, &key, edge);
     key
@@ -245,8 +225,7 @@ fn enabled(node: &Doc) -> Option<(&Doc, bool)> {
     if let Some(d) = node.get("disabled") {
         return d.as_bool().map(|b| (d, !b));
     }
-    node.get("enabled")
-        .and_then(|e| e.as_bool().map(|b| (e, b)))
+    node.get("enabled").and_then(|e| e.as_bool().map(|b| (e, b)))
 }
 
 pub fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
@@ -352,13 +331,7 @@ fn describe_launch(
 
 /// Arguments after the program that name directories (for servers that take
 /// their allowed roots as arguments).
-fn path_args(
-    ctx: &Ctx<'_>,
-    tool: &mut Node,
-    args: &[(&Doc, String)],
-    rest: usize,
-    args_pointer: &str,
-) {
+fn path_args(ctx: &Ctx<'_>, tool: &mut Node, args: &[(&Doc, String)], rest: usize, args_pointer: &str) {
     for (i, (node, arg)) in args.iter().enumerate().skip(rest) {
         let looks_like_path = arg.starts_with('/')
             || arg.starts_with('~')
@@ -412,15 +385,10 @@ fn arg_credentials(ctx: &mut Ctx<'_>, owner: &str, args: &[(&Doc, String)], args
                 Some((name, _)) => (Some(name.trim().to_string()), name.len() + 1),
                 None => (None, 0),
             }
-        } else if let Some(flag) =
-            flag.filter(|f| secrets::is_secret_key(f.trim_start_matches('-')))
-        {
+        } else if let Some(flag) = flag.filter(|f| secrets::is_secret_key(f.trim_start_matches('-'))) {
             (Some(flag.trim_start_matches('-').to_string()), 0)
         } else if let Some((name, _)) = arg.split_once('=').filter(|(n, _)| is_assignment_name(n)) {
-            (
-                Some(name.trim_start_matches('-').to_string()),
-                name.len() + 1,
-            )
+            (Some(name.trim_start_matches('-').to_string()), name.len() + 1)
         } else {
             (None, 0)
         };
@@ -442,8 +410,5 @@ fn arg_credentials(ctx: &mut Ctx<'_>, owner: &str, args: &[(&Doc, String)], args
 
 fn is_assignment_name(name: &str) -> bool {
     let bare = name.trim_start_matches('-');
-    !bare.is_empty()
-        && bare
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    !bare.is_empty() && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

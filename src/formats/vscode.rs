@@ -1,9 +1,10 @@
 //! VS Code / GitHub Copilot `.vscode/mcp.json`: `servers` plus `inputs`, whose
 //! `${input:id}` references are prompted for (and not stored) when
-//! `password: true`. The legacy form nests the same under `mcp`.
+//! `password: true`. The legacy form nests the same under `mcp` in
+//! `settings.json`, where `chat.tools.autoApprove` can also turn approvals off.
 
 use super::{join, servers, Ctx};
-use crate::graph::SetAttr;
+use crate::graph::{Item, SetAttr};
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
@@ -33,6 +34,20 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                     entry.key_span,
                     &entry.value,
                     &join(&base, &entry.key),
+                );
+            }
+        }
+    }
+    for key in ["chat.tools.autoApprove", "chat.tools.global.autoApprove"] {
+        if let Some(flag) = doc.get(key).filter(|f| f.as_bool() == Some(true)) {
+            let loc = ctx.loc(flag.span, key);
+            if let Some(node) = ctx.node_mut(&agent) {
+                node.push_item(
+                    "approval_bypass",
+                    Item {
+                        value: format!("{key}: true"),
+                        loc: Some(loc),
+                    },
                 );
             }
         }

@@ -13,14 +13,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 continue;
             }
             let pointer = join("context_servers", &entry.key);
-            let tool = servers::describe(
-                ctx,
-                &agent,
-                &entry.key,
-                entry.key_span,
-                &entry.value,
-                &pointer,
-            );
+            let tool = servers::describe(ctx, &agent, &entry.key, entry.key_span, &entry.value, &pointer);
             if let Some(settings) = entry.value.get("settings") {
                 for setting in settings.entries() {
                     let p = join(&join(&pointer, "settings"), &setting.key);
@@ -33,11 +26,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         if flag.as_bool() == Some(true) {
             let loc = ctx.loc(flag.span, "agent.always_allow_tool_actions");
             if let Some(node) = ctx.node_mut(&agent) {
-                node.set_str(
-                    "approval_mode",
-                    "always_allow_tool_actions",
-                    Some(loc.clone()),
-                );
+                node.set_str("approval_mode", "always_allow_tool_actions", Some(loc.clone()));
                 node.push_item(
                     "approval_bypass",
                     Item {

@@ -31,11 +31,7 @@ pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
         let to = endpoint(&mut graph, &mut by_key, &fact.to);
         graph.add_edge(from, to, fact.edge);
     }
-    let mut graph = Graph {
-        graph,
-        by_key,
-        files,
-    };
+    let mut graph = Graph { graph, by_key, files };
     enrich::enrich(&mut graph);
     graph
 }

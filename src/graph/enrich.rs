@@ -31,10 +31,7 @@ fn describe_capabilities(node: &mut Node, catalog: &ServerCatalog) {
     let entry = node
         .str_attr("package")
         .and_then(|p| catalog.by_package(p))
-        .or_else(|| {
-            node.str_attr("docker_image")
-                .and_then(|i| catalog.by_image(i))
-        })
+        .or_else(|| node.str_attr("docker_image").and_then(|i| catalog.by_image(i)))
         .or_else(|| node.str_attr("url_host").and_then(|h| catalog.by_host(h)));
     if let Some(entry) = entry {
         apply_entry(node, entry);
@@ -50,11 +47,7 @@ fn describe_capabilities(node: &mut Node, catalog: &ServerCatalog) {
     let (capabilities, flows) = infer_from_name(&text);
     node.set_list("capabilities", plain_items(&capabilities), None);
     node.set_list("flows", plain_items(&flows), None);
-    let source = if capabilities.is_empty() {
-        "unknown"
-    } else {
-        "inferred"
-    };
+    let source = if capabilities.is_empty() { "unknown" } else { "inferred" };
     node.set_str("capability_source", source, None);
 }
 
@@ -133,15 +126,7 @@ fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             &["untrusted_input", "private_data", "exfiltration"],
         ),
         (
-            &[
-                "aws",
-                "gcp",
-                "azure",
-                "kubernetes",
-                "k8s",
-                "terraform",
-                "cloudflare",
-            ],
+            &["aws", "gcp", "azure", "kubernetes", "k8s", "terraform", "cloudflare"],
             &["cloud.admin"],
             &["private_data"],
         ),
@@ -178,7 +163,7 @@ fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
         "reader",
         "viewer",
     ];
-    if READ_ONLY.iter().any(|t| text.contains(t)) {
+    if !capabilities.is_empty() && READ_ONLY.iter().any(|t| text.contains(t)) {
         capabilities.retain(|c| matches!(*c, "fs.read" | "db.read" | "net.fetch"));
         if capabilities.is_empty() {
             capabilities.push("net.fetch");
@@ -199,10 +184,7 @@ pub fn path_scope(path: &str) -> &'static str {
     let lower = p.to_ascii_lowercase();
     let is_drive_root = lower.len() <= 3
         && lower.chars().nth(1) == Some(':')
-        && lower
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic());
+        && lower.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     if p.is_empty() || p == "/" || p == "//" || is_drive_root {
         return "root";
     }
@@ -280,12 +262,7 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
         let resource = match graph.by_key.get(&key) {
             Some(&r) => r,
             None => {
-                let mut node = Node::new(
-                    NodeKind::Resource,
-                    key.clone(),
-                    path.value.clone(),
-                    path.loc.clone(),
-                );
+                let mut node = Node::new(NodeKind::Resource, key.clone(), path.value.clone(), path.loc.clone());
                 node.set_str("type", "filesystem", None);
                 node.set_str("scope", scope, None);
                 node.set_str("path", path.value.clone(), None);
@@ -308,11 +285,10 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
 /// Tool names that write, execute or send, by their words.
 pub fn is_risky_tool_name(name: &str) -> bool {
     const WORDS: &[&str] = &[
-        "write", "edit", "create", "update", "delete", "remove", "rm", "exec", "execute", "run",
-        "shell", "command", "bash", "terminal", "push", "commit", "merge", "send", "post",
-        "publish", "deploy", "drop", "insert", "kill", "move", "rename", "upload", "apply",
-        "install", "modify", "patch", "put", "replace", "script", "eval", "query", "sql",
-        "transfer", "pay", "order", "trade", "cancel", "close",
+        "write", "edit", "create", "update", "delete", "remove", "rm", "exec", "execute", "run", "shell", "command",
+        "bash", "terminal", "push", "commit", "merge", "send", "post", "publish", "deploy", "drop", "insert", "kill",
+        "move", "rename", "upload", "apply", "install", "modify", "patch", "put", "replace", "script", "eval", "query",
+        "sql", "transfer", "pay", "order", "trade", "cancel", "close",
     ];
     if name == "*" {
         return true;
@@ -338,11 +314,7 @@ pub fn is_risky_tool_name(name: &str) -> bool {
 
 fn mark_risky_auto_approvals(edge: &mut Edge) {
     let risky: Vec<Item> = match edge.attrs.get("auto_approved_tools").map(|a| &a.value) {
-        Some(AttrValue::List(items)) => items
-            .iter()
-            .filter(|i| is_risky_tool_name(&i.value))
-            .cloned()
-            .collect(),
+        Some(AttrValue::List(items)) => items.iter().filter(|i| is_risky_tool_name(&i.value)).cloned().collect(),
         _ => return,
     };
     if !risky.is_empty() {

@@ -2,6 +2,7 @@
 //! edges between them. Every later stage reads only this.
 
 mod build;
+pub mod dump;
 mod enrich;
 
 use std::collections::{BTreeMap, HashMap};
@@ -137,12 +138,7 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn new(
-        kind: NodeKind,
-        key: impl Into<String>,
-        name: impl Into<String>,
-        loc: Option<Loc>,
-    ) -> Self {
+    pub fn new(kind: NodeKind, key: impl Into<String>, name: impl Into<String>, loc: Option<Loc>) -> Self {
         Node {
             kind,
             key: key.into(),
@@ -199,8 +195,7 @@ pub trait SetAttr {
     fn attrs_mut(&mut self) -> &mut Attrs;
 
     fn set(&mut self, name: &str, value: AttrValue, loc: Option<Loc>) {
-        self.attrs_mut()
-            .insert(name.to_string(), Attr { value, loc });
+        self.attrs_mut().insert(name.to_string(), Attr { value, loc });
     }
     fn set_str(&mut self, name: &str, value: impl Into<String>, loc: Option<Loc>) {
         self.set(name, AttrValue::Str(value.into()), loc);

@@ -24,11 +24,7 @@ pub fn redacted_texts(graph: &Graph) -> HashMap<usize, String> {
     for (id, file) in graph.files.iter().enumerate() {
         let mut bytes = file.text.clone().into_bytes();
         for span in spans.get(&id).map(Vec::as_slice).unwrap_or_default() {
-            for b in bytes
-                .iter_mut()
-                .take(span.end.min(file.text.len()))
-                .skip(span.start)
-            {
+            for b in bytes.iter_mut().take(span.end.min(file.text.len())).skip(span.start) {
                 // Keep UTF-8 continuation bytes valid by starring only ASCII.
                 if b.is_ascii() && !b.is_ascii_whitespace() {
                     *b = b'*';

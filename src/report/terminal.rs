@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
-    Severity as MietteSeverity,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MietteSeverity,
 };
 
 use crate::engine::Severity;
@@ -39,9 +38,7 @@ impl Diagnostic for Shown {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -91,10 +88,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
     }
     let sources: HashMap<usize, &String> = texts.iter().map(|(k, v)| (*k, v)).collect();
     for error in &output.errors {
-        let source = error
-            .file
-            .and_then(|f| sources.get(&f))
-            .map(|t| (*t).clone());
+        let source = error.file.and_then(|f| sources.get(&f)).map(|t| (*t).clone());
         let shown = Shown {
             message: error.message.clone(),
             code: "error".into(),
@@ -144,10 +138,7 @@ pub fn summary(output: &ScanOutput, findings: &[Finding]) -> String {
     ));
     if !output.errors.is_empty() {
         let n = output.errors.len();
-        line.push_str(&format!(
-            "; {} could not be read or parsed",
-            plural(n, "file")
-        ));
+        line.push_str(&format!("; {} could not be read or parsed", plural(n, "file")));
     }
     line
 }

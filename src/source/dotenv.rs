@@ -53,10 +53,7 @@ fn unquote(text: &str, start: usize) -> (String, Span) {
         if let Some(rest) = text.strip_prefix(quote) {
             if let Some(close) = rest.find(quote) {
                 let inner = &rest[..close];
-                return (
-                    inner.to_string(),
-                    Span::new(start + 1, start + 1 + inner.len()),
-                );
+                return (inner.to_string(), Span::new(start + 1, start + 1 + inner.len()));
             }
         }
     }

@@ -24,21 +24,19 @@ fn options() -> ParseOptions {
 }
 
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options()).map_err(
-        |err| {
-            let range = err.range();
-            // `#` comments are common in hand-edited configs, and fatal.
-            let hint = if text[range.start..].starts_with('#') {
-                " (JSON has no `#` comments; the agent host cannot load this file either)"
-            } else {
-                ""
-            };
-            SyntaxError {
-                message: format!("invalid JSON: {}{hint}", err.kind()),
-                span: Span::new(range.start, range.end.max(range.start)),
-            }
-        },
-    )?;
+    let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options()).map_err(|err| {
+        let range = err.range();
+        // `#` comments are common in hand-edited configs, and fatal.
+        let hint = if text[range.start..].starts_with('#') {
+            " (JSON has no `#` comments; the agent host cannot load this file either)"
+        } else {
+            ""
+        };
+        SyntaxError {
+            message: format!("invalid JSON: {}{hint}", err.kind()),
+            span: Span::new(range.start, range.end.max(range.start)),
+        }
+    })?;
     match result.value {
         Some(value) => Ok(lower(value)),
         None => Err(SyntaxError {
@@ -60,10 +58,7 @@ fn lower(value: ast::Value<'_>) -> Node {
         ast::Value::NullKeyword(n) => Node::new(Value::Null, span(n.range)),
         ast::Value::Array(a) => {
             let range = span(a.range);
-            Node::new(
-                Value::Array(a.elements.into_iter().map(lower).collect()),
-                range,
-            )
+            Node::new(Value::Array(a.elements.into_iter().map(lower).collect()), range)
         }
         ast::Value::Object(o) => {
             let range = span(o.range);

@@ -32,10 +32,7 @@ struct CharOffsets {
 impl CharOffsets {
     fn new(text: &str) -> Self {
         let table = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
-        CharOffsets {
-            table,
-            len: text.len(),
-        }
+        CharOffsets { table, len: text.len() }
     }
 
     fn byte(&self, marker: &Marker) -> usize {
@@ -54,9 +51,7 @@ fn lower(node: MarkedYaml<'_>, offsets: &CharOffsets) -> Node {
     let value = match node.data {
         YamlData::Value(scalar) => scalar_value(scalar),
         YamlData::Representation(text, _, _) => Value::String(text.into_owned()),
-        YamlData::Sequence(items) => {
-            Value::Array(items.into_iter().map(|item| lower(item, offsets)).collect())
-        }
+        YamlData::Sequence(items) => Value::Array(items.into_iter().map(|item| lower(item, offsets)).collect()),
         YamlData::Mapping(map) => Value::Object(
             map.into_iter()
                 .map(|(key, value)| {
