@@ -2,8 +2,8 @@
 //! rules, the default permission mode, extra directories, project-server
 //! auto-enable, env, the API key helper and hooks.
 
-use super::{builtin, join, servers, Ctx};
-use crate::graph::{Edge, EdgeKind, Item, SetAttr};
+use super::{builtin, join, servers, true_at, Ctx};
+use crate::graph::{AttrValue, Edge, EdgeKind, Item, SetAttr};
 use crate::source::{Node as Doc, Span};
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
@@ -11,75 +11,66 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if let Some(allow) = doc.at(&["permissions", "allow"]) {
         for (i, rule) in allow.items().iter().enumerate() {
             if let Some(text) = rule.as_str() {
-                let pointer = format!("permissions.allow[{i}]");
-                permission(ctx, &agent, text, rule.span, &pointer);
+                permission(ctx, &agent, text, rule.span, &format!("permissions.allow[{i}]"));
             }
         }
     }
     if let Some(mode) = doc.at(&["permissions", "defaultMode"]) {
         if let Some(value) = mode.as_str() {
-            let loc = ctx.loc(mode.span, "permissions.defaultMode");
-            let setting = format!("permissions.defaultMode: {value}");
-            let list = match value {
-                "bypassPermissions" => Some("approval_bypass"),
-                "acceptEdits" => Some("approval_auto_edit"),
-                _ => None,
-            };
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.set_str("approval_mode", value, Some(loc.clone()));
-                if let Some(list) = list {
-                    node.push_item(
-                        list,
-                        Item {
-                            value: setting,
-                            loc: Some(loc),
-                        },
-                    );
-                }
+            let pointer = "permissions.defaultMode";
+            ctx.set_on(
+                &agent,
+                "approval_mode",
+                AttrValue::Str(value.into()),
+                mode.span,
+                pointer,
+            );
+            let setting = format!("{pointer}: {value}");
+            match value {
+                "bypassPermissions" => ctx.note(&agent, "approval_bypass", setting, mode.span, pointer),
+                "acceptEdits" => ctx.note(&agent, "approval_auto_edit", setting, mode.span, pointer),
+                _ => {}
             }
         }
     }
-    if let Some(flag) = doc
-        .get("skipDangerousModePermissionPrompt")
-        .filter(|f| f.as_bool() == Some(true))
-    {
-        let loc = ctx.loc(flag.span, "skipDangerousModePermissionPrompt");
-        if let Some(node) = ctx.node_mut(&agent) {
-            node.push_item(
-                "approval_bypass",
-                Item {
-                    value: "skipDangerousModePermissionPrompt: true".into(),
-                    loc: Some(loc),
-                },
-            );
-        }
+    // Skips the warning that guards bypass mode: the switch users flip to run unattended.
+    if let Some(flag) = true_at(doc, &["skipDangerousModePermissionPrompt"]) {
+        let pointer = "skipDangerousModePermissionPrompt";
+        ctx.note(
+            &agent,
+            "approval_bypass",
+            format!("{pointer}: true"),
+            flag.span,
+            pointer,
+        );
     }
     if let Some(dirs) = doc.at(&["permissions", "additionalDirectories"]) {
         let items = servers::items(ctx, dirs, "permissions.additionalDirectories");
-        if let Some(node) = ctx.node_mut(&agent) {
-            for item in items {
-                node.push_item("fs_paths", item);
-            }
-        }
+        ctx.extend_on(&agent, "fs_paths", items);
     }
-    if let Some(flag) = doc
-        .get("enableAllProjectMcpServers")
-        .filter(|f| f.as_bool() == Some(true))
-    {
-        let loc = ctx.loc(flag.span, "enableAllProjectMcpServers");
-        if let Some(node) = ctx.node_mut(&agent) {
-            node.set_bool("auto_enable_project_servers", true, Some(loc));
-        }
+    if let Some(flag) = true_at(doc, &["enableAllProjectMcpServers"]) {
+        ctx.set_on(
+            &agent,
+            "auto_enable_project_servers",
+            AttrValue::Bool(true),
+            flag.span,
+            "enableAllProjectMcpServers",
+        );
     }
     if let Some(env) = doc.get("env") {
         for entry in env.entries() {
             ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &join("env", &entry.key), "env");
         }
     }
-    if let Some(helper) = doc.get("apiKeyHelper").filter(|h| h.as_str().is_some()) {
-        let loc = ctx.loc(helper.span, "apiKeyHelper");
-        if let Some(node) = ctx.node_mut(&agent) {
-            node.set_str("api_key_helper", helper.as_str().unwrap_or(""), Some(loc));
+    if let Some(helper) = doc.get("apiKeyHelper") {
+        if let Some(command) = helper.as_str() {
+            ctx.set_on(
+                &agent,
+                "api_key_helper",
+                AttrValue::Str(command.into()),
+                helper.span,
+                "apiKeyHelper",
+            );
         }
     }
     hooks(ctx, &agent, doc);
@@ -108,15 +99,14 @@ fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span, pointer: &
     if matches!(canonical, "read" | "edit") {
         if let Some(path) = specifier.and_then(claude_path) {
             let key = builtin::tool(ctx, canonical, &loc);
-            if let Some(node) = ctx.node_mut(&key) {
-                node.push_item(
-                    "fs_paths",
-                    Item {
-                        value: path,
-                        loc: Some(loc),
-                    },
-                );
-            }
+            ctx.extend_on(
+                &key,
+                "fs_paths",
+                vec![Item {
+                    value: path,
+                    loc: Some(loc),
+                }],
+            );
         }
     }
 }
@@ -153,14 +143,11 @@ fn mcp_grant(ctx: &mut Ctx<'_>, agent: &str, rest: &str, loc: crate::graph::Loc)
         None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
         Some(name) => {
             edge.set_str("auto_approve", "some", Some(loc.clone()));
-            edge.set_list(
-                "auto_approved_tools",
-                vec![Item {
-                    value: name.to_string(),
-                    loc: Some(loc.clone()),
-                }],
-                Some(loc.clone()),
-            );
+            let approved = vec![Item {
+                value: name.to_string(),
+                loc: Some(loc.clone()),
+            }];
+            edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
         }
     }
     edge.set_str("grant", format!("mcp__{rest}"), Some(loc));
@@ -169,9 +156,7 @@ fn mcp_grant(ctx: &mut Ctx<'_>, agent: &str, rest: &str, loc: crate::graph::Loc)
 
 /// Hook commands run on events, with the agent's environment.
 fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
-    let Some(events) = doc.get("hooks") else {
-        return;
-    };
+    let Some(events) = doc.get("hooks") else { return };
     let mut commands = Vec::new();
     for event in events.entries() {
         for (i, matcher) in event.value.items().iter().enumerate() {
@@ -182,21 +167,15 @@ fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
                 .iter()
                 .enumerate()
             {
-                if let Some(command) = hook.get("command") {
-                    if let Some(text) = command.as_str() {
-                        let pointer = format!("hooks.{}[{i}].hooks[{j}].command", event.key);
-                        commands.push(Item {
-                            value: text.to_string(),
-                            loc: Some(ctx.loc(command.span, &pointer)),
-                        });
-                    }
+                if let Some((command, text)) = hook.get("command").and_then(|c| c.as_str().map(|t| (c, t))) {
+                    let pointer = format!("hooks.{}[{i}].hooks[{j}].command", event.key);
+                    commands.push(Item {
+                        value: text.to_string(),
+                        loc: Some(ctx.loc(command.span, &pointer)),
+                    });
                 }
             }
         }
     }
-    if let Some(node) = ctx.node_mut(agent) {
-        for item in commands {
-            node.push_item("hook_commands", item);
-        }
-    }
+    ctx.extend_on(agent, "hook_commands", commands);
 }

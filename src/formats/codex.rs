@@ -2,8 +2,8 @@
 //! profile), workspace-write options, the shell environment policy,
 //! `[mcp_servers.*]` and model providers' keys.
 
-use super::{join, mcp_servers, Ctx};
-use crate::graph::{Item, SetAttr};
+use super::{join, mcp_servers, servers, true_at, Ctx};
+use crate::graph::AttrValue;
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
@@ -14,48 +14,48 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             policies(ctx, &agent, &profile.value, &join("profiles", &profile.key));
         }
     }
-    if let Some(ws) = doc.get("sandbox_workspace_write") {
-        if let Some(net) = ws.get("network_access").filter(|n| n.as_bool() == Some(true)) {
-            let loc = ctx.loc(net.span, "sandbox_workspace_write.network_access");
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.set_bool("sandbox_network_access", true, Some(loc));
-            }
-        }
-        if let Some(roots) = ws.get("writable_roots") {
-            let items = super::servers::items(ctx, roots, "sandbox_workspace_write.writable_roots");
-            if let Some(node) = ctx.node_mut(&agent) {
-                for item in items {
-                    node.push_item("fs_paths", item);
-                }
-            }
-        }
+    if let Some(net) = true_at(doc, &["sandbox_workspace_write", "network_access"]) {
+        let pointer = "sandbox_workspace_write.network_access";
+        ctx.set_on(
+            &agent,
+            "sandbox_network_access",
+            AttrValue::Bool(true),
+            net.span,
+            pointer,
+        );
     }
-    if let Some(policy) = doc.get("shell_environment_policy") {
-        if let Some(flag) = policy
-            .get("ignore_default_excludes")
-            .filter(|f| f.as_bool() == Some(true))
-        {
-            let loc = ctx.loc(flag.span, "shell_environment_policy.ignore_default_excludes");
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.set_bool("shell_env_secrets_passed", true, Some(loc));
-            }
-        }
-        if let Some(set) = policy.get("set") {
-            for entry in set.entries() {
-                let p = join("shell_environment_policy.set", &entry.key);
-                ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &p, "env");
-            }
+    if let Some(roots) = doc.at(&["sandbox_workspace_write", "writable_roots"]) {
+        let items = servers::items(ctx, roots, "sandbox_workspace_write.writable_roots");
+        ctx.extend_on(&agent, "fs_paths", items);
+    }
+    if let Some(flag) = true_at(doc, &["shell_environment_policy", "ignore_default_excludes"]) {
+        let pointer = "shell_environment_policy.ignore_default_excludes";
+        ctx.set_on(
+            &agent,
+            "shell_env_secrets_passed",
+            AttrValue::Bool(true),
+            flag.span,
+            pointer,
+        );
+    }
+    if let Some(set) = doc.at(&["shell_environment_policy", "set"]) {
+        for entry in set.entries() {
+            let pointer = join("shell_environment_policy.set", &entry.key);
+            ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &pointer, "env");
         }
     }
     mcp_servers::describe_map(ctx, &agent, doc, "mcp_servers");
     if let Some(providers) = doc.get("model_providers") {
         for provider in providers.entries() {
-            let base = join("model_providers", &provider.key);
-            if let Some(headers) = provider.value.get("http_headers") {
-                for entry in headers.entries() {
-                    let p = join(&join(&base, "http_headers"), &entry.key);
-                    ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &p, "header");
-                }
+            let base = join(&join("model_providers", &provider.key), "http_headers");
+            for entry in provider.value.get("http_headers").map(Doc::entries).unwrap_or_default() {
+                ctx.credentials_in(
+                    &agent,
+                    Some(&entry.key),
+                    &entry.value,
+                    &join(&base, &entry.key),
+                    "header",
+                );
             }
         }
     }
@@ -63,46 +63,18 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
 
 /// `approval_policy` and `sandbox_mode`, at the top level or in a profile.
 fn policies(ctx: &mut Ctx<'_>, agent: &str, table: &Doc, prefix: &str) {
-    if let Some(policy) = table.get("approval_policy") {
-        if let Some(value) = policy.as_str() {
-            let pointer = join(prefix, "approval_policy");
-            let loc = ctx.loc(policy.span, &pointer);
-            let setting = format!("{pointer} = \"{value}\"");
-            if let Some(node) = ctx.node_mut(agent) {
-                if prefix.is_empty() {
-                    node.set_str("approval_mode", value, Some(loc.clone()));
-                }
-                if value == "never" {
-                    node.push_item(
-                        "approval_bypass",
-                        Item {
-                            value: setting,
-                            loc: Some(loc),
-                        },
-                    );
-                }
-            }
+    for (key, mode_attr, unsafe_value, list) in [
+        ("approval_policy", "approval_mode", "never", "approval_bypass"),
+        ("sandbox_mode", "sandbox_mode", "danger-full-access", "sandbox_disabled"),
+    ] {
+        let Some(node) = table.get(key) else { continue };
+        let Some(value) = node.as_str() else { continue };
+        let pointer = join(prefix, key);
+        if prefix.is_empty() {
+            ctx.set_on(agent, mode_attr, AttrValue::Str(value.into()), node.span, &pointer);
         }
-    }
-    if let Some(mode) = table.get("sandbox_mode") {
-        if let Some(value) = mode.as_str() {
-            let pointer = join(prefix, "sandbox_mode");
-            let loc = ctx.loc(mode.span, &pointer);
-            let setting = format!("{pointer} = \"{value}\"");
-            if let Some(node) = ctx.node_mut(agent) {
-                if prefix.is_empty() {
-                    node.set_str("sandbox_mode", value, Some(loc.clone()));
-                }
-                if value == "danger-full-access" {
-                    node.push_item(
-                        "sandbox_disabled",
-                        Item {
-                            value: setting,
-                            loc: Some(loc),
-                        },
-                    );
-                }
-            }
+        if value == unsafe_value {
+            ctx.note(agent, list, format!("{pointer} = \"{value}\""), node.span, &pointer);
         }
     }
 }

@@ -3,51 +3,44 @@
 //! (`autoAccept`, `general.defaultApprovalMode`), built-in tool allowlists and
 //! the sandbox.
 
-use super::{builtin, mcp_servers, Ctx};
-use crate::graph::{Item, SetAttr};
+use super::{builtin, mcp_servers, true_at, Ctx};
+use crate::graph::AttrValue;
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     mcp_servers::describe_map(ctx, &agent, doc, "mcpServers");
     for path in [&["autoAccept"][..], &["tools", "autoAccept"][..]] {
-        if let Some(flag) = doc.at(path).filter(|f| f.as_bool() == Some(true)) {
+        if let Some(flag) = true_at(doc, path) {
             let pointer = path.join(".");
-            let loc = ctx.loc(flag.span, &pointer);
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.push_item(
-                    "approval_auto_edit",
-                    Item {
-                        value: format!("{pointer}: true"),
-                        loc: Some(loc),
-                    },
-                );
-            }
+            ctx.note(
+                &agent,
+                "approval_auto_edit",
+                format!("{pointer}: true"),
+                flag.span,
+                &pointer,
+            );
         }
     }
     if let Some(mode) = doc.at(&["general", "defaultApprovalMode"]) {
         if let Some(value) = mode.as_str() {
-            let loc = ctx.loc(mode.span, "general.defaultApprovalMode");
-            let setting = format!("general.defaultApprovalMode: {value}");
-            let list = match value {
-                "yolo" => Some("approval_bypass"),
-                "auto_edit" | "autoEdit" => Some("approval_auto_edit"),
-                _ => None,
-            };
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.set_str("approval_mode", value, Some(loc.clone()));
-                if let Some(list) = list {
-                    node.push_item(
-                        list,
-                        Item {
-                            value: setting,
-                            loc: Some(loc),
-                        },
-                    );
-                }
+            let pointer = "general.defaultApprovalMode";
+            ctx.set_on(
+                &agent,
+                "approval_mode",
+                AttrValue::Str(value.into()),
+                mode.span,
+                pointer,
+            );
+            let setting = format!("{pointer}: {value}");
+            match value {
+                "yolo" => ctx.note(&agent, "approval_bypass", setting, mode.span, pointer),
+                "auto_edit" | "autoEdit" => ctx.note(&agent, "approval_auto_edit", setting, mode.span, pointer),
+                _ => {}
             }
         }
     }
+    // Built-in tools that run without confirmation.
     for (path, pointer) in [
         (&["tools", "allowed"][..], "tools.allowed"),
         (&["allowedTools"][..], "allowedTools"),
@@ -70,13 +63,14 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
     }
     for path in [&["sandbox"][..], &["tools", "sandbox"][..]] {
-        if let Some(sandbox) = doc.at(path) {
-            if let Some(value) = sandbox.scalar_text() {
-                let loc = ctx.loc(sandbox.span, &path.join("."));
-                if let Some(node) = ctx.node_mut(&agent) {
-                    node.set_str("sandbox_mode", value, Some(loc));
-                }
-            }
+        if let Some((sandbox, value)) = doc.at(path).and_then(|s| s.scalar_text().map(|v| (s, v))) {
+            ctx.set_on(
+                &agent,
+                "sandbox_mode",
+                AttrValue::Str(value),
+                sandbox.span,
+                &path.join("."),
+            );
         }
     }
 }

@@ -3,26 +3,27 @@
 //! such as `developer` give a shell and file editing.
 
 use super::{join, servers, Ctx};
-use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
-    if let Some(mode) = doc.get("GOOSE_MODE") {
-        if let Some(value) = mode.as_str() {
-            let loc = ctx.loc(mode.span, "GOOSE_MODE");
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.set_str("approval_mode", value, Some(loc.clone()));
-                if value == "auto" {
-                    node.push_item(
-                        "approval_bypass",
-                        Item {
-                            value: format!("GOOSE_MODE: {value}"),
-                            loc: Some(loc),
-                        },
-                    );
-                }
-            }
+    if let Some((mode, value)) = doc.get("GOOSE_MODE").and_then(|m| m.as_str().map(|v| (m, v))) {
+        ctx.set_on(
+            &agent,
+            "approval_mode",
+            AttrValue::Str(value.into()),
+            mode.span,
+            "GOOSE_MODE",
+        );
+        if value == "auto" {
+            ctx.note(
+                &agent,
+                "approval_bypass",
+                format!("GOOSE_MODE: {value}"),
+                mode.span,
+                "GOOSE_MODE",
+            );
         }
     }
     let Some(extensions) = doc.get("extensions") else {

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::catalog::TokenCatalog;
-use crate::graph::{Edge, EdgeFact, EdgeKind, Facts, FileId, Loc, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeFact, EdgeKind, Facts, FileId, Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, SourceFile, Span, Syntax};
 use secrets::{SecretFact, Storage, ValueContext};
 
@@ -262,6 +262,34 @@ impl<'a> Ctx<'a> {
         self.facts.nodes.iter_mut().find(|n| n.key == key)
     }
 
+    /// Sets attribute `attr` of node `key`, located at `span`.
+    pub fn set_on(&mut self, key: &str, attr: &str, value: AttrValue, span: Span, pointer: &str) {
+        let loc = self.loc(span, pointer);
+        if let Some(node) = self.node_mut(key) {
+            node.set(attr, value, Some(loc));
+        }
+    }
+
+    /// Appends a setting, as written, to the list `attr` of node `key`.
+    pub fn note(&mut self, key: &str, attr: &str, text: impl Into<String>, span: Span, pointer: &str) {
+        let item = Item {
+            value: text.into(),
+            loc: Some(self.loc(span, pointer)),
+        };
+        if let Some(node) = self.node_mut(key) {
+            node.push_item(attr, item);
+        }
+    }
+
+    /// Appends located items to the list `attr` of node `key`.
+    pub fn extend_on(&mut self, key: &str, attr: &str, items: Vec<Item>) {
+        if let Some(node) = self.node_mut(key) {
+            for item in items {
+                node.push_item(attr, item);
+            }
+        }
+    }
+
     pub fn add_node(&mut self, node: Node) {
         self.facts.nodes.push(node);
     }
@@ -454,6 +482,11 @@ fn raw_tokens(ctx: &mut Ctx<'_>) {
         let pointer = format!("text:{}", fact.hash.clone().unwrap_or_else(|| line.to_string()));
         ctx.add_credential("", fact, Span::new(m.start, m.end), &pointer, "text");
     }
+}
+
+/// The node at `path` when it is `true` (or `"true"`).
+pub fn true_at<'d>(doc: &'d Doc, path: &[&str]) -> Option<&'d Doc> {
+    doc.at(path).filter(|n| n.as_bool() == Some(true))
 }
 
 /// `a.b.c` pointers for nested keys.

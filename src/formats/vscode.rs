@@ -4,7 +4,7 @@
 //! `settings.json`, where `chat.tools.autoApprove` can also turn approvals off.
 
 use super::{join, servers, Ctx};
-use crate::graph::{Item, SetAttr};
+use crate::graph::SetAttr;
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
@@ -39,17 +39,8 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
     }
     for key in ["chat.tools.autoApprove", "chat.tools.global.autoApprove"] {
-        if let Some(flag) = doc.get(key).filter(|f| f.as_bool() == Some(true)) {
-            let loc = ctx.loc(flag.span, key);
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.push_item(
-                    "approval_bypass",
-                    Item {
-                        value: format!("{key}: true"),
-                        loc: Some(loc),
-                    },
-                );
-            }
+        if let Some(flag) = super::true_at(doc, &[key]) {
+            ctx.note(&agent, "approval_bypass", format!("{key}: true"), flag.span, key);
         }
     }
     // Prompted inputs marked secret are kept out of the file: say so on them.

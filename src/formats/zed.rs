@@ -2,7 +2,7 @@
 //! often hold literal tokens, and the agent's tool-approval switch.
 
 use super::{join, servers, Ctx};
-use crate::graph::{Item, SetAttr};
+use crate::graph::AttrValue;
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
@@ -22,19 +22,21 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             }
         }
     }
-    if let Some(flag) = doc.at(&["agent", "always_allow_tool_actions"]) {
-        if flag.as_bool() == Some(true) {
-            let loc = ctx.loc(flag.span, "agent.always_allow_tool_actions");
-            if let Some(node) = ctx.node_mut(&agent) {
-                node.set_str("approval_mode", "always_allow_tool_actions", Some(loc.clone()));
-                node.push_item(
-                    "approval_bypass",
-                    Item {
-                        value: "agent.always_allow_tool_actions: true".into(),
-                        loc: Some(loc),
-                    },
-                );
-            }
-        }
+    if let Some(flag) = super::true_at(doc, &["agent", "always_allow_tool_actions"]) {
+        let pointer = "agent.always_allow_tool_actions";
+        ctx.set_on(
+            &agent,
+            "approval_mode",
+            AttrValue::Str("always_allow_tool_actions".into()),
+            flag.span,
+            pointer,
+        );
+        ctx.note(
+            &agent,
+            "approval_bypass",
+            format!("{pointer}: true"),
+            flag.span,
+            pointer,
+        );
     }
 }
