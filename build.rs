@@ -30,15 +30,8 @@ fn main() {
     let mut code = String::from("pub static RULE_FILES: &[(&str, &str)] = &[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
-        let relative = file
-            .strip_prefix(&root)
-            .expect("under the manifest dir")
-            .to_string_lossy()
-            .replace('\\', "/");
-        code.push_str(&format!(
-            "    ({relative:?}, include_str!({:?})),\n",
-            file.display().to_string()
-        ));
+        let relative = file.strip_prefix(&root).expect("under the manifest dir").to_string_lossy().replace('\\', "/");
+        code.push_str(&format!("    ({relative:?}, include_str!({:?})),\n", file.display().to_string()));
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");

@@ -110,10 +110,7 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&report_rules(&rules, format));
             ExitCode::SUCCESS
         }
-        Command::Explain { rule } => match rules
-            .iter()
-            .find(|r| r.id.eq_ignore_ascii_case(&rule) || r.name == rule)
-        {
+        Command::Explain { rule } => match rules.iter().find(|r| r.id.eq_ignore_ascii_case(&rule) || r.name == rule) {
             Some(rule) => {
                 print(&explain(rule));
                 ExitCode::SUCCESS
@@ -157,10 +154,7 @@ fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
         }
         None => print(&text),
     }
-    let failing = args
-        .fail_on
-        .threshold()
-        .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    let failing = args.fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     if failing || !output.errors.is_empty() {
         ExitCode::from(1)
     } else {

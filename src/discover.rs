@@ -10,18 +10,8 @@ use crate::formats::{classify_path, Candidate};
 pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 /// Directories never worth walking into.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    "node_modules",
-    "target",
-    ".venv",
-    "venv",
-    "vendor",
-    "__pycache__",
-    ".tox",
-    ".hg",
-    ".svn",
-];
+const SKIP_DIRS: &[&str] =
+    &[".git", "node_modules", "target", ".venv", "venv", "vendor", "__pycache__", ".tox", ".hg", ".svn"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileEntry {
@@ -57,10 +47,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         if !root.is_dir() {
             let display = root.to_string_lossy().replace('\\', "/");
             if !root.exists() {
-                found.skipped.push(Skipped {
-                    display,
-                    reason: "no such file or directory".into(),
-                });
+                found.skipped.push(Skipped { display, reason: "no such file or directory".into() });
                 continue;
             }
             if let Some(reason) = too_large(root) {
@@ -68,31 +55,18 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 continue;
             }
             let candidate = classify_path(&display);
-            found.files.push(FileEntry {
-                path: root.clone(),
-                display,
-                candidate,
-            });
+            found.files.push(FileEntry { path: root.clone(), display, candidate });
             continue;
         }
-        let walker = WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                !(e.file_type().is_dir()
-                    && e.depth() > 0
-                    && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
-            });
+        let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+            !(e.file_type().is_dir() && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
+        });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
                     let display = err.path().map(|p| display_path(p, single_root)).unwrap_or_default();
-                    found.skipped.push(Skipped {
-                        display,
-                        reason: format!("cannot read: {err}"),
-                    });
+                    found.skipped.push(Skipped { display, reason: format!("cannot read: {err}") });
                     continue;
                 }
             };
@@ -107,11 +81,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 found.skipped.push(Skipped { display, reason });
                 continue;
             }
-            found.files.push(FileEntry {
-                path: entry.into_path(),
-                display,
-                candidate: Some(candidate),
-            });
+            found.files.push(FileEntry { path: entry.into_path(), display, candidate: Some(candidate) });
         }
     }
     found

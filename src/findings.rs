@@ -21,13 +21,7 @@ impl Location {
     pub fn of(file: &SourceFile, span: Span) -> Location {
         let (line, column) = file.line_col(span.start);
         let (end_line, end_column) = file.line_col(span.end);
-        Location {
-            path: file.display.clone(),
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        Location { path: file.display.clone(), line, column, end_line, end_column }
     }
 }
 
@@ -129,20 +123,13 @@ pub fn fingerprint(rule_id: &str, path: &str, pointer: &str, subject: &str) -> S
 /// ways) are dropped.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
-        (
-            &a.location.path,
-            a.location.line,
-            a.location.column,
-            &a.rule_id,
-            &a.fingerprint,
-        )
-            .cmp(&(
-                &b.location.path,
-                b.location.line,
-                b.location.column,
-                &b.rule_id,
-                &b.fingerprint,
-            ))
+        (&a.location.path, a.location.line, a.location.column, &a.rule_id, &a.fingerprint).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+            &b.rule_id,
+            &b.fingerprint,
+        ))
     });
     findings.dedup_by(|a, b| a.rule_id == b.rule_id && a.location == b.location && a.message == b.message);
 }

@@ -42,28 +42,16 @@ pub struct ScanOutput {
 /// One file through source and formats. Pure: no shared state, so files can
 /// be processed in parallel.
 enum FileResult {
-    Parsed {
-        source: Arc<SourceFile>,
-        format: Format,
-        doc: source::Node,
-    },
+    Parsed { source: Arc<SourceFile>, format: Format, doc: source::Node },
     NotAConfig,
-    Failed {
-        source: Option<Arc<SourceFile>>,
-        message: String,
-        span: Span,
-    },
+    Failed { source: Option<Arc<SourceFile>>, message: String, span: Span },
 }
 
 fn read_and_parse(entry: &FileEntry) -> FileResult {
     let bytes = match std::fs::read(&entry.path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            return FileResult::Failed {
-                source: None,
-                message: format!("cannot read: {err}"),
-                span: Span::default(),
-            }
+            return FileResult::Failed { source: None, message: format!("cannot read: {err}"), span: Span::default() }
         }
     };
     if bytes.contains(&0) {
@@ -101,11 +89,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
             if !matches!(entry.candidate, Some(Candidate::Known(_))) && entry.candidate.is_some() {
                 return FileResult::NotAConfig;
             }
-            return FileResult::Failed {
-                source: Some(source),
-                message: err.message,
-                span: err.span,
-            };
+            return FileResult::Failed { source: Some(source), message: err.message, span: err.span };
         }
     };
     let format = match entry.candidate {
@@ -155,15 +139,9 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
                 facts.push(formats::adapt(id, &source, format, &doc));
                 files.push(source);
                 configs_parsed += 1;
-                scanned.push(ScannedFile {
-                    display: entry.display.clone(),
-                    format: Some(format),
-                });
+                scanned.push(ScannedFile { display: entry.display.clone(), format: Some(format) });
             }
-            FileResult::NotAConfig => scanned.push(ScannedFile {
-                display: entry.display.clone(),
-                format: None,
-            }),
+            FileResult::NotAConfig => scanned.push(ScannedFile { display: entry.display.clone(), format: None }),
             FileResult::Failed { source, message, span } => {
                 let (line, column, file) = match source {
                     Some(source) => {
@@ -174,18 +152,8 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
                     }
                     None => (1, 1, None),
                 };
-                errors.push(FileError {
-                    path: entry.display.clone(),
-                    line,
-                    column,
-                    message,
-                    file,
-                    span,
-                });
-                scanned.push(ScannedFile {
-                    display: entry.display.clone(),
-                    format: None,
-                });
+                errors.push(FileError { path: entry.display.clone(), line, column, message, file, span });
+                scanned.push(ScannedFile { display: entry.display.clone(), format: None });
             }
         }
     }
@@ -193,12 +161,5 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
     let graph = graph::build(files, facts);
     let findings = engine::evaluate(rules, &graph);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    ScanOutput {
-        graph,
-        findings,
-        errors,
-        scanned,
-        files_scanned,
-        configs_parsed,
-    }
+    ScanOutput { graph, findings, errors, scanned, files_scanned, configs_parsed }
 }

@@ -17,11 +17,7 @@ fn blastradius() -> Command {
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = blastradius().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 #[test]
@@ -65,15 +61,9 @@ fn unparseable_configs_are_located_errors_and_fail_the_run() {
     let errors = value["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2);
     assert_eq!(errors[0]["path"], ".codex/config.toml");
-    assert_eq!(
-        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
-        (Some(1), Some(19))
-    );
+    assert_eq!((errors[0]["line"].as_u64(), errors[0]["column"].as_u64()), (Some(1), Some(19)));
     assert_eq!(errors[1]["path"], ".mcp.json");
-    assert_eq!(
-        (errors[1]["line"].as_u64(), errors[1]["column"].as_u64()),
-        (Some(3), Some(31))
-    );
+    assert_eq!((errors[1]["line"].as_u64(), errors[1]["column"].as_u64()), (Some(3), Some(31)));
     assert_eq!(errors[1]["message"], "invalid JSON: Expected comma");
     let (_, terminal, _) = run(&["scan", "testdata/bad", "--color", "never"]);
     insta::assert_snapshot!("terminal_errors", terminal);
@@ -85,19 +75,11 @@ fn binary_and_non_utf8_configs_are_errors_not_panics() {
     std::fs::create_dir_all(dir.path().join(".cursor")).unwrap();
     std::fs::write(dir.path().join(".cursor/mcp.json"), b"{\"a\": \"\xff\xfe\"}").unwrap();
     std::fs::write(dir.path().join(".mcp.json"), b"\x00\x01\x02binary").unwrap();
-    let out = blastradius()
-        .args(["scan", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = blastradius().args(["scan", "--format", "json"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let messages: Vec<&str> = value["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["message"].as_str().unwrap())
-        .collect();
+    let messages: Vec<&str> =
+        value["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert_eq!(messages.len(), 2, "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("not valid UTF-8")));
     assert!(messages.iter().any(|m| m.contains("binary file")));
@@ -134,11 +116,8 @@ fn no_output_format_shows_a_secret() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join(".cursor")).unwrap();
-    let env: Vec<String> = tokens[..16]
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!("\"SERVICE_{i}_TOKEN\": \"{t}\""))
-        .collect();
+    let env: Vec<String> =
+        tokens[..16].iter().enumerate().map(|(i, t)| format!("\"SERVICE_{i}_TOKEN\": \"{t}\"")).collect();
     let mcp = format!(
         "{{\n  // old key: {t0}\n  \"mcpServers\": {{\n    \"a\": {{ \"command\": \"node\", \"args\": [\"./s.js\", \"--token\", \"{t1}\", \"API_SECRET={t16}\"],\n      \"env\": {{ {env} }} }},\n    \"b\": {{ \"url\": \"https://x.example/mcp\", \"headers\": {{ \"Authorization\": \"Bearer {t2}\" }} }},\n    \"c\": {{ \"command\": \"uvx\", \"args\": [\"pg-mcp==1.0.0\"], \"env\": {{ \"DATABASE_URL\": \"postgresql://u:{t17}@db:5432/x\" }} }}\n  }}\n}}\n",
         t0 = tokens[0],
@@ -149,18 +128,10 @@ fn no_output_format_shows_a_secret() {
         env = env.join(", ")
     );
     std::fs::write(root.join(".cursor/mcp.json"), mcp).unwrap();
-    let dotenv: String = tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!("SECRET_{i}={t}\n"))
-        .collect();
+    let dotenv: String = tokens.iter().enumerate().map(|(i, t)| format!("SECRET_{i}={t}\n")).collect();
     std::fs::write(root.join(".env"), dotenv).unwrap();
     for format in ["terminal", "json"] {
-        let out = blastradius()
-            .args(["scan", "--format", format, "--color", "never"])
-            .arg(root)
-            .output()
-            .unwrap();
+        let out = blastradius().args(["scan", "--format", format, "--color", "never"]).arg(root).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
         for token in &tokens {
             assert!(!text.contains(token.as_str()), "{format} output shows {token}");
@@ -200,10 +171,7 @@ fn output_file_gets_the_report_and_stderr_the_summary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "1 finding (1 medium) in 1 file, 1 agent config parsed\n"
-    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "1 finding (1 medium) in 1 file, 1 agent config parsed\n");
     let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out_path).unwrap()).unwrap();
     assert_eq!(value["findings"][0]["rule_id"], "BR701");
     assert_eq!(value["findings"][0]["location"]["line"], 3);

@@ -32,15 +32,10 @@ const FIXTURES: &[(&str, &str)] = &[
 #[test]
 fn every_adapter_builds_its_graph() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/formats");
-    let listed: Vec<String> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
+    let listed: Vec<String> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     for dir in &listed {
-        assert!(
-            FIXTURES.iter().any(|(d, _)| d == dir),
-            "testdata/formats/{dir} is not in FIXTURES"
-        );
+        assert!(FIXTURES.iter().any(|(d, _)| d == dir), "testdata/formats/{dir} is not in FIXTURES");
     }
     let rules: Vec<_> = builtin_rules().unwrap().into_iter().map(|(_, r)| r).collect();
     for (dir, formats) in FIXTURES {

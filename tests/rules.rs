@@ -18,12 +18,7 @@ fn rules() -> Vec<(String, Rule)> {
 /// `path:line:col rule message` for the findings of one rule.
 fn findings_of(rule: &Rule, all: &[Rule], dir: &Path) -> Vec<String> {
     let output = blastradius::scan::scan(&[dir.to_path_buf()], all);
-    assert!(
-        output.errors.is_empty(),
-        "{}: fixture errors {:?}",
-        dir.display(),
-        output.errors
-    );
+    assert!(output.errors.is_empty(), "{}: fixture errors {:?}", dir.display(), output.errors);
     output
         .findings
         .iter()
@@ -55,11 +50,7 @@ fn every_rule_fires_on_its_positive_examples_and_not_on_its_negatives() {
         }
         for dir in &rule.tests.negative {
             let found = findings_of(rule, &all, &root().join(dir));
-            assert!(
-                found.is_empty(),
-                "{}: findings in negative example {dir}: {found:#?}",
-                rule.id
-            );
+            assert!(found.is_empty(), "{}: findings in negative example {dir}: {found:#?}", rule.id);
         }
         insta::assert_snapshot!(format!("positive_{}", rule.id), lines.join("\n"));
     }
@@ -82,18 +73,8 @@ fn rule_files_are_well_formed() {
     let mut names = HashSet::new();
     for (path, rule) in rules() {
         let file = Path::new(&path).file_name().unwrap().to_string_lossy().to_string();
-        assert_eq!(
-            file,
-            format!("{}-{}.yaml", rule.id, rule.name),
-            "{path}: file name must be <id>-<name>.yaml"
-        );
-        let category_dir = Path::new(&path)
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
+        assert_eq!(file, format!("{}-{}.yaml", rule.id, rule.name), "{path}: file name must be <id>-<name>.yaml");
+        let category_dir = Path::new(&path).parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
         assert_eq!(category_dir, rule.category.as_str(), "{path}: lives under its category");
         assert!(ids.insert(rule.id.clone()), "{path}: duplicate id");
         assert!(names.insert(rule.name.clone()), "{path}: duplicate name");
@@ -111,21 +92,12 @@ fn rule_files_are_well_formed() {
                 assert!(known.contains(id), "{path}: unknown {list} id {id}");
             }
         }
-        assert!(
-            !s.owasp_agentic.is_empty() && !s.maestro.is_empty(),
-            "{path}: maps to OWASP Agentic and MAESTRO"
-        );
-        assert!(
-            !rule.tests.positive.is_empty() && !rule.tests.negative.is_empty(),
-            "{path}: needs examples"
-        );
+        assert!(!s.owasp_agentic.is_empty() && !s.maestro.is_empty(), "{path}: maps to OWASP Agentic and MAESTRO");
+        assert!(!rule.tests.positive.is_empty() && !rule.tests.negative.is_empty(), "{path}: needs examples");
         for dir in rule.tests.positive.iter().chain(&rule.tests.negative) {
             assert!(root().join(dir).is_dir(), "{path}: example {dir} missing");
         }
-        assert!(
-            !rule.rationale.trim().is_empty() && !rule.remediation.trim().is_empty(),
-            "{path}: explains itself"
-        );
+        assert!(!rule.rationale.trim().is_empty() && !rule.remediation.trim().is_empty(), "{path}: explains itself");
     }
 }
 
@@ -134,12 +106,8 @@ fn rule_files_are_well_formed() {
 fn readme_rule_table_is_current() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let table = blastradius::cli::rule_table_markdown(&rules().into_iter().map(|(_, r)| r).collect::<Vec<_>>());
-    let start = readme
-        .find("<!-- rules:start -->")
-        .expect("README has a rules table marker");
-    let end = readme
-        .find("<!-- rules:end -->")
-        .expect("README has a rules table end marker");
+    let start = readme.find("<!-- rules:start -->").expect("README has a rules table marker");
+    let end = readme.find("<!-- rules:end -->").expect("README has a rules table end marker");
     let current = readme[start + "<!-- rules:start -->".len()..end].trim();
     if current != table.trim() {
         panic!("README rule table is stale; replace it with:\n{table}");

@@ -63,11 +63,7 @@ mod tests {
     fn capabilities_are_in_the_closed_taxonomy() {
         for entry in &ServerCatalog::get().entries {
             for cap in &entry.capabilities {
-                assert!(
-                    crate::graph::CAPABILITIES.contains(&cap.as_str()),
-                    "{}: {cap}",
-                    entry.id
-                );
+                assert!(crate::graph::CAPABILITIES.contains(&cap.as_str()), "{}: {cap}", entry.id);
             }
             for flow in &entry.flows {
                 assert!(crate::graph::FLOWS.contains(&flow.as_str()), "{}: {flow}", entry.id);

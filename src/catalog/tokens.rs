@@ -96,21 +96,10 @@ impl TokenCatalog {
                 } else {
                     (self.formats[index].lifetime, false)
                 };
-                found.push(TokenMatch {
-                    start: m.start(),
-                    end: m.end(),
-                    format: index,
-                    lifetime,
-                    public,
-                });
+                found.push(TokenMatch { start: m.start(), end: m.end(), format: index, lifetime, public });
             }
         }
-        found.sort_by(|a, b| {
-            a.start
-                .cmp(&b.start)
-                .then(b.end.cmp(&a.end))
-                .then(a.format.cmp(&b.format))
-        });
+        found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.format.cmp(&b.format)));
         let mut kept: Vec<TokenMatch> = Vec::with_capacity(found.len());
         for m in found {
             if kept.last().is_some_and(|last| m.start < last.end) {
@@ -157,12 +146,7 @@ mod tests {
 
     fn jwt(claims: &str) -> String {
         let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-        format!(
-            "{}.{}.{}",
-            e(r#"{"alg":"HS256","typ":"JWT"}"#),
-            e(claims),
-            "c2lnbmF0dXJlc2lnbmF0dXJl"
-        )
+        format!("{}.{}.{}", e(r#"{"alg":"HS256","typ":"JWT"}"#), e(claims), "c2lnbmF0dXJlc2lnbmF0dXJl")
     }
 
     #[test]

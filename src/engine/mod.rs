@@ -29,10 +29,8 @@ impl std::fmt::Display for RuleError {
 pub fn builtin_rules() -> Result<Vec<(String, Rule)>, RuleError> {
     let mut rules = Vec::new();
     for (path, text) in embedded::RULE_FILES {
-        let rule: Rule = crate::yaml::from_str(text).map_err(|e| RuleError {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
+        let rule: Rule =
+            crate::yaml::from_str(text).map_err(|e| RuleError { path: path.to_string(), message: e.to_string() })?;
         rules.push((path.to_string(), rule));
     }
     rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
@@ -70,48 +68,25 @@ fn matches<'g>(pattern: &Pattern, graph: &'g Graph) -> Vec<Hit<'g>> {
     if let Some(kind) = pattern.node {
         for index in graph.sorted_nodes() {
             let node = graph.node(index);
-            if node.kind != kind
-                || !pattern
-                    .condition
-                    .as_ref()
-                    .is_none_or(|c| test(c, &node.attrs, Some(node)))
-            {
+            if node.kind != kind || !pattern.condition.as_ref().is_none_or(|c| test(c, &node.attrs, Some(node))) {
                 continue;
             }
-            let at = pattern
-                .at
-                .as_deref()
-                .and_then(|a| node.attrs.get(a))
-                .and_then(|a| a.loc.clone());
+            let at = pattern.at.as_deref().and_then(|a| node.attrs.get(a)).and_then(|a| a.loc.clone());
             let base = at.or_else(|| node.locs.first().cloned());
             expand(
                 pattern,
                 &node.attrs,
                 base,
-                |item, loc| Hit {
-                    node: Some(node),
-                    edge_attrs: None,
-                    from: None,
-                    to: None,
-                    item,
-                    loc,
-                },
+                |item, loc| Hit { node: Some(node), edge_attrs: None, from: None, to: None, item, loc },
                 &mut hits,
             );
         }
     }
     if let Some(kind) = pattern.edge {
-        let mut edges: Vec<_> = (&graph.graph)
-            .edge_references()
-            .filter(|e| e.weight().kind == kind)
-            .collect();
+        let mut edges: Vec<_> = (&graph.graph).edge_references().filter(|e| e.weight().kind == kind).collect();
         edges.sort_by(|a, b| {
             let key = |e: &petgraph::stable_graph::EdgeReference<'_, crate::graph::Edge>| {
-                (
-                    graph.node(e.source()).key.clone(),
-                    graph.node(e.target()).key.clone(),
-                    e.weight().loc.clone(),
-                )
+                (graph.node(e.source()).key.clone(), graph.node(e.target()).key.clone(), e.weight().loc.clone())
             };
             key(a).cmp(&key(b))
         });
@@ -263,10 +238,7 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
     // credential, the endpoints. Changes in it change the fingerprint.
     let subject = [
         hit.item.map(|i| i.value.clone()).unwrap_or_default(),
-        hit.node
-            .and_then(|n| n.str_attr("hash"))
-            .unwrap_or_default()
-            .to_string(),
+        hit.node.and_then(|n| n.str_attr("hash")).unwrap_or_default().to_string(),
         hit.node.map(|n| n.key.clone()).unwrap_or_default(),
         hit.from.map(|n| n.key.clone()).unwrap_or_default(),
         hit.to.map(|n| n.key.clone()).unwrap_or_default(),

@@ -7,10 +7,7 @@ use crate::graph::{Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
 /// What a built-in tool can do, by its canonical name.
 fn capabilities(tool: &str) -> (&'static [&'static str], &'static [&'static str]) {
     match tool {
-        "shell" => (
-            &["shell.exec", "fs.read", "fs.write", "net.fetch", "net.send"],
-            &["private_data", "exfiltration"],
-        ),
+        "shell" => (&["shell.exec", "fs.read", "fs.write", "net.fetch", "net.send"], &["private_data", "exfiltration"]),
         "read" => (&["fs.read"], &["private_data"]),
         "edit" => (&["fs.write"], &[]),
         "web-fetch" => (&["net.fetch"], &["untrusted_input", "exfiltration"]),
@@ -27,14 +24,7 @@ pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
         node.set_str("tool_type", "builtin", None);
         node.set_str("client", ctx.format.client(), None);
         let (caps, flows) = capabilities(canonical);
-        let to_items = |v: &[&str]| {
-            v.iter()
-                .map(|c| Item {
-                    value: c.to_string(),
-                    loc: None,
-                })
-                .collect()
-        };
+        let to_items = |v: &[&str]| v.iter().map(|c| Item { value: c.to_string(), loc: None }).collect();
         node.set_list("capabilities", to_items(caps), None);
         node.set_list("flows", to_items(flows), None);
         node.set_str("capability_source", "builtin", None);
@@ -46,23 +36,11 @@ pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
 /// An agent's grant of a built-in tool, as written (`Bash(npm run:*)`).
 pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specifier: Option<&str>, loc: Loc) {
     let key = tool(ctx, canonical, &loc);
-    let mut edge = Edge {
-        kind: EdgeKind::Uses,
-        attrs: Default::default(),
-        loc: Some(loc.clone()),
-    };
+    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
     edge.set_str("grant", rule, Some(loc.clone()));
     let unrestricted = specifier.is_none_or(|s| matches!(s.trim(), "" | "*" | ":*" | "**"));
-    edge.set_str(
-        "scope",
-        if unrestricted { "unrestricted" } else { "restricted" },
-        Some(loc.clone()),
-    );
-    edge.set_str(
-        "auto_approve",
-        if unrestricted { "all" } else { "some" },
-        Some(loc.clone()),
-    );
+    edge.set_str("scope", if unrestricted { "unrestricted" } else { "restricted" }, Some(loc.clone()));
+    edge.set_str("auto_approve", if unrestricted { "all" } else { "some" }, Some(loc.clone()));
     if canonical == "shell" && !unrestricted {
         if let Some(program) = specifier.and_then(open_program) {
             edge.set_str("open_program", program, Some(loc));

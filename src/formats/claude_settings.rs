@@ -16,33 +16,12 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
     }
     if let Some(mode) = doc.at(&["permissions", "defaultMode"]) {
-        if let Some(value) = mode.as_str() {
-            let pointer = "permissions.defaultMode";
-            ctx.set_on(
-                &agent,
-                "approval_mode",
-                AttrValue::Str(value.into()),
-                mode.span,
-                pointer,
-            );
-            let setting = format!("{pointer}: {value}");
-            match value {
-                "bypassPermissions" => ctx.note(&agent, "approval_bypass", setting, mode.span, pointer),
-                "acceptEdits" => ctx.note(&agent, "approval_auto_edit", setting, mode.span, pointer),
-                _ => {}
-            }
-        }
+        ctx.approval_setting(&agent, mode, "permissions.defaultMode", &["bypassPermissions"], &["acceptEdits"]);
     }
     // Skips the warning that guards bypass mode: the switch users flip to run unattended.
     if let Some(flag) = true_at(doc, &["skipDangerousModePermissionPrompt"]) {
         let pointer = "skipDangerousModePermissionPrompt";
-        ctx.note(
-            &agent,
-            "approval_bypass",
-            format!("{pointer}: true"),
-            flag.span,
-            pointer,
-        );
+        ctx.note(&agent, "approval_bypass", format!("{pointer}: true"), flag.span, pointer);
     }
     if let Some(dirs) = doc.at(&["permissions", "additionalDirectories"]) {
         let items = servers::items(ctx, dirs, "permissions.additionalDirectories");
@@ -64,13 +43,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     if let Some(helper) = doc.get("apiKeyHelper") {
         if let Some(command) = helper.as_str() {
-            ctx.set_on(
-                &agent,
-                "api_key_helper",
-                AttrValue::Str(command.into()),
-                helper.span,
-                "apiKeyHelper",
-            );
+            ctx.set_on(&agent, "api_key_helper", AttrValue::Str(command.into()), helper.span, "apiKeyHelper");
         }
     }
     hooks(ctx, &agent, doc);
@@ -99,14 +72,7 @@ fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span, pointer: &
     if matches!(canonical, "read" | "edit") {
         if let Some(path) = specifier.and_then(claude_path) {
             let key = builtin::tool(ctx, canonical, &loc);
-            ctx.extend_on(
-                &key,
-                "fs_paths",
-                vec![Item {
-                    value: path,
-                    loc: Some(loc),
-                }],
-            );
+            ctx.extend_on(&key, "fs_paths", vec![Item { value: path, loc: Some(loc) }]);
         }
     }
 }
@@ -134,19 +100,12 @@ fn mcp_grant(ctx: &mut Ctx<'_>, agent: &str, rest: &str, loc: crate::graph::Loc)
         None => (rest, None),
     };
     let key = servers::tool_key(ctx, server);
-    let mut edge = Edge {
-        kind: EdgeKind::Uses,
-        attrs: Default::default(),
-        loc: Some(loc.clone()),
-    };
+    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
     match tool {
         None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
         Some(name) => {
             edge.set_str("auto_approve", "some", Some(loc.clone()));
-            let approved = vec![Item {
-                value: name.to_string(),
-                loc: Some(loc.clone()),
-            }];
+            let approved = vec![Item { value: name.to_string(), loc: Some(loc.clone()) }];
             edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
         }
     }
@@ -160,19 +119,10 @@ fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
     let mut commands = Vec::new();
     for event in events.entries() {
         for (i, matcher) in event.value.items().iter().enumerate() {
-            for (j, hook) in matcher
-                .get("hooks")
-                .map(Doc::items)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (j, hook) in matcher.get("hooks").map(Doc::items).unwrap_or_default().iter().enumerate() {
                 if let Some((command, text)) = hook.get("command").and_then(|c| c.as_str().map(|t| (c, t))) {
                     let pointer = format!("hooks.{}[{i}].hooks[{j}].command", event.key);
-                    commands.push(Item {
-                        value: text.to_string(),
-                        loc: Some(ctx.loc(command.span, &pointer)),
-                    });
+                    commands.push(Item { value: text.to_string(), loc: Some(ctx.loc(command.span, &pointer)) });
                 }
             }
         }

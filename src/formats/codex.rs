@@ -16,13 +16,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     if let Some(net) = true_at(doc, &["sandbox_workspace_write", "network_access"]) {
         let pointer = "sandbox_workspace_write.network_access";
-        ctx.set_on(
-            &agent,
-            "sandbox_network_access",
-            AttrValue::Bool(true),
-            net.span,
-            pointer,
-        );
+        ctx.set_on(&agent, "sandbox_network_access", AttrValue::Bool(true), net.span, pointer);
     }
     if let Some(roots) = doc.at(&["sandbox_workspace_write", "writable_roots"]) {
         let items = servers::items(ctx, roots, "sandbox_workspace_write.writable_roots");
@@ -30,13 +24,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     if let Some(flag) = true_at(doc, &["shell_environment_policy", "ignore_default_excludes"]) {
         let pointer = "shell_environment_policy.ignore_default_excludes";
-        ctx.set_on(
-            &agent,
-            "shell_env_secrets_passed",
-            AttrValue::Bool(true),
-            flag.span,
-            pointer,
-        );
+        ctx.set_on(&agent, "shell_env_secrets_passed", AttrValue::Bool(true), flag.span, pointer);
     }
     if let Some(set) = doc.at(&["shell_environment_policy", "set"]) {
         for entry in set.entries() {
@@ -49,13 +37,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         for provider in providers.entries() {
             let base = join(&join("model_providers", &provider.key), "http_headers");
             for entry in provider.value.get("http_headers").map(Doc::entries).unwrap_or_default() {
-                ctx.credentials_in(
-                    &agent,
-                    Some(&entry.key),
-                    &entry.value,
-                    &join(&base, &entry.key),
-                    "header",
-                );
+                ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &join(&base, &entry.key), "header");
             }
         }
     }

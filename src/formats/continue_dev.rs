@@ -9,10 +9,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     if let Some(list) = doc.get("mcpServers") {
         for (i, server) in list.items().iter().enumerate() {
-            let name = server
-                .get("name")
-                .and_then(Doc::as_str)
-                .map_or_else(|| format!("server-{i}"), str::to_string);
+            let name = server.get("name").and_then(Doc::as_str).map_or_else(|| format!("server-{i}"), str::to_string);
             let span = server.get("name").map_or(server.span, |n| n.span);
             servers::describe(ctx, &agent, &name, span, server, &format!("mcpServers[{i}]"));
         }

@@ -13,38 +13,14 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     for path in [&["autoAccept"][..], &["tools", "autoAccept"][..]] {
         if let Some(flag) = true_at(doc, path) {
             let pointer = path.join(".");
-            ctx.note(
-                &agent,
-                "approval_auto_edit",
-                format!("{pointer}: true"),
-                flag.span,
-                &pointer,
-            );
+            ctx.note(&agent, "approval_auto_edit", format!("{pointer}: true"), flag.span, &pointer);
         }
     }
     if let Some(mode) = doc.at(&["general", "defaultApprovalMode"]) {
-        if let Some(value) = mode.as_str() {
-            let pointer = "general.defaultApprovalMode";
-            ctx.set_on(
-                &agent,
-                "approval_mode",
-                AttrValue::Str(value.into()),
-                mode.span,
-                pointer,
-            );
-            let setting = format!("{pointer}: {value}");
-            match value {
-                "yolo" => ctx.note(&agent, "approval_bypass", setting, mode.span, pointer),
-                "auto_edit" | "autoEdit" => ctx.note(&agent, "approval_auto_edit", setting, mode.span, pointer),
-                _ => {}
-            }
-        }
+        ctx.approval_setting(&agent, mode, "general.defaultApprovalMode", &["yolo"], &["auto_edit", "autoEdit"]);
     }
     // Built-in tools that run without confirmation.
-    for (path, pointer) in [
-        (&["tools", "allowed"][..], "tools.allowed"),
-        (&["allowedTools"][..], "allowedTools"),
-    ] {
+    for (path, pointer) in [(&["tools", "allowed"][..], "tools.allowed"), (&["allowedTools"][..], "allowedTools")] {
         let Some(list) = doc.at(path) else { continue };
         for (i, entry) in list.items().iter().enumerate() {
             let Some(text) = entry.as_str() else { continue };
@@ -64,13 +40,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     for path in [&["sandbox"][..], &["tools", "sandbox"][..]] {
         if let Some((sandbox, value)) = doc.at(path).and_then(|s| s.scalar_text().map(|v| (s, v))) {
-            ctx.set_on(
-                &agent,
-                "sandbox_mode",
-                AttrValue::Str(value),
-                sandbox.span,
-                &path.join("."),
-            );
+            ctx.set_on(&agent, "sandbox_mode", AttrValue::Str(value), sandbox.span, &path.join("."));
         }
     }
 }

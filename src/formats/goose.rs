@@ -3,28 +3,13 @@
 //! such as `developer` give a shell and file editing.
 
 use super::{join, servers, Ctx};
-use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
+use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
-    if let Some((mode, value)) = doc.get("GOOSE_MODE").and_then(|m| m.as_str().map(|v| (m, v))) {
-        ctx.set_on(
-            &agent,
-            "approval_mode",
-            AttrValue::Str(value.into()),
-            mode.span,
-            "GOOSE_MODE",
-        );
-        if value == "auto" {
-            ctx.note(
-                &agent,
-                "approval_bypass",
-                format!("GOOSE_MODE: {value}"),
-                mode.span,
-                "GOOSE_MODE",
-            );
-        }
+    if let Some(mode) = doc.get("GOOSE_MODE") {
+        ctx.approval_setting(&agent, mode, "GOOSE_MODE", &["auto"], &[]);
     }
     let Some(extensions) = doc.get("extensions") else {
         return;
@@ -54,13 +39,7 @@ fn builtin(ctx: &mut Ctx<'_>, agent: &str, name: &str, ext: &Doc, span: crate::s
         _ => &[],
     };
     if !caps.is_empty() {
-        let items = caps
-            .iter()
-            .map(|c| Item {
-                value: c.to_string(),
-                loc: None,
-            })
-            .collect();
+        let items = caps.iter().map(|c| Item { value: c.to_string(), loc: None }).collect();
         tool.set_list("capabilities", items, None);
         tool.set_str("capability_source", "builtin", None);
     }
@@ -70,11 +49,7 @@ fn builtin(ctx: &mut Ctx<'_>, agent: &str, name: &str, ext: &Doc, span: crate::s
         }
     }
     ctx.add_node(tool);
-    let mut edge = Edge {
-        kind: EdgeKind::Uses,
-        attrs: Default::default(),
-        loc: Some(loc),
-    };
+    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc) };
     edge.set_str("auto_approve", "none", None);
     ctx.add_edge(agent, &key, edge);
 }

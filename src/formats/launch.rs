@@ -38,15 +38,7 @@ pub struct Image {
     pub arg: usize,
 }
 
-const NPX_VALUE_FLAGS: &[&str] = &[
-    "-p",
-    "--package",
-    "--registry",
-    "--cache",
-    "--userconfig",
-    "-c",
-    "--call",
-];
+const NPX_VALUE_FLAGS: &[&str] = &["-p", "--package", "--registry", "--cache", "--userconfig", "-c", "--call"];
 const UVX_VALUE_FLAGS: &[&str] = &[
     "--from",
     "--with",
@@ -116,10 +108,7 @@ pub fn parse(command: &str, args: &[String]) -> Launch {
         shift(&mut launch, 2);
         return launch;
     }
-    let mut launch = Launch {
-        launcher: program.clone(),
-        ..Launch::default()
-    };
+    let mut launch = Launch { launcher: program.clone(), ..Launch::default() };
     match program.as_str() {
         "npx" | "bunx" | "pnpx" => npm_exec(&mut launch, args, 0),
         "pnpm" | "yarn" | "npm" if args.first().is_some_and(|a| a == "dlx" || a == "exec" || a == "x") => {
@@ -157,15 +146,8 @@ fn shift(launch: &mut Launch, by: usize) {
 }
 
 fn base_name(command: &str) -> String {
-    let name = command
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(command)
-        .to_ascii_lowercase();
-    name.strip_suffix(".cmd")
-        .or_else(|| name.strip_suffix(".exe"))
-        .unwrap_or(&name)
-        .to_string()
+    let name = command.rsplit(['/', '\\']).next().unwrap_or(command).to_ascii_lowercase();
+    name.strip_suffix(".cmd").or_else(|| name.strip_suffix(".exe")).unwrap_or(&name).to_string()
 }
 
 /// First positional argument after `start`, skipping flags and their values.
@@ -222,26 +204,13 @@ fn npm_exec(launch: &mut Launch, args: &[String], start: usize) {
             .map(|(i, _)| i);
     }
     let pinned = version.as_deref().is_some_and(is_exact_version);
-    launch.package = Some(Package {
-        registry: "npm",
-        name,
-        version,
-        pinned,
-        arg,
-    });
+    launch.package = Some(Package { registry: "npm", name, version, pinned, arg });
 }
 
 fn split_npm(spec: &str) -> (String, Option<String>) {
-    let (scope_at, rest) = if let Some(rest) = spec.strip_prefix('@') {
-        (1, rest)
-    } else {
-        (0, spec)
-    };
+    let (scope_at, rest) = if let Some(rest) = spec.strip_prefix('@') { (1, rest) } else { (0, spec) };
     match rest.find('@') {
-        Some(at) => (
-            spec[..at + scope_at].to_string(),
-            Some(spec[at + scope_at + 1..].to_string()),
-        ),
+        Some(at) => (spec[..at + scope_at].to_string(), Some(spec[at + scope_at + 1..].to_string())),
         None => (spec.to_string(), None),
     }
 }
@@ -258,20 +227,9 @@ fn python_exec(launch: &mut Launch, args: &[String], start: usize) {
     }
     let (name, version, pinned) = if let Some(url) = spec.strip_prefix("git+") {
         // A git source is pinned only by a full commit hash.
-        let rev = url
-            .rsplit_once('@')
-            .map(|(_, r)| r.to_string())
-            .filter(|r| !r.contains('/'));
-        let pinned = rev
-            .as_deref()
-            .is_some_and(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()));
-        launch.package = Some(Package {
-            registry: "git",
-            name: spec.clone(),
-            version: rev,
-            pinned,
-            arg,
-        });
+        let rev = url.rsplit_once('@').map(|(_, r)| r.to_string()).filter(|r| !r.contains('/'));
+        let pinned = rev.as_deref().is_some_and(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()));
+        launch.package = Some(Package { registry: "git", name: spec.clone(), version: rev, pinned, arg });
         return;
     } else if let Some((name, version)) = spec.split_once("==") {
         (name.to_string(), Some(version.to_string()), is_exact_version(version))
@@ -282,13 +240,7 @@ fn python_exec(launch: &mut Launch, args: &[String], start: usize) {
         let version = (cut < spec.len()).then(|| spec[cut..].to_string());
         (spec[..cut].to_string(), version, false)
     };
-    launch.package = Some(Package {
-        registry: "pypi",
-        name,
-        version,
-        pinned,
-        arg,
-    });
+    launch.package = Some(Package { registry: "pypi", name, version, pinned, arg });
 }
 
 fn container(launch: &mut Launch, args: &[String]) {
@@ -309,9 +261,7 @@ fn container(launch: &mut Launch, args: &[String]) {
             None => (arg, None),
         };
         let takes_value = inline.is_none() && DOCKER_VALUE_FLAGS.contains(&flag);
-        let value = inline
-            .or_else(|| takes_value.then(|| args.get(i + 1).cloned()).flatten())
-            .unwrap_or_default();
+        let value = inline.or_else(|| takes_value.then(|| args.get(i + 1).cloned()).flatten()).unwrap_or_default();
         let value_at = if takes_value { i + 1 } else { i };
         match flag {
             "--privileged" if value != "false" => launch.container_risks.push(("privileged", i)),
@@ -352,11 +302,7 @@ fn mount_source(value: &str) -> String {
     }
     // `-v SRC:DST[:opts]`, where SRC may be a Windows drive (`C:\x:/y`).
     let bytes = value.as_bytes();
-    let skip = if bytes.len() > 2 && bytes[1] == b':' && (bytes[2] == b'\\' || bytes[2] == b'/') {
-        2
-    } else {
-        0
-    };
+    let skip = if bytes.len() > 2 && bytes[1] == b':' && (bytes[2] == b'\\' || bytes[2] == b'/') { 2 } else { 0 };
     match value[skip..].find(':') {
         Some(i) => value[..skip + i].to_string(),
         None => value.to_string(),
@@ -365,12 +311,7 @@ fn mount_source(value: &str) -> String {
 
 fn image(reference: &str, arg: usize) -> Image {
     if let Some((name, _)) = reference.split_once('@') {
-        return Image {
-            name: name.to_string(),
-            reference: reference.to_string(),
-            pin: "digest",
-            arg,
-        };
+        return Image { name: name.to_string(), reference: reference.to_string(), pin: "digest", arg };
     }
     let last = reference.rsplit('/').next().unwrap_or(reference);
     let (name, pin) = match last.rsplit_once(':') {
@@ -380,12 +321,7 @@ fn image(reference: &str, arg: usize) -> Image {
         }
         None => (reference.to_string(), "none"),
     };
-    Image {
-        name,
-        reference: reference.to_string(),
-        pin,
-        arg,
-    }
+    Image { name, reference: reference.to_string(), pin, arg }
 }
 
 fn is_local(spec: &str) -> bool {
@@ -405,10 +341,7 @@ fn is_exact_version(version: &str) -> bool {
     let v = version.strip_prefix('v').unwrap_or(version);
     let core = v.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() >= 2
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -423,10 +356,7 @@ mod tests {
     fn npx_packages_and_pins() {
         let l = parse("npx", &args(&["-y", "@modelcontextprotocol/server-github"]));
         let p = l.package.unwrap();
-        assert_eq!(
-            (p.name.as_str(), p.pinned, p.arg),
-            ("@modelcontextprotocol/server-github", false, 1)
-        );
+        assert_eq!((p.name.as_str(), p.pinned, p.arg), ("@modelcontextprotocol/server-github", false, 1));
         let l = parse("npx", &args(&["-y", "@playwright/mcp@0.0.40"]));
         assert!(l.package.unwrap().pinned);
         let l = parse("npx", &args(&["-y", "pkg@latest"]));
@@ -439,21 +369,9 @@ mod tests {
     #[test]
     fn python_packages_and_pins() {
         assert!(!parse("uvx", &args(&["mcp-server-fetch"])).package.unwrap().pinned);
-        assert!(
-            parse("uvx", &args(&["mcp-server-fetch==1.2.0"]))
-                .package
-                .unwrap()
-                .pinned
-        );
-        assert!(
-            parse("uvx", &args(&["awslabs.aws-documentation-mcp-server@1.1.0"]))
-                .package
-                .unwrap()
-                .pinned
-        );
-        let git = parse("uvx", &args(&["--from", "git+https://github.com/x/y.git", "y"]))
-            .package
-            .unwrap();
+        assert!(parse("uvx", &args(&["mcp-server-fetch==1.2.0"])).package.unwrap().pinned);
+        assert!(parse("uvx", &args(&["awslabs.aws-documentation-mcp-server@1.1.0"])).package.unwrap().pinned);
+        let git = parse("uvx", &args(&["--from", "git+https://github.com/x/y.git", "y"])).package.unwrap();
         assert!(!git.pinned);
         assert_eq!(git.arg, 1);
     }
@@ -480,24 +398,15 @@ mod tests {
         let image = l.image.unwrap();
         assert_eq!((image.name.as_str(), image.pin, image.arg), ("mcp/fetch", "none", 9));
         assert_eq!(l.env_args, [8]);
-        let l = parse(
-            "docker",
-            &args(&["run", "-v", "C:\\:/host", "ghcr.io/x/y:1.2@sha256:abc"]),
-        );
+        let l = parse("docker", &args(&["run", "-v", "C:\\:/host", "ghcr.io/x/y:1.2@sha256:abc"]));
         assert_eq!(l.container_risks[0].0, "root-mount");
         assert_eq!(l.image.unwrap().pin, "digest");
-        assert_eq!(
-            parse("docker", &args(&["run", "x:latest"])).image.unwrap().pin,
-            "latest"
-        );
+        assert_eq!(parse("docker", &args(&["run", "x:latest"])).image.unwrap().pin, "latest");
     }
 
     #[test]
     fn mcp_remote_bridge() {
-        let l = parse(
-            "npx",
-            &args(&["-y", "mcp-remote", "https://x.example/mcp", "--header", "A: b"]),
-        );
+        let l = parse("npx", &args(&["-y", "mcp-remote", "https://x.example/mcp", "--header", "A: b"]));
         assert_eq!(l.remote_url, Some(2));
     }
 }

@@ -16,14 +16,7 @@ pub fn describe_map(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc, key: &str) {
     let Some(map) = doc.get(key) else { return };
     for entry in map.entries() {
         if entry.value.is_object() {
-            servers::describe(
-                ctx,
-                agent,
-                &entry.key,
-                entry.key_span,
-                &entry.value,
-                &join(key, &entry.key),
-            );
+            servers::describe(ctx, agent, &entry.key, entry.key_span, &entry.value, &join(key, &entry.key));
         }
     }
 }

@@ -208,9 +208,7 @@ pub fn sniff(doc: &Doc, syntax: Syntax) -> Option<Format> {
 /// Is this dotenv file a template of placeholders (`.env.example`)?
 pub fn is_template_path(path: &str) -> bool {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
-    ["example", "sample", "template", "dist", "defaults", "tpl"]
-        .iter()
-        .any(|t| name.contains(t))
+    ["example", "sample", "template", "dist", "defaults", "tpl"].iter().any(|t| name.contains(t))
 }
 
 /// The adapters' shared state for one file: where facts point, and the facts.
@@ -237,11 +235,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn loc(&self, span: Span, pointer: &str) -> Loc {
-        Loc {
-            file: self.file,
-            span,
-            pointer: pointer.into(),
-        }
+        Loc { file: self.file, span, pointer: pointer.into() }
     }
 
     /// The host agent this file configures; created once per file and merged
@@ -272,12 +266,23 @@ impl<'a> Ctx<'a> {
 
     /// Appends a setting, as written, to the list `attr` of node `key`.
     pub fn note(&mut self, key: &str, attr: &str, text: impl Into<String>, span: Span, pointer: &str) {
-        let item = Item {
-            value: text.into(),
-            loc: Some(self.loc(span, pointer)),
-        };
+        let item = Item { value: text.into(), loc: Some(self.loc(span, pointer)) };
         if let Some(node) = self.node_mut(key) {
             node.push_item(attr, item);
+        }
+    }
+
+    /// An approval setting as written (`defaultMode`, `GOOSE_MODE`, …): the
+    /// agent's `approval_mode`, plus a located note when the value turns
+    /// approvals off (`bypass`) or accepts edits unasked (`auto_edit`).
+    pub fn approval_setting(&mut self, agent: &str, node: &Doc, pointer: &str, bypass: &[&str], auto_edit: &[&str]) {
+        let Some(value) = node.scalar_text() else { return };
+        self.set_on(agent, "approval_mode", AttrValue::Str(value.clone()), node.span, pointer);
+        let setting = format!("{pointer}: {value}");
+        if bypass.contains(&value.as_str()) {
+            self.note(agent, "approval_bypass", setting, node.span, pointer);
+        } else if auto_edit.contains(&value.as_str()) {
+            self.note(agent, "approval_auto_edit", setting, node.span, pointer);
         }
     }
 
@@ -295,11 +300,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn add_edge(&mut self, from: &str, to: &str, edge: Edge) {
-        self.facts.edges.push(EdgeFact {
-            from: from.to_string(),
-            to: to.to_string(),
-            edge,
-        });
+        self.facts.edges.push(EdgeFact { from: from.to_string(), to: to.to_string(), edge });
     }
 
     /// The byte span, in the file, of `range` inside the value of `node`.
@@ -327,10 +328,7 @@ impl<'a> Ctx<'a> {
         let Some(value) = node.scalar_text() else {
             return;
         };
-        let ctx = ValueContext {
-            template: self.template,
-            header: channel == "header",
-        };
+        let ctx = ValueContext { template: self.template, header: channel == "header" };
         for fact in secrets::describe(key, &value, ctx) {
             let span = self.sub_span(node, &value, fact.range.clone());
             self.add_credential(owner, fact, span, pointer, channel);
@@ -341,10 +339,7 @@ impl<'a> Ctx<'a> {
         let loc = self.loc(span, pointer);
         // Keyed by what it is, not where: a fingerprint must survive edits above it.
         let identity = fact.hash.clone().or_else(|| fact.name.clone()).unwrap_or_default();
-        let cred_key = format!(
-            "cred:{}:{}:{}:{}",
-            self.source.display, pointer, identity, fact.range.start
-        );
+        let cred_key = format!("cred:{}:{}:{}:{}", self.source.display, pointer, identity, fact.range.start);
         let label = match (&fact.name, fact.storage) {
             (Some(name), Storage::Literal) => format!("{} ({name})", fact.display),
             (Some(name), _) => name.clone(),
@@ -371,11 +366,7 @@ impl<'a> Ctx<'a> {
         if owner.is_empty() {
             return;
         }
-        let mut edge = Edge {
-            kind: EdgeKind::AuthenticatesWith,
-            attrs: Default::default(),
-            loc: Some(loc),
-        };
+        let mut edge = Edge { kind: EdgeKind::AuthenticatesWith, attrs: Default::default(), loc: Some(loc) };
         edge.set_str("via", channel, None);
         self.add_edge(owner, &cred_key, edge);
     }

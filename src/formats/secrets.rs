@@ -200,11 +200,7 @@ fn generic_literal(key: Option<&str>, value: &str) -> Option<SecretFact> {
         range: start..start + secret.len(),
         name: Some(key.to_string()),
         provider: "unknown".into(),
-        kind: if password_key {
-            "password".into()
-        } else {
-            format!("secret under `{key}`")
-        },
+        kind: if password_key { "password".into() } else { format!("secret under `{key}`") },
         format: "generic".into(),
         lifetime: Lifetime::Unknown,
         human: false,
@@ -405,9 +401,7 @@ fn looks_like_secret(value: &str, password_key: bool) -> bool {
     {
         return false;
     }
-    if [".json", ".pem", ".key", ".txt", ".env", ".yaml", ".yml", ".p12", ".crt"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    if [".json", ".pem", ".key", ".txt", ".env", ".yaml", ".yml", ".p12", ".crt"].iter().any(|ext| lower.ends_with(ext))
     {
         return false;
     }
@@ -462,13 +456,9 @@ mod tests {
 
     #[test]
     fn references_are_not_literals() {
-        for value in [
-            "${GITHUB_TOKEN}",
-            "${env:GITHUB_TOKEN}",
-            "$GITHUB_TOKEN",
-            "Bearer ${input:gh-pat}",
-            "${{ secrets.KEY }}",
-        ] {
+        for value in
+            ["${GITHUB_TOKEN}", "${env:GITHUB_TOKEN}", "$GITHUB_TOKEN", "Bearer ${input:gh-pat}", "${{ secrets.KEY }}"]
+        {
             let facts = one(Some("GITHUB_TOKEN"), value);
             assert_eq!(facts.len(), 1, "{value}");
             assert_ne!(facts[0].storage, Storage::Literal, "{value}");
@@ -478,14 +468,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_nothing() {
-        for value in [
-            "<YOUR_TOKEN>",
-            "your-api-key-here",
-            "xxxxxxxxxxxx",
-            "changeme",
-            "sk-...",
-            "",
-        ] {
+        for value in ["<YOUR_TOKEN>", "your-api-key-here", "xxxxxxxxxxxx", "changeme", "sk-...", ""] {
             assert!(one(Some("API_KEY"), value).is_empty(), "{value}");
         }
     }
@@ -516,10 +499,7 @@ mod tests {
 
     #[test]
     fn templates_only_count_known_formats() {
-        let ctx = ValueContext {
-            template: true,
-            header: false,
-        };
+        let ctx = ValueContext { template: true, header: false };
         assert!(describe(Some("API_KEY"), "EHOtZJHMFPo3cdj8uaODsLhmF5Yt5RBQ", ctx).is_empty());
     }
 }

@@ -27,32 +27,16 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
 
     // Zed's older form nests `{path, args, env}` under `command`.
     let nested = node.get("command").filter(|c| c.is_object());
-    let command_node = nested
-        .and_then(|c| c.get("path"))
-        .or_else(|| node.get("command"))
-        .or_else(|| node.get("cmd"));
+    let command_node = nested.and_then(|c| c.get("path")).or_else(|| node.get("command")).or_else(|| node.get("cmd"));
     let args_node = nested.and_then(|c| c.get("args")).or_else(|| node.get("args"));
-    let args_pointer = if nested.is_some() {
-        join(pointer, "command.args")
-    } else {
-        join(pointer, "args")
-    };
+    let args_pointer = if nested.is_some() { join(pointer, "command.args") } else { join(pointer, "args") };
     let command = command_node.and_then(Doc::as_str).unwrap_or("").to_string();
     let args: Vec<(&Doc, String)> = args_node
-        .map(|a| {
-            a.items()
-                .iter()
-                .filter_map(|n| n.scalar_text().map(|s| (n, s)))
-                .collect()
-        })
+        .map(|a| a.items().iter().filter_map(|n| n.scalar_text().map(|s| (n, s))).collect())
         .unwrap_or_default();
 
     if let Some(cmd) = command_node.filter(|c| c.as_str().is_some()) {
-        tool.set_str(
-            "command",
-            command.clone(),
-            Some(ctx.loc(cmd.span, &join(pointer, "command"))),
-        );
+        tool.set_str("command", command.clone(), Some(ctx.loc(cmd.span, &join(pointer, "command"))));
     }
     let url = URL_KEYS.iter().find_map(|k| node.get(k).map(|n| (*k, n)));
     let transport = node
@@ -60,13 +44,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
         .or_else(|| node.get("transport"))
         .and_then(Doc::as_str)
         .map(str::to_string)
-        .unwrap_or_else(|| {
-            if url.is_some() && command.is_empty() {
-                "http".into()
-            } else {
-                "stdio".into()
-            }
-        });
+        .unwrap_or_else(|| if url.is_some() && command.is_empty() { "http".into() } else { "stdio".into() });
     tool.set_str("transport", transport, None);
     if let Some((url_key, url_node)) = url {
         set_url(ctx, &mut tool, url_node, &join(pointer, url_key));
@@ -80,11 +58,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
     }
     for (attr, keys) in [("included_tools", INCLUDE_KEYS), ("excluded_tools", EXCLUDE_KEYS)] {
         if let Some((k, list)) = keys.iter().find_map(|k| node.get(k).map(|n| (*k, n))) {
-            tool.set_list(
-                attr,
-                items(ctx, list, &join(pointer, k)),
-                Some(ctx.loc(list.span, &join(pointer, k))),
-            );
+            tool.set_list(attr, items(ctx, list, &join(pointer, k)), Some(ctx.loc(list.span, &join(pointer, k))));
         }
     }
 
@@ -133,28 +107,14 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
         if let Some(list) = node.get(names_key) {
             for (i, item) in list.items().iter().enumerate() {
                 if let Some(name) = item.as_str().filter(|n| secrets::is_secret_key(n)) {
-                    reference(
-                        ctx,
-                        &key,
-                        name,
-                        item.span,
-                        &format!("{}[{i}]", join(pointer, names_key)),
-                        "env",
-                    );
+                    reference(ctx, &key, name, item.span, &format!("{}[{i}]", join(pointer, names_key)), "env");
                 }
             }
         }
     }
     if let Some(var) = node.get("bearer_token_env_var") {
         if let Some(name) = var.as_str() {
-            reference(
-                ctx,
-                &key,
-                name,
-                var.span,
-                &join(pointer, "bearer_token_env_var"),
-                "header",
-            );
+            reference(ctx, &key, name, var.span, &join(pointer, "bearer_token_env_var"), "header");
         }
     }
     if let Some(map) = node.get("env_http_headers") {
@@ -180,20 +140,12 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
     arg_credentials(ctx, &key, &args, &args_pointer);
 
     // The host's use of the server, and what it approves without asking.
-    let mut edge = Edge {
-        kind: EdgeKind::Uses,
-        attrs: Default::default(),
-        loc: Some(entry_loc),
-    };
+    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(entry_loc) };
     let mut approve = "none";
     if let Some((k, list)) = AUTO_APPROVE_KEYS.iter().find_map(|k| node.get(k).map(|n| (*k, n))) {
         let names = items(ctx, list, &join(pointer, k));
         if !names.is_empty() {
-            approve = if names.iter().any(|i| i.value == "*") {
-                "all"
-            } else {
-                "some"
-            };
+            approve = if names.iter().any(|i| i.value == "*") { "all" } else { "some" };
             let loc = ctx.loc(list.span, &join(pointer, k));
             edge.set_list("auto_approved_tools", names, Some(loc.clone()));
             edge.set_str("auto_approve_source", k, Some(loc));
@@ -201,17 +153,9 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
     }
     if let Some(trust) = node.get("trust").filter(|t| t.as_bool() == Some(true)) {
         approve = "all";
-        edge.set_str(
-            "auto_approve_source",
-            "trust",
-            Some(ctx.loc(trust.span, &join(pointer, "trust"))),
-        );
+        edge.set_str("auto_approve_source", "trust", Some(ctx.loc(trust.span, &join(pointer, "trust"))));
     }
-    edge.set_str(
-        "auto_approve",
-        approve,
-        edge.attrs.get("auto_approve_source").and_then(|a| a.loc.clone()),
-    );
+    edge.set_str("auto_approve", approve, edge.attrs.get("auto_approve_source").and_then(|a| a.loc.clone()));
     ctx.add_edge(agent, &key, edge);
     key
 }
@@ -234,18 +178,12 @@ pub fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
             .iter()
             .enumerate()
             .filter_map(|(i, n)| {
-                n.scalar_text().map(|value| Item {
-                    value,
-                    loc: Some(ctx.loc(n.span, &format!("{pointer}[{i}]"))),
-                })
+                n.scalar_text().map(|value| Item { value, loc: Some(ctx.loc(n.span, &format!("{pointer}[{i}]"))) })
             })
             .collect(),
         Value::String(s) => s
             .split(',')
-            .map(|v| Item {
-                value: v.trim().to_string(),
-                loc: Some(ctx.loc(list.span, pointer)),
-            })
+            .map(|v| Item { value: v.trim().to_string(), loc: Some(ctx.loc(list.span, pointer)) })
             .filter(|i| !i.value.is_empty())
             .collect(),
         _ => Vec::new(),
@@ -262,12 +200,7 @@ fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
     let host = if host_port.starts_with('[') {
-        host_port
-            .split(']')
-            .next()
-            .unwrap_or("")
-            .trim_start_matches('[')
-            .to_string()
+        host_port.split(']').next().unwrap_or("").trim_start_matches('[').to_string()
     } else {
         host_port.split(':').next().unwrap_or("").to_string()
     };
@@ -291,10 +224,7 @@ fn describe_launch(
     args: &[(&Doc, String)],
     args_pointer: &str,
 ) {
-    let arg_loc = |i: usize| {
-        args.get(i)
-            .map(|(n, _)| ctx.loc(n.span, &format!("{args_pointer}[{i}]")))
-    };
+    let arg_loc = |i: usize| args.get(i).map(|(n, _)| ctx.loc(n.span, &format!("{args_pointer}[{i}]")));
     tool.set_str("launcher", launched.launcher.clone(), None);
     if let Some(package) = &launched.package {
         let loc = arg_loc(package.arg);
@@ -303,11 +233,7 @@ fn describe_launch(
         if let Some((_, spec)) = args.get(package.arg) {
             tool.set_str("package_spec", spec.clone(), None);
         }
-        tool.set_str(
-            "package_version",
-            package.version.clone().unwrap_or_default(),
-            loc.clone(),
-        );
+        tool.set_str("package_version", package.version.clone().unwrap_or_default(), loc.clone());
         tool.set_bool("package_pinned", package.pinned, loc);
     }
     if let Some(image) = &launched.image {
@@ -319,10 +245,7 @@ fn describe_launch(
     let risks: Vec<Item> = launched
         .container_risks
         .iter()
-        .map(|(risk, i)| Item {
-            value: (*risk).to_string(),
-            loc: arg_loc(*i),
-        })
+        .map(|(risk, i)| Item { value: (*risk).to_string(), loc: arg_loc(*i) })
         .collect();
     if !risks.is_empty() {
         tool.set_list("container_risks", risks, None);
@@ -347,10 +270,7 @@ fn path_args(ctx: &Ctx<'_>, tool: &mut Node, args: &[(&Doc, String)], rest: usiz
         if looks_like_path && !arg.starts_with("--") {
             tool.push_item(
                 "path_args",
-                Item {
-                    value: arg.clone(),
-                    loc: Some(ctx.loc(node.span, &format!("{args_pointer}[{i}]"))),
-                },
+                Item { value: arg.clone(), loc: Some(ctx.loc(node.span, &format!("{args_pointer}[{i}]"))) },
             );
         }
     }
@@ -393,10 +313,7 @@ fn arg_credentials(ctx: &mut Ctx<'_>, owner: &str, args: &[(&Doc, String)], args
             (None, 0)
         };
         let value = &arg[value_start.min(arg.len())..];
-        let ctx_value = secrets::ValueContext {
-            template: ctx.template,
-            header,
-        };
+        let ctx_value = secrets::ValueContext { template: ctx.template, header };
         for mut fact in secrets::describe(key.as_deref(), value, ctx_value) {
             if fact.storage == secrets::Storage::Literal || key.is_some() {
                 fact.range = fact.range.start + value_start..fact.range.end + value_start;

@@ -27,14 +27,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         let base = join(prefix, "servers");
         for entry in map.entries() {
             if entry.value.is_object() {
-                servers::describe(
-                    ctx,
-                    &agent,
-                    &entry.key,
-                    entry.key_span,
-                    &entry.value,
-                    &join(&base, &entry.key),
-                );
+                servers::describe(ctx, &agent, &entry.key, entry.key_span, &entry.value, &join(&base, &entry.key));
             }
         }
     }
@@ -46,9 +39,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     // Prompted inputs marked secret are kept out of the file: say so on them.
     for node in ctx.facts.nodes.iter_mut() {
         if node.str_attr("storage") == Some("prompt-input") {
-            let masked = node
-                .str_attr("variable")
-                .is_some_and(|v| password_inputs.iter().any(|p| p == v));
+            let masked = node.str_attr("variable").is_some_and(|v| password_inputs.iter().any(|p| p == v));
             node.set_bool("input_password", masked, None);
         }
     }

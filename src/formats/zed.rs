@@ -2,7 +2,6 @@
 //! often hold literal tokens, and the agent's tool-approval switch.
 
 use super::{join, servers, Ctx};
-use crate::graph::AttrValue;
 use crate::source::Node as Doc;
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
@@ -22,21 +21,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             }
         }
     }
-    if let Some(flag) = super::true_at(doc, &["agent", "always_allow_tool_actions"]) {
-        let pointer = "agent.always_allow_tool_actions";
-        ctx.set_on(
-            &agent,
-            "approval_mode",
-            AttrValue::Str("always_allow_tool_actions".into()),
-            flag.span,
-            pointer,
-        );
-        ctx.note(
-            &agent,
-            "approval_bypass",
-            format!("{pointer}: true"),
-            flag.span,
-            pointer,
-        );
+    if let Some(flag) = doc.at(&["agent", "always_allow_tool_actions"]) {
+        ctx.approval_setting(&agent, flag, "agent.always_allow_tool_actions", &["true"], &[]);
     }
 }

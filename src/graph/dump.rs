@@ -40,14 +40,7 @@ pub fn dump(graph: &Graph) -> String {
     for index in graph.sorted_nodes() {
         let node = graph.node(index);
         let first = node.locs.first().cloned();
-        let _ = writeln!(
-            out,
-            "{} {}{}{}",
-            node.kind.as_str(),
-            node.key,
-            at(&first),
-            attrs(&node.attrs)
-        );
+        let _ = writeln!(out, "{} {}{}{}", node.kind.as_str(), node.key, at(&first), attrs(&node.attrs));
     }
     let mut edges: Vec<String> = (&graph.graph)
         .edge_references()

@@ -66,75 +66,30 @@ fn apply_entry(node: &mut Node, entry: &ServerEntry) {
 }
 
 fn plain_items<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
-    values
-        .iter()
-        .map(|v| Item {
-            value: v.as_ref().to_string(),
-            loc: None,
-        })
-        .collect()
+    values.iter().map(|v| Item { value: v.as_ref().to_string(), loc: None }).collect()
 }
 
 /// Name tokens → capabilities, for servers the catalog does not know. The
 /// finding says "inferred" for these (attribute `capability_source`).
 fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     const TABLE: &[(&[&str], &[&str], &[&str])] = &[
+        (&["filesystem", "file-system", "files"], &["fs.read", "fs.write"], &["private_data"]),
+        (&["shell", "terminal", "command", "bash", "exec", "ssh"], &["shell.exec"], &["private_data", "exfiltration"]),
         (
-            &["filesystem", "file-system", "files"],
-            &["fs.read", "fs.write"],
-            &["private_data"],
-        ),
-        (
-            &["shell", "terminal", "command", "bash", "exec", "ssh"],
-            &["shell.exec"],
-            &["private_data", "exfiltration"],
-        ),
-        (
-            &[
-                "postgres", "mysql", "sqlite", "database", "mongo", "redis", "supabase", "sql",
-            ],
+            &["postgres", "mysql", "sqlite", "database", "mongo", "redis", "supabase", "sql"],
             &["db.read", "db.write"],
             &["private_data"],
         ),
         (
-            &[
-                "fetch",
-                "browser",
-                "puppeteer",
-                "playwright",
-                "scrape",
-                "crawl",
-                "firecrawl",
-                "search",
-            ],
+            &["fetch", "browser", "puppeteer", "playwright", "scrape", "crawl", "firecrawl", "search"],
             &["net.fetch"],
             &["untrusted_input"],
         ),
-        (
-            &["github", "gitlab", "bitbucket"],
-            &["repo.write"],
-            &["untrusted_input", "private_data"],
-        ),
-        (
-            &["slack", "discord", "telegram", "teams"],
-            &["net.send"],
-            &["untrusted_input", "exfiltration"],
-        ),
-        (
-            &["gmail", "email", "mail", "smtp"],
-            &["email.send"],
-            &["untrusted_input", "private_data", "exfiltration"],
-        ),
-        (
-            &["aws", "gcp", "azure", "kubernetes", "k8s", "terraform", "cloudflare"],
-            &["cloud.admin"],
-            &["private_data"],
-        ),
-        (
-            &["stripe", "payment", "binance", "paypal"],
-            &["payments"],
-            &["private_data"],
-        ),
+        (&["github", "gitlab", "bitbucket"], &["repo.write"], &["untrusted_input", "private_data"]),
+        (&["slack", "discord", "telegram", "teams"], &["net.send"], &["untrusted_input", "exfiltration"]),
+        (&["gmail", "email", "mail", "smtp"], &["email.send"], &["untrusted_input", "private_data", "exfiltration"]),
+        (&["aws", "gcp", "azure", "kubernetes", "k8s", "terraform", "cloudflare"], &["cloud.admin"], &["private_data"]),
+        (&["stripe", "payment", "binance", "paypal"], &["payments"], &["private_data"]),
     ];
     let mut capabilities = Vec::new();
     let mut flows = Vec::new();
@@ -154,15 +109,7 @@ fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     }
     // A documentation or knowledge server named after a cloud reads about it;
     // it does not administer it.
-    const READ_ONLY: &[&str] = &[
-        "docs",
-        "documentation",
-        "knowledge",
-        "readonly",
-        "read-only",
-        "reader",
-        "viewer",
-    ];
+    const READ_ONLY: &[&str] = &["docs", "documentation", "knowledge", "readonly", "read-only", "reader", "viewer"];
     if !capabilities.is_empty() && READ_ONLY.iter().any(|t| text.contains(t)) {
         capabilities.retain(|c| matches!(*c, "fs.read" | "db.read" | "net.fetch"));
         if capabilities.is_empty() {
@@ -176,11 +123,7 @@ fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
 /// Classifies a filesystem path by how much it opens.
 pub fn path_scope(path: &str) -> &'static str {
     let p = path.trim().trim_end_matches("/**").trim_end_matches("/*");
-    let p = if p.len() > 1 {
-        p.trim_end_matches(['/', '\\'])
-    } else {
-        p
-    };
+    let p = if p.len() > 1 { p.trim_end_matches(['/', '\\']) } else { p };
     let lower = p.to_ascii_lowercase();
     let is_drive_root = lower.len() <= 3
         && lower.chars().nth(1) == Some(':')
@@ -188,10 +131,7 @@ pub fn path_scope(path: &str) -> &'static str {
     if p.is_empty() || p == "/" || p == "//" || is_drive_root {
         return "root";
     }
-    if matches!(
-        p,
-        "~" | "$HOME" | "${HOME}" | "%USERPROFILE%" | "/root" | "${env:HOME}" | "${userHome}"
-    ) {
+    if matches!(p, "~" | "$HOME" | "${HOME}" | "%USERPROFILE%" | "/root" | "${env:HOME}" | "${userHome}") {
         return "home";
     }
     let segments: Vec<&str> = lower.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
@@ -223,10 +163,8 @@ pub fn path_scope(path: &str) -> &'static str {
         }
         _ => {}
     }
-    if matches!(
-        p,
-        "." | "./" | "${workspaceFolder}" | "${PWD}" | "$PWD" | "${workspaceRoot}"
-    ) || p.starts_with("./")
+    if matches!(p, "." | "./" | "${workspaceFolder}" | "${PWD}" | "$PWD" | "${workspaceRoot}")
+        || p.starts_with("./")
         || p.starts_with("${workspaceFolder}")
     {
         return "project";
@@ -243,19 +181,12 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
         return;
     }
     let caps: Vec<Item> = match node.kind {
-        NodeKind::Tool => node
-            .list_attr("capabilities")
-            .iter()
-            .filter(|c| c.value.starts_with("fs."))
-            .cloned()
-            .collect(),
+        NodeKind::Tool => {
+            node.list_attr("capabilities").iter().filter(|c| c.value.starts_with("fs.")).cloned().collect()
+        }
         _ => plain_items(&["fs.read", "fs.write"]),
     };
-    let caps = if caps.is_empty() {
-        plain_items(&["fs.read"])
-    } else {
-        caps
-    };
+    let caps = if caps.is_empty() { plain_items(&["fs.read"]) } else { caps };
     for path in paths {
         let scope = path_scope(&path.value);
         let key = format!("resource:fs:{}", path.value);
@@ -271,11 +202,7 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
                 r
             }
         };
-        let mut edge = Edge {
-            kind: EdgeKind::Can,
-            attrs: Default::default(),
-            loc: path.loc.clone(),
-        };
+        let mut edge = Edge { kind: EdgeKind::Can, attrs: Default::default(), loc: path.loc.clone() };
         edge.set_list("capabilities", caps.clone(), None);
         edge.set_str("path", path.value.clone(), path.loc.clone());
         graph.graph.add_edge(index, resource, edge);

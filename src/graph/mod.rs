@@ -139,13 +139,7 @@ pub struct Node {
 
 impl Node {
     pub fn new(kind: NodeKind, key: impl Into<String>, name: impl Into<String>, loc: Option<Loc>) -> Self {
-        Node {
-            kind,
-            key: key.into(),
-            name: name.into(),
-            attrs: Attrs::new(),
-            locs: loc.into_iter().collect(),
-        }
+        Node { kind, key: key.into(), name: name.into(), attrs: Attrs::new(), locs: loc.into_iter().collect() }
     }
 
     pub fn attr(&self, name: &str) -> Option<&Attr> {
@@ -208,10 +202,8 @@ pub trait SetAttr {
     }
     /// Appends to a list attribute, creating it if needed.
     fn push_item(&mut self, name: &str, item: Item) {
-        let attr = self.attrs_mut().entry(name.to_string()).or_insert(Attr {
-            value: AttrValue::List(Vec::new()),
-            loc: None,
-        });
+        let attr =
+            self.attrs_mut().entry(name.to_string()).or_insert(Attr { value: AttrValue::List(Vec::new()), loc: None });
         match &mut attr.value {
             AttrValue::List(items) => items.push(item),
             other => *other = AttrValue::List(vec![item]),

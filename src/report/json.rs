@@ -52,10 +52,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
     }
     let report = Report {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "blastradius",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool { name: "blastradius", version: env!("CARGO_PKG_VERSION") },
         summary: Summary {
             files_scanned: output.files_scanned,
             configs_parsed: output.configs_parsed,
@@ -67,12 +64,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
         errors: output
             .errors
             .iter()
-            .map(|e| ErrorEntry {
-                path: &e.path,
-                line: e.line,
-                column: e.column,
-                message: &e.message,
-            })
+            .map(|e| ErrorEntry { path: &e.path, line: e.line, column: e.column, message: &e.message })
             .collect(),
     };
     // Serialising plain data to a string cannot fail.

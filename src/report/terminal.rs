@@ -54,14 +54,8 @@ pub struct Options {
 }
 
 pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> String {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
-        .with_context_lines(1);
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_context_lines(1);
     let texts = super::redacted_texts(&output.graph);
     let mut out = String::new();
     let empty = String::new();
@@ -78,10 +72,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
             },
             help: (!finding.help.is_empty()).then(|| finding.help.clone()),
             source: NamedSource::new(finding.location.path.clone(), text.clone()),
-            labels: vec![LabeledSpan::new_primary_with_span(
-                Some(finding.title.clone()),
-                (span.start, span.len()),
-            )],
+            labels: vec![LabeledSpan::new_primary_with_span(Some(finding.title.clone()), (span.start, span.len()))],
         };
         let _ = handler.render_report(&mut out, &shown);
         out.push('\n');
@@ -95,10 +86,9 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
             severity: MietteSeverity::Error,
             help: Some("the file was not analysed; fix it, or exclude it from the scan".into()),
             labels: match &source {
-                Some(_) => vec![LabeledSpan::new_primary_with_span(
-                    Some("here".into()),
-                    (error.span.start, error.span.len()),
-                )],
+                Some(_) => {
+                    vec![LabeledSpan::new_primary_with_span(Some("here".into()), (error.span.start, error.span.len()))]
+                }
                 None => Vec::new(),
             },
             source: NamedSource::new(error.path.clone(), source.unwrap_or_default()),

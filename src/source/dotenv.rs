@@ -25,11 +25,7 @@ pub fn parse(text: &str) -> Node {
         };
         let Some(eq) = body.find('=') else { continue };
         let key = body[..eq].trim_end();
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
-        {
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
             continue;
         }
         let key_start = line_start + body_at;

@@ -39,10 +39,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     })?;
     match result.value {
         Some(value) => Ok(lower(value)),
-        None => Err(SyntaxError {
-            message: "invalid JSON: the file holds no value".into(),
-            span: Span::new(0, 0),
-        }),
+        None => Err(SyntaxError { message: "invalid JSON: the file holds no value".into(), span: Span::new(0, 0) }),
     }
 }
 
@@ -70,11 +67,7 @@ fn lower(value: ast::Value<'_>) -> Node {
                         ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
                         ast::ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
                     };
-                    Entry {
-                        key,
-                        key_span,
-                        value: lower(prop.value),
-                    }
+                    Entry { key, key_span, value: lower(prop.value) }
                 })
                 .collect();
             Node::new(Value::Object(entries), range)

@@ -154,10 +154,7 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let column = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
         (line + 1, column + 1)
     }
 }
@@ -176,12 +173,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Arc<Self> {
         let lines = LineIndex::new(&text);
-        Arc::new(SourceFile {
-            path,
-            display,
-            text,
-            lines,
-        })
+        Arc::new(SourceFile { path, display, text, lines })
     }
 
     pub fn line_col(&self, offset: usize) -> (usize, usize) {

@@ -14,10 +14,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         }
     })?;
     let span = table.span();
-    Ok(Node::new(
-        lower_table(table.into_inner()),
-        Span::new(span.start, span.end),
-    ))
+    Ok(Node::new(lower_table(table.into_inner()), Span::new(span.start, span.end)))
 }
 
 fn lower_table(table: DeTable<'_>) -> Value {

@@ -12,10 +12,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let docs = MarkedYaml::load_from_str(text).map_err(|err| {
         let at = offsets.byte(err.marker());
-        SyntaxError {
-            message: format!("invalid YAML: {}", err.info()),
-            span: Span::new(at, at),
-        }
+        SyntaxError { message: format!("invalid YAML: {}", err.info()), span: Span::new(at, at) }
     })?;
     Ok(match docs.into_iter().next() {
         Some(doc) => lower(doc, &offsets),
