@@ -2,10 +2,13 @@
 
 pub mod rule;
 
+use std::borrow::Cow;
+
+use petgraph::stable_graph::{EdgeReference, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::findings::{Finding, Standards as FindingStandards};
-use crate::graph::{AttrValue, Attrs, Graph, Item, Loc, Node};
+use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
 pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
 
 mod embedded {
@@ -49,10 +52,11 @@ struct Hit<'g> {
 
 /// Evaluates every rule over the graph. Pure; output in a stable order.
 pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
+    let order = Order::new(graph);
     let mut findings = Vec::new();
     for rule in rules {
         for pattern in rule.matcher.patterns() {
-            for hit in matches(pattern, graph) {
+            for hit in matches(pattern, graph, &order) {
                 if let Some(finding) = finding(rule, pattern, &hit, graph) {
                     findings.push(finding);
                 }
@@ -63,10 +67,26 @@ pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
     findings
 }
 
-fn matches<'g>(pattern: &Pattern, graph: &'g Graph) -> Vec<Hit<'g>> {
+/// Nodes and edges in a stable order, computed once per evaluation.
+struct Order<'g> {
+    nodes: Vec<NodeIndex>,
+    edges: Vec<EdgeReference<'g, Edge>>,
+}
+
+impl<'g> Order<'g> {
+    fn new(graph: &'g Graph) -> Self {
+        let mut edges: Vec<_> = (&graph.graph).edge_references().collect();
+        edges.sort_by_cached_key(|e| {
+            (graph.node(e.source()).key.clone(), graph.node(e.target()).key.clone(), e.weight().loc.clone())
+        });
+        Order { nodes: graph.sorted_nodes(), edges }
+    }
+}
+
+fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
     if let Some(kind) = pattern.node {
-        for index in graph.sorted_nodes() {
+        for &index in &order.nodes {
             let node = graph.node(index);
             if node.kind != kind || !pattern.condition.as_ref().is_none_or(|c| test(c, &node.attrs, Some(node))) {
                 continue;
@@ -83,14 +103,7 @@ fn matches<'g>(pattern: &Pattern, graph: &'g Graph) -> Vec<Hit<'g>> {
         }
     }
     if let Some(kind) = pattern.edge {
-        let mut edges: Vec<_> = (&graph.graph).edge_references().filter(|e| e.weight().kind == kind).collect();
-        edges.sort_by(|a, b| {
-            let key = |e: &petgraph::stable_graph::EdgeReference<'_, crate::graph::Edge>| {
-                (graph.node(e.source()).key.clone(), graph.node(e.target()).key.clone(), e.weight().loc.clone())
-            };
-            key(a).cmp(&key(b))
-        });
-        for edge in edges {
+        for edge in order.edges.iter().filter(|e| e.weight().kind == kind) {
             let from = graph.node(edge.source());
             let to = graph.node(edge.target());
             let weight = edge.weight();
@@ -149,15 +162,24 @@ fn expand<'g>(
 }
 
 /// Attribute value, with `kind` and `name` as pseudo-attributes of nodes.
-fn lookup(attrs: &Attrs, node: Option<&Node>, name: &str) -> Option<AttrValue> {
+fn lookup<'a>(attrs: &'a Attrs, node: Option<&'a Node>, name: &str) -> Option<Cow<'a, AttrValue>> {
     if let Some(attr) = attrs.get(name) {
-        return Some(attr.value.clone());
+        return Some(Cow::Borrowed(&attr.value));
     }
     let node = node?;
     match name {
-        "kind" => Some(AttrValue::Str(node.kind.as_str().into())),
-        "name" => Some(AttrValue::Str(node.name.clone())),
+        "kind" => Some(Cow::Owned(AttrValue::Str(node.kind.as_str().into()))),
+        "name" => Some(Cow::Owned(AttrValue::Str(node.name.clone()))),
         _ => None,
+    }
+}
+
+/// The value as the strings a test compares: a list's items, or the value.
+fn strings(value: &AttrValue) -> Vec<Cow<'_, str>> {
+    match value {
+        AttrValue::List(items) => items.iter().map(|i| Cow::Borrowed(i.value.as_str())).collect(),
+        AttrValue::Str(s) => vec![Cow::Borrowed(s.as_str())],
+        AttrValue::Bool(b) => vec![Cow::Borrowed(if *b { "true" } else { "false" })],
     }
 }
 
@@ -168,30 +190,27 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
         Condition::Not { not } => !test(not, attrs, node),
         Condition::Attr(t) => {
             let value = lookup(attrs, node, &t.attr);
-            let wanted: Vec<String> = match &t.value {
-                Some(TestValue::Text(s)) => vec![s.clone()],
-                Some(TestValue::List(l)) => l.clone(),
-                Some(TestValue::Bool(b)) => vec![b.to_string()],
-                None => Vec::new(),
-            };
-            let values: Vec<String> = match &value {
-                Some(AttrValue::List(items)) => items.iter().map(|i| i.value.clone()).collect(),
-                Some(v) => vec![v.to_string()],
-                None => Vec::new(),
+            let wanted = |v: &str| t.value.as_ref().is_some_and(|w| w.contains(v));
+            let single = || match value.as_deref() {
+                Some(AttrValue::List(_)) | None => None,
+                Some(v) => strings(v).into_iter().next(),
             };
             match t.op {
-                Op::Exists => match &value {
+                Op::Exists => match value.as_deref() {
                     Some(AttrValue::List(items)) => !items.is_empty(),
                     Some(AttrValue::Str(s)) => !s.is_empty(),
                     Some(AttrValue::Bool(_)) => true,
                     None => false,
                 },
-                Op::IsTrue => matches!(value, Some(AttrValue::Bool(true))),
-                Op::IsFalse => matches!(value, Some(AttrValue::Bool(false))),
-                Op::Equals => value.is_some() && values.len() == 1 && wanted.first() == values.first(),
-                Op::NotEquals => !(value.is_some() && values.len() == 1 && wanted.first() == values.first()),
-                Op::Within => value.is_some() && !values.is_empty() && values.iter().all(|v| wanted.contains(v)),
-                Op::ContainsAny => values.iter().any(|v| wanted.contains(v)),
+                Op::IsTrue => matches!(value.as_deref(), Some(AttrValue::Bool(true))),
+                Op::IsFalse => matches!(value.as_deref(), Some(AttrValue::Bool(false))),
+                Op::Equals => single().is_some_and(|v| wanted(&v)),
+                Op::NotEquals => !single().is_some_and(|v| wanted(&v)),
+                Op::Within => value.as_deref().is_some_and(|v| {
+                    let all = strings(v);
+                    !all.is_empty() && all.iter().all(|s| wanted(s))
+                }),
+                Op::ContainsAny => value.as_deref().is_some_and(|v| strings(v).iter().any(|s| wanted(s))),
             }
         }
     }

@@ -212,3 +212,14 @@ pub enum TestValue {
     Text(String),
     List(Vec<String>),
 }
+
+impl TestValue {
+    /// Is `value` the value, or one of the listed values?
+    pub fn contains(&self, value: &str) -> bool {
+        match self {
+            TestValue::Bool(b) => value == if *b { "true" } else { "false" },
+            TestValue::Text(s) => s == value,
+            TestValue::List(list) => list.iter().any(|s| s == value),
+        }
+    }
+}

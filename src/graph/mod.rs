@@ -238,7 +238,7 @@ impl Graph {
     /// Node indices in a stable order (by key), so evaluation is deterministic.
     pub fn sorted_nodes(&self) -> Vec<NodeIndex> {
         let mut nodes: Vec<NodeIndex> = self.graph.node_indices().collect();
-        nodes.sort_by(|a, b| self.graph[*a].key.cmp(&self.graph[*b].key));
+        nodes.sort_unstable_by(|a, b| self.graph[*a].key.cmp(&self.graph[*b].key));
         nodes
     }
 

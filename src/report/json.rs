@@ -1,7 +1,5 @@
 //! `--format json`: the stable contract documented in the README.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::engine::Severity;
@@ -31,7 +29,8 @@ struct Summary {
     configs_parsed: usize,
     parse_errors: usize,
     findings: usize,
-    by_severity: BTreeMap<&'static str, usize>,
+    /// In severity order, most severe first; only severities that occur.
+    by_severity: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -43,11 +42,11 @@ struct ErrorEntry<'a> {
 }
 
 pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
-    let mut by_severity = BTreeMap::new();
+    let mut by_severity = serde_json::Map::new();
     for severity in Severity::ALL {
         let count = findings.iter().filter(|f| f.severity == severity).count();
         if count > 0 {
-            by_severity.insert(severity.as_str(), count);
+            by_severity.insert(severity.as_str().to_string(), count.into());
         }
     }
     let report = Report {
