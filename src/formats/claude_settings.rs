@@ -16,7 +16,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
     }
     if let Some(mode) = doc.at(&["permissions", "defaultMode"]) {
-        ctx.approval_setting(&agent, mode, "permissions.defaultMode", &["bypassPermissions"], &["acceptEdits"]);
+        ctx.approval_setting(&agent, mode, "permissions.defaultMode", &["bypassPermissions"], &["acceptEdits", "auto"]);
     }
     // Skips the warning that guards bypass mode: the switch users flip to run unattended.
     if let Some(flag) = true_at(doc, &["skipDangerousModePermissionPrompt"]) {

@@ -411,6 +411,12 @@ fn looks_like_secret(value: &str, password_key: bool) -> bool {
     if password_key {
         return value.chars().count() >= 6;
     }
+    // Words joined by dashes (`not-needed-lite-proxy`) name a thing; they are
+    // not a key. Issued secrets mix digits or case.
+    let wordy = value.chars().all(|c| c.is_ascii_lowercase() || matches!(c, '-' | '_' | '.'));
+    if wordy && value.contains(['-', '_', '.']) {
+        return false;
+    }
     value.len() >= 12 && shannon_entropy(value) >= 3.0
 }
 
@@ -479,6 +485,7 @@ mod tests {
         assert_eq!(facts.len(), 1);
         assert_eq!(facts[0].format, "generic");
         assert!(one(Some("MAX_TOKENS"), "4096").is_empty());
+        assert!(one(Some("ANTHROPIC_AUTH_TOKEN"), "not-needed-lite-proxy").is_empty());
         assert!(one(Some("LOG_LEVEL"), "EHOtZJHMFPo3cdj8uaODsLhmF5Yt5RBQ").is_empty());
         assert!(one(Some("GOOGLE_APPLICATION_CREDENTIALS"), "/secrets/sa.json").is_empty());
     }
