@@ -50,7 +50,9 @@ impl From<&RuleStandards> for Standards {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChainStep {
     pub node: String,
-    pub edge: String,
+    /// The edge leaving this node; absent on the last node of a path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge: Option<String>,
     pub location: Option<Location>,
 }
 

@@ -47,7 +47,7 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(run(&["scan", low]).0, 1);
     assert_eq!(run(&["scan", low, "--fail-on", "medium"]).0, 0);
     // A clean config passes.
-    assert_eq!(run(&["scan", "testdata/rules/BR101/negative"]).0, 0);
+    assert_eq!(run(&["scan", "testdata/clean"]).0, 0);
     // Usage errors are 2.
     assert_eq!(run(&["scan", "--fail-on", "sometimes"]).0, 2);
     assert_eq!(run(&["explain", "BR999"]).0, 2);

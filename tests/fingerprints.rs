@@ -24,7 +24,7 @@ fn fingerprints(dir: &Path, mcp: &str) -> Vec<(String, usize, String)> {
 fn config(token: &str, root: &str) -> String {
     format!(
         r#"{{"mcpServers": {{
-  "github": {{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github@2025.4.8"], "env": {{"GITHUB_TOKEN": "{token}"}}}},
+  "search": {{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-brave-search@0.6.2"], "env": {{"GITHUB_TOKEN": "{token}"}}}},
   "fs": {{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "{root}"]}}
 }}}}"#
     )
@@ -43,7 +43,7 @@ fn fingerprints_survive_moves_and_change_with_substance() {
 
     // Lines added above, and the servers reordered and reformatted.
     let moved = format!(
-        "{{\n\n\n  \"mcpServers\": {{\n    \"fs\": {{\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem@2025.8.21\", \"/\"],\n      \"command\": \"npx\"\n    }},\n    \"github\": {{\n      \"env\": {{ \"GITHUB_TOKEN\": \"{TOKEN_A}\" }},\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-github@2025.4.8\"]\n    }}\n  }}\n}}\n"
+        "{{\n\n\n  \"mcpServers\": {{\n    \"fs\": {{\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem@2025.8.21\", \"/\"],\n      \"command\": \"npx\"\n    }},\n    \"search\": {{\n      \"env\": {{ \"GITHUB_TOKEN\": \"{TOKEN_A}\" }},\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-brave-search@0.6.2\"]\n    }}\n  }}\n}}\n"
     );
     let after = fingerprints(dir.path(), &moved);
     assert_ne!(

@@ -1,13 +1,14 @@
 //! Engine stage: rules as data, evaluated over the privilege graph.
 
+mod paths;
 pub mod rule;
 
 use std::borrow::Cow;
 
-use petgraph::stable_graph::{EdgeReference, NodeIndex};
+use petgraph::stable_graph::{EdgeIndex, EdgeReference, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use crate::findings::{Finding, Standards as FindingStandards};
+use crate::findings::{ChainStep, Finding, Location, Standards as FindingStandards};
 use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
 pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
 
@@ -48,6 +49,10 @@ struct Hit<'g> {
     to: Option<&'g Node>,
     item: Option<&'g Item>,
     loc: Option<Loc>,
+    /// The edges of a path finding, from its origin.
+    chain: Vec<EdgeIndex>,
+    /// Values computed by path patterns: `hops`, `path`, `flows`, `members`.
+    vars: Vec<(&'static str, String)>,
 }
 
 /// Evaluates every rule over the graph. Pure; output in a stable order.
@@ -85,6 +90,15 @@ impl<'g> Order<'g> {
 
 fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
+    if let Some(path) = &pattern.path {
+        hits.extend(paths::path_hits(graph, &order.nodes, path));
+    }
+    if let Some(reach) = &pattern.reach {
+        hits.extend(paths::reach_hits(graph, &order.nodes, reach));
+    }
+    if let Some(cycle) = &pattern.cycle {
+        hits.extend(paths::cycle_hits(graph, cycle));
+    }
     if let Some(kind) = pattern.node {
         for &index in &order.nodes {
             let node = graph.node(index);
@@ -97,7 +111,16 @@ fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hi
                 pattern,
                 &node.attrs,
                 base,
-                |item, loc| Hit { node: Some(node), edge_attrs: None, from: None, to: None, item, loc },
+                |item, loc| Hit {
+                    node: Some(node),
+                    edge_attrs: None,
+                    from: None,
+                    to: None,
+                    item,
+                    loc,
+                    chain: Vec::new(),
+                    vars: Vec::new(),
+                },
                 &mut hits,
             );
         }
@@ -133,6 +156,8 @@ fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hi
                     to: Some(to),
                     item,
                     loc,
+                    chain: Vec::new(),
+                    vars: Vec::new(),
                 },
                 &mut hits,
             );
@@ -239,6 +264,9 @@ fn resolve(expr: &str, hit: &Hit<'_>) -> String {
     if expr == "item" {
         return hit.item.map(|i| i.value.clone()).unwrap_or_default();
     }
+    if let Some((_, value)) = hit.vars.iter().find(|(name, _)| *name == expr) {
+        return value.clone();
+    }
     let (scope, name) = expr.split_once('.').unwrap_or(("node", expr));
     let value = match scope {
         "node" => hit.node.and_then(|n| lookup(&n.attrs, Some(n), name)),
@@ -262,19 +290,56 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
         hit.from.map(|n| n.key.clone()).unwrap_or_default(),
         hit.to.map(|n| n.key.clone()).unwrap_or_default(),
         pattern.at.clone().unwrap_or_default(),
+        hit.vars.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(","),
     ]
     .join("\u{1f}");
-    Some(Finding::new(
+    let chain = chain_steps(graph, &hit.chain);
+    let mut finding = Finding::new(
         rule.id.clone(),
         rule.title.clone(),
         rule.severity,
         rule.category,
         render(&rule.message, hit),
-        rule.remediation.lines().next().unwrap_or("").trim().to_string(),
+        first_paragraph(&rule.remediation),
         FindingStandards::from(&rule.standards),
         rule.control,
         file,
         loc,
         &subject,
-    ))
+    );
+    finding.chain = chain;
+    Some(finding)
+}
+
+/// The first paragraph of a text block, unwrapped: the `help` line.
+fn first_paragraph(text: &str) -> String {
+    text.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The chain as users read it: each node with the edge that leaves it and
+/// where that edge is written, then the final node and where it is defined.
+fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
+    let label = |index: NodeIndex| {
+        let node = graph.node(index);
+        format!("{}:{}", node.kind.as_str(), node.name)
+    };
+    let locate = |loc: Option<&Loc>| loc.and_then(|l| graph.file(l.file).map(|f| Location::of(f, l.span)));
+    let mut steps = Vec::new();
+    for (i, edge) in chain.iter().enumerate() {
+        let Some((source, target)) = graph.graph.edge_endpoints(*edge) else { continue };
+        let weight = &graph.graph[*edge];
+        steps.push(ChainStep {
+            node: label(source),
+            edge: Some(weight.kind.as_str().to_string()),
+            location: locate(weight.loc.as_ref()),
+        });
+        // A chain may join several paths (a reach finding): close each one.
+        let next_starts_here =
+            chain.get(i + 1).and_then(|e| graph.graph.edge_endpoints(*e)).is_some_and(|(s, _)| s == target);
+        if !next_starts_here {
+            let node = graph.node(target);
+            steps.push(ChainStep { node: label(target), edge: None, location: locate(node.locs.first()) });
+        }
+    }
+    steps
 }

@@ -159,6 +159,12 @@ impl Match {
 #[serde(deny_unknown_fields)]
 pub struct Pattern {
     #[serde(default)]
+    pub path: Option<PathPattern>,
+    #[serde(default)]
+    pub reach: Option<ReachPattern>,
+    #[serde(default)]
+    pub cycle: Option<CyclePattern>,
+    #[serde(default)]
     pub node: Option<NodeKind>,
     #[serde(default)]
     pub edge: Option<EdgeKind>,
@@ -222,4 +228,62 @@ impl TestValue {
             TestValue::List(list) => list.iter().any(|s| s == value),
         }
     }
+}
+
+/// A kind of node and a condition on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    pub kind: NodeKind,
+    #[serde(default, rename = "where")]
+    pub condition: Option<Condition>,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn eight() -> usize {
+    8
+}
+
+/// From an origin, through `min..=max` edges of the `through` kinds, then one
+/// `last` edge to a target. One finding per origin and target, with the
+/// shortest path as its chain.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathPattern {
+    pub origin: NodeSpec,
+    pub through: Vec<EdgeKind>,
+    #[serde(default = "one")]
+    pub min: usize,
+    #[serde(default = "eight")]
+    pub max: usize,
+    pub last: EdgeKind,
+    pub target: NodeSpec,
+    /// Only targets the origin does not reach by a `last` edge of its own.
+    #[serde(default)]
+    pub not_held: bool,
+}
+
+/// What an origin reaches, itself or through up to `max` edges of the
+/// `through` kinds, by a `last` edge: the finding fires when the reached
+/// targets' `flows` cover every one of `flows_all`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReachPattern {
+    pub origin: NodeSpec,
+    pub through: Vec<EdgeKind>,
+    #[serde(default = "eight")]
+    pub max: usize,
+    pub last: EdgeKind,
+    pub flows_all: Vec<String>,
+}
+
+/// A cycle of `through` edges among nodes of `kind`: one finding per cycle.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CyclePattern {
+    pub kind: NodeKind,
+    pub through: Vec<EdgeKind>,
 }

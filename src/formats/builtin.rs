@@ -42,6 +42,11 @@ pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specif
     edge.set_str("scope", if unrestricted { "unrestricted" } else { "restricted" }, Some(loc.clone()));
     edge.set_str("auto_approve", if unrestricted { "all" } else { "some" }, Some(loc.clone()));
     if canonical == "shell" && !unrestricted {
+        // The program the grant lets run, and whether its arguments are open.
+        let first = specifier.and_then(|s| s.split([' ', ':']).find(|w| !w.is_empty()));
+        if let Some(program) = first {
+            edge.set_str("program", program.trim_end_matches('*'), Some(loc.clone()));
+        }
         if let Some(program) = specifier.and_then(open_program) {
             edge.set_str("open_program", program, Some(loc));
         }

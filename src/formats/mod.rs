@@ -5,6 +5,7 @@ mod builtin;
 mod claude_settings;
 mod codex;
 mod continue_dev;
+mod crewai;
 mod dotenv;
 mod gemini;
 mod goose;
@@ -41,6 +42,7 @@ pub enum Format {
     Codex,
     Zed,
     Continue,
+    CrewAi,
     Goose,
     LibreChat,
     /// A JSON file with a top-level `mcpServers` map and no more telling name.
@@ -65,6 +67,7 @@ impl Format {
             Format::Codex => "codex",
             Format::Zed => "zed",
             Format::Continue => "continue",
+            Format::CrewAi => "crewai",
             Format::Goose => "goose",
             Format::LibreChat => "librechat",
             Format::GenericMcp => "mcp-json",
@@ -88,6 +91,7 @@ impl Format {
             Format::Codex => "codex",
             Format::Zed => "zed",
             Format::Continue => "continue",
+            Format::CrewAi => "crewai",
             Format::Goose => "goose",
             Format::LibreChat => "librechat",
             Format::GenericMcp => "mcp-client",
@@ -98,7 +102,7 @@ impl Format {
     pub fn syntax(self) -> Syntax {
         match self {
             Format::Codex => Syntax::Toml,
-            Format::Continue | Format::Goose | Format::LibreChat => Syntax::Yaml,
+            Format::Continue | Format::CrewAi | Format::Goose | Format::LibreChat => Syntax::Yaml,
             Format::Dotenv => Syntax::Dotenv,
             _ => Syntax::Json,
         }
@@ -166,7 +170,9 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
             "mcp.json" | "settings.json" | "mcp_settings.json" | "mcp-config.json" | "mcp_servers.json" => {
                 Some(Candidate::Sniff(Syntax::Json))
             }
-            "config.yaml" | "config.yml" => Some(Candidate::Sniff(Syntax::Yaml)),
+            "config.yaml" | "config.yml" | "agents.yaml" | "agents.yml" | "tasks.yaml" | "tasks.yml" => {
+                Some(Candidate::Sniff(Syntax::Yaml))
+            }
             "config.toml" => Some(Candidate::Sniff(Syntax::Toml)),
             _ => None,
         };
@@ -200,6 +206,7 @@ pub fn sniff(doc: &Doc, syntax: Syntax) -> Option<Format> {
             Some(Format::Continue)
         }
         Syntax::Yaml if has("mcpServers") => Some(Format::LibreChat),
+        Syntax::Yaml if crewai::sniff(doc) => Some(Format::CrewAi),
         Syntax::Toml if has("mcp_servers") || has("approval_policy") || has("sandbox_mode") => Some(Format::Codex),
         _ => None,
     }
@@ -417,6 +424,7 @@ pub fn adapt(file: FileId, source: &SourceFile, format: Format, doc: &Doc) -> Fa
         Format::ClaudeCodeSettings => claude_settings::adapt(&mut ctx, doc),
         Format::Codex => codex::adapt(&mut ctx, doc),
         Format::Continue => continue_dev::adapt(&mut ctx, doc),
+        Format::CrewAi => crewai::adapt(&mut ctx, doc),
         Format::Dotenv => dotenv::adapt(&mut ctx, doc),
         Format::Gemini => gemini::adapt(&mut ctx, doc),
         Format::Goose => goose::adapt(&mut ctx, doc),

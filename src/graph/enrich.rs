@@ -23,6 +23,12 @@ pub fn enrich(graph: &mut Graph) {
         let edge = &mut graph.graph[edge];
         if edge.kind == EdgeKind::Uses {
             mark_risky_auto_approvals(edge);
+            narrow_grant(edge);
+        }
+    }
+    for index in graph.sorted_nodes() {
+        if graph.graph[index].kind == NodeKind::Agent {
+            direct_reach(graph, index);
         }
     }
 }
@@ -74,6 +80,24 @@ fn plain_items<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
 fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     const TABLE: &[(&[&str], &[&str], &[&str])] = &[
         (&["filesystem", "file-system", "files"], &["fs.read", "fs.write"], &["private_data"]),
+        (
+            &["fileread", "file_read", "read_file", "directoryread", "directory_read", "pdfsearch", "csvsearch"],
+            &["fs.read"],
+            &["private_data"],
+        ),
+        (&["filewrite", "file_write", "write_file", "filewriter"], &["fs.write"], &[]),
+        (
+            &["codeinterpreter", "code_interpreter", "python_repl", "pythonrepl", "run_code", "execute_code"],
+            &["code.exec"],
+            &["exfiltration"],
+        ),
+        (
+            &["serper", "tavily", "websearch", "web_search", "wikipedia", "arxiv", "youtube"],
+            &["net.fetch"],
+            &["untrusted_input"],
+        ),
+        (&["http_request", "httprequest", "api_call", "webhook", "post_"], &["net.send"], &["exfiltration"]),
+        (&["send_", "notify", "sms", "twilio"], &["net.send"], &["exfiltration"]),
         (&["shell", "terminal", "command", "bash", "exec", "ssh"], &["shell.exec"], &["private_data", "exfiltration"]),
         (
             &["postgres", "mysql", "sqlite", "database", "mongo", "redis", "supabase", "sql"],
@@ -87,7 +111,12 @@ fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
         ),
         (&["github", "gitlab", "bitbucket"], &["repo.write"], &["untrusted_input", "private_data"]),
         (&["slack", "discord", "telegram", "teams"], &["net.send"], &["untrusted_input", "exfiltration"]),
-        (&["gmail", "email", "mail", "smtp"], &["email.send"], &["untrusted_input", "private_data", "exfiltration"]),
+        (&["email", "mail", "smtp"], &["email.send"], &["exfiltration"]),
+        (
+            &["gmail", "outlook", "inbox", "imap"],
+            &["email.send", "net.fetch"],
+            &["untrusted_input", "private_data", "exfiltration"],
+        ),
         (&["aws", "gcp", "azure", "kubernetes", "k8s", "terraform", "cloudflare"], &["cloud.admin"], &["private_data"]),
         (&["stripe", "payment", "binance", "paypal"], &["payments"], &["private_data"]),
     ];
@@ -118,6 +147,32 @@ fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
         flows.retain(|f| *f == "untrusted_input" || *f == "private_data");
     }
     (capabilities, flows)
+}
+
+/// An agent's own capabilities and flows: the union over the enabled tools it
+/// uses directly. Path rules start from these ("an agent that reads untrusted
+/// input…").
+fn direct_reach(graph: &mut Graph, agent: NodeIndex) {
+    let mut capabilities: Vec<String> = Vec::new();
+    let mut flows: Vec<String> = Vec::new();
+    for (edge, tool) in super::reach::out_edges(graph, agent, EdgeKind::Uses) {
+        let (edge, tool) = (&graph.graph[edge], &graph.graph[tool]);
+        if tool.is_disabled() {
+            continue;
+        }
+        for (list, into) in [("capabilities", &mut capabilities), ("flows", &mut flows)] {
+            for item in edge.granted(tool, list) {
+                if !into.contains(&item.value) {
+                    into.push(item.value.clone());
+                }
+            }
+        }
+    }
+    capabilities.sort();
+    flows.sort();
+    let node = &mut graph.graph[agent];
+    node.set_list("capabilities", plain_items(&capabilities), None);
+    node.set_list("flows", plain_items(&flows), None);
 }
 
 /// Classifies a filesystem path by how much it opens.
@@ -237,6 +292,43 @@ pub fn is_risky_tool_name(name: &str) -> bool {
     }
     words.push(current);
     words.iter().any(|w| WORDS.contains(&w.as_str()))
+}
+
+/// A grant narrower than its tool: a shell grant for one program, a web
+/// fetch limited to a domain. What such a grant allows is written on the
+/// edge, so reach and flow rules do not count a whole shell for `Bash(npm test:*)`.
+fn narrow_grant(edge: &mut Edge) {
+    if edge.attrs.get("scope").map(|a| &a.value) != Some(&AttrValue::Str("restricted".into())) {
+        return;
+    }
+    let grant = edge.attrs.get("grant").map(|a| a.value.to_string()).unwrap_or_default();
+    let program = edge.attrs.get("program").map(|a| a.value.to_string());
+    let (capabilities, flows): (&[&str], Vec<&str>) = if edge.attrs.contains_key("open_program") {
+        return;
+    } else if let Some(program) = program {
+        // Programs that move data off the machine, and ones that read it.
+        const SENDS: &[&str] = &[
+            "curl", "wget", "http", "https", "nc", "ncat", "ssh", "scp", "sftp", "rsync", "ftp", "telnet", "gh", "aws",
+            "gcloud", "az", "kubectl", "docker", "mail", "sendmail",
+        ];
+        const READS: &[&str] =
+            &["cat", "head", "tail", "less", "more", "grep", "rg", "find", "ls", "tree", "sed", "awk"];
+        let mut flows = Vec::new();
+        if SENDS.contains(&program.as_str()) || (program == "git" && grant.contains("push")) {
+            flows.push("exfiltration");
+        }
+        if READS.contains(&program.as_str()) {
+            flows.push("private_data");
+        }
+        (&["shell.exec"], flows)
+    } else if grant.starts_with("WebFetch") || grant.starts_with("web_fetch") {
+        // A fetch pinned to a domain reads that site; it cannot send data to another.
+        (&["net.fetch"], vec!["untrusted_input"])
+    } else {
+        return;
+    };
+    edge.set_list("capabilities", plain_items(capabilities), None);
+    edge.set_list("flows", plain_items(&flows), None);
 }
 
 fn mark_risky_auto_approvals(edge: &mut Edge) {

@@ -4,6 +4,7 @@
 mod build;
 pub mod dump;
 mod enrich;
+pub mod reach;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -166,6 +167,25 @@ pub struct Edge {
     pub kind: EdgeKind,
     pub attrs: Attrs,
     pub loc: Option<Loc>,
+}
+
+impl Edge {
+    /// What this grant of `tool` allows: the edge's own `capabilities` or
+    /// `flows` when the grant narrows them (`Bash(npm test:*)` is not a whole
+    /// shell), the tool's otherwise.
+    pub fn granted<'a>(&'a self, tool: &'a Node, list: &str) -> &'a [Item] {
+        match self.attrs.get(list).map(|a| &a.value) {
+            Some(AttrValue::List(items)) => items,
+            _ => tool.list_attr(list),
+        }
+    }
+}
+
+impl Node {
+    /// Turned off in its config (`disabled: true`, `enabled: false`).
+    pub fn is_disabled(&self) -> bool {
+        matches!(self.attr("enabled").map(|a| &a.value), Some(AttrValue::Bool(false)))
+    }
 }
 
 /// An edge as an adapter states it, between node keys.

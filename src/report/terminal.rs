@@ -75,6 +75,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
             labels: vec![LabeledSpan::new_primary_with_span(Some(finding.title.clone()), (span.start, span.len()))],
         };
         let _ = handler.render_report(&mut out, &shown);
+        out.push_str(&chain_text(output, finding, &texts));
         out.push('\n');
     }
     let sources: HashMap<usize, &String> = texts.iter().map(|(k, v)| (*k, v)).collect();
@@ -99,6 +100,45 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
     out.push_str(&summary(output, findings));
     out.push('\n');
     out
+}
+
+/// A chain, step by step, each with where it is written and that line of
+/// source (secrets starred out): the path a chaining finding follows.
+fn chain_text(output: &ScanOutput, finding: &Finding, texts: &HashMap<usize, String>) -> String {
+    if finding.chain.is_empty() {
+        return String::new();
+    }
+    let files: HashMap<&str, usize> =
+        output.graph.files.iter().enumerate().map(|(i, f)| (f.display.as_str(), i)).collect();
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    for step in &finding.chain {
+        let what = match &step.edge {
+            Some(edge) => format!("{} ─{}→", step.node, edge.replace('_', " ")),
+            None => step.node.clone(),
+        };
+        let (at, line) = match &step.location {
+            Some(l) => {
+                let source = files
+                    .get(l.path.as_str())
+                    .and_then(|id| texts.get(id))
+                    .and_then(|t| t.lines().nth(l.line.saturating_sub(1)))
+                    .map(|t| t.trim().chars().take(60).collect::<String>())
+                    .unwrap_or_default();
+                (format!("{}:{}:{}", l.path, l.line, l.column), source)
+            }
+            None => (String::new(), String::new()),
+        };
+        rows.push((what, at, line));
+    }
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let at_width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let mut text = String::from("  path:\n");
+    for (n, (what, at, line)) in rows.iter().enumerate() {
+        let row = format!("    {:>2}. {what:<width$}  {at:<at_width$}  {line}", n + 1);
+        text.push_str(row.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 /// `3 findings (1 critical, 2 high) in 12 files, 10 agent configs; 1 file could not be parsed`
