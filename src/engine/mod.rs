@@ -55,6 +55,13 @@ struct Hit<'g> {
     vars: Vec<(&'static str, String)>,
 }
 
+impl<'g> Hit<'g> {
+    /// A hit about `node` that follows `chain`, with its computed values.
+    fn along(node: &'g Node, loc: Option<Loc>, chain: Vec<EdgeIndex>, vars: Vec<(&'static str, String)>) -> Self {
+        Hit { node: Some(node), edge_attrs: None, from: None, to: None, item: None, loc, chain, vars }
+    }
+}
+
 /// Evaluates every rule over the graph. Pure; output in a stable order.
 pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
     let order = Order::new(graph);

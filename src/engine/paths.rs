@@ -60,14 +60,10 @@ pub fn path_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &PathPattern) -> 
                     ("path", path_text(graph, origin, &chain)),
                 ];
                 hits.push(Hit {
-                    node: Some(graph.node(origin)),
                     edge_attrs: Some(&graph.graph[last].attrs),
                     from: Some(graph.node(holder)),
                     to: Some(graph.node(target)),
-                    item: None,
-                    loc,
-                    chain,
-                    vars,
+                    ..Hit::along(graph.node(origin), loc, chain, vars)
                 });
             }
         }
@@ -110,16 +106,7 @@ pub fn reach_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &ReachPattern) -
         let chain: Vec<EdgeIndex> = witness.iter().flat_map(|(_, c)| c.iter().copied()).collect();
         let node = graph.node(origin);
         let loc = node.locs.first().cloned();
-        hits.push(Hit {
-            node: Some(node),
-            edge_attrs: None,
-            from: None,
-            to: None,
-            item: None,
-            loc,
-            chain,
-            vars: vec![("flows", described.join("; "))],
-        });
+        hits.push(Hit::along(node, loc, chain, vec![("flows", described.join("; "))]));
     }
     hits
 }
@@ -158,16 +145,7 @@ pub fn cycle_hits<'g>(graph: &'g Graph, p: &CyclePattern) -> Vec<Hit<'g>> {
             ("count", names.len().to_string()),
             ("path", path_text(graph, start, &chain)),
         ];
-        hits.push(Hit {
-            node: Some(graph.node(start)),
-            edge_attrs: None,
-            from: None,
-            to: None,
-            item: None,
-            loc,
-            chain,
-            vars,
-        });
+        hits.push(Hit::along(graph.node(start), loc, chain, vars));
     }
     hits
 }
