@@ -21,6 +21,17 @@ pub struct Cli {
 pub enum Command {
     /// Scan agent configurations and report findings.
     Scan(ScanArgs),
+    /// Print the privilege graph: agents, tools, credentials, resources.
+    Graph {
+        /// Files or directories to read.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: GraphFormat,
+        /// Write the graph to FILE instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value = "table")]
@@ -53,6 +64,13 @@ pub struct ScanArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum OutputFormat {
     Terminal,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
     Json,
 }
 
@@ -106,6 +124,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Command::Scan(args) => run_scan(&args, &rules),
+        Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules),
         Command::Rules { format } => {
             print(&report_rules(&rules, format));
             ExitCode::SUCCESS
@@ -129,6 +148,45 @@ fn print(text: &str) {
     let _ = out.write_all(text.as_bytes());
 }
 
+/// Prints the graph; unreadable configs are reported on stderr and exit 1,
+/// as for `scan`, since a graph missing a file is not the whole system.
+fn run_graph(paths: &[PathBuf], format: GraphFormat, output: Option<&std::path::Path>, rules: &[Rule]) -> ExitCode {
+    let scanned = scan::scan(paths, rules);
+    let text = match format {
+        GraphFormat::Mermaid => report::graph::mermaid(&scanned.graph),
+        GraphFormat::Dot => report::graph::dot(&scanned.graph),
+        GraphFormat::Json => report::graph::json(&scanned.graph),
+    };
+    if !write_or_print(output, &text) {
+        return ExitCode::from(2);
+    }
+    for error in &scanned.errors {
+        eprintln!("error: {}:{}:{}: {}", error.path, error.line, error.column, error.message);
+    }
+    if scanned.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Writes to `path`, or prints; false (and a message) when the file cannot be written.
+fn write_or_print(path: Option<&std::path::Path>, text: &str) -> bool {
+    match path {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => true,
+            Err(err) => {
+                eprintln!("error: cannot write {}: {err}", path.display());
+                false
+            }
+        },
+        None => {
+            print(text);
+            true
+        }
+    }
+}
+
 fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
     let output = scan::scan(&args.paths, rules);
     let findings = &output.findings;
@@ -144,15 +202,11 @@ fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
         }
         OutputFormat::Json => report::json::render(&output, findings),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(err) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {}: {err}", path.display());
-                return ExitCode::from(2);
-            }
-            eprintln!("{}", report::terminal::summary(&output, findings));
-        }
-        None => print(&text),
+    if !write_or_print(args.output.as_deref(), &text) {
+        return ExitCode::from(2);
+    }
+    if args.output.is_some() {
+        eprintln!("{}", report::terminal::summary(&output, findings));
     }
     let failing = args.fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     if failing || !output.errors.is_empty() {

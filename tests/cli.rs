@@ -176,3 +176,42 @@ fn output_file_gets_the_report_and_stderr_the_summary() {
     assert_eq!(value["findings"][0]["rule_id"], "BR701");
     assert_eq!(value["findings"][0]["location"]["line"], 3);
 }
+
+#[test]
+fn graph_of_a_crew_in_every_format() {
+    let crew = "testdata/examples/crew";
+    let (code, mermaid, _) = run(&["graph", crew]);
+    assert_eq!(code, 0);
+    assert!(mermaid.contains("== delegates_to ==>"), "the delegation path is drawn");
+    insta::assert_snapshot!("graph_crew_mermaid", mermaid);
+    let (_, dot, _) = run(&["graph", crew, "--format", "dot"]);
+    insta::assert_snapshot!("graph_crew_dot", dot);
+    let (_, json, _) = run(&["graph", crew, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["schema_version"], 1);
+    insta::assert_snapshot!("graph_crew_json", json);
+}
+
+#[test]
+fn chaining_findings_explain_their_path() {
+    let (code, terminal, _) = run(&["scan", "testdata/examples/crew", "--color", "never"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("terminal_crew", terminal);
+    let (_, json, _) = run(&["scan", "testdata/examples/crew", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let chained: Vec<&serde_json::Value> =
+        value["findings"].as_array().unwrap().iter().filter(|f| f["rule_id"] == "BR402").collect();
+    assert_eq!(chained.len(), 2);
+    let to_sql = chained.iter().find(|f| f["message"].as_str().unwrap().contains("`run_sql`")).unwrap();
+    let steps: Vec<String> = to_sql["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {} {}", s["node"], s["edge"], s["location"]["line"]))
+        .collect();
+    assert_eq!(
+        steps,
+        [r#""agent:researcher" "delegates_to" 7"#, r#""agent:analyst" "uses" 14"#, r#""tool:run_sql" null 14"#]
+    );
+    assert_eq!(value["graph_summary"]["blast_radius"][0]["name"], "researcher");
+}

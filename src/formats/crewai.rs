@@ -46,6 +46,7 @@ fn agents(ctx: &mut Ctx<'_>, doc: &Doc) {
         let loc = ctx.loc(entry.key_span, &entry.key);
         let mut node = Node::new(NodeKind::Agent, key.clone(), entry.key.as_str(), Some(loc));
         node.set_str("framework", "crewai", None);
+        node.set_str("scope", ctx.scope.clone(), None);
         if let Some(role) = spec.get("role").and_then(Doc::scalar_text) {
             node.set_str("role", role.trim(), None);
         }

@@ -254,6 +254,7 @@ impl<'a> Ctx<'a> {
             let loc = self.loc(Span::new(doc.span.start, doc.span.start), "");
             let mut node = Node::new(NodeKind::Agent, key.clone(), client, Some(loc));
             node.set_str("client", client, None);
+            node.set_str("scope", self.scope.clone(), None);
             self.facts.nodes.push(node);
         }
         key

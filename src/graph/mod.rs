@@ -182,6 +182,18 @@ impl Edge {
 }
 
 impl Node {
+    /// How reports name the node: `claude-code`, `claude-code in web/`,
+    /// `researcher (crewai, config)`.
+    pub fn label(&self) -> String {
+        let scope = self.str_attr("scope").filter(|s| *s != ".");
+        match (self.kind, self.str_attr("framework"), scope) {
+            (NodeKind::Agent, Some(framework), Some(scope)) => format!("{} ({framework}, {scope})", self.name),
+            (NodeKind::Agent, Some(framework), None) => format!("{} ({framework})", self.name),
+            (NodeKind::Agent, None, Some(scope)) => format!("{} in {scope}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
     /// Turned off in its config (`disabled: true`, `enabled: false`).
     pub fn is_disabled(&self) -> bool {
         matches!(self.attr("enabled").map(|a| &a.value), Some(AttrValue::Bool(false)))

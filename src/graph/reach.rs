@@ -10,6 +10,10 @@ use petgraph::Direction;
 
 use super::{EdgeKind, Graph};
 
+/// The hop limit for blast radius and path rules: deeper delegation chains
+/// are rare, and the bound keeps every search linear in the graph.
+pub const MAX_HOPS: usize = 8;
+
 /// Everything reached from one origin, with how.
 pub struct Reach {
     pub origin: NodeIndex,
@@ -86,4 +90,76 @@ pub fn out_edges(graph: &Graph, node: NodeIndex, kind: EdgeKind) -> Vec<(EdgeInd
         .collect();
     edges.sort();
     edges.into_iter().map(|(_, e, n)| (e, n)).collect()
+}
+
+/// What one agent can reach, itself and through the agents it delegates to.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BlastRadius {
+    pub agent: String,
+    pub name: String,
+    /// How reports name the agent.
+    pub label: String,
+    /// Everything reached: tools, credentials, resources and other agents.
+    pub size: usize,
+    pub agents: usize,
+    pub tools: usize,
+    pub credentials: usize,
+    pub resources: usize,
+    pub capabilities: Vec<String>,
+    pub flows: Vec<String>,
+}
+
+/// Every agent's blast radius, largest first: breadth-first over `uses`,
+/// `delegates_to`, `authenticates_with` and `can`, at most `max` hops.
+pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
+    use super::NodeKind;
+    const KINDS: [EdgeKind; 4] = [EdgeKind::Uses, EdgeKind::DelegatesTo, EdgeKind::AuthenticatesWith, EdgeKind::Can];
+    let mut radii = Vec::new();
+    for origin in graph.sorted_nodes() {
+        let node = graph.node(origin);
+        if node.kind != NodeKind::Agent {
+            continue;
+        }
+        let reach = bfs(graph, origin, &KINDS, max);
+        let mut counts = [0usize; 4];
+        let mut capabilities = std::collections::BTreeSet::new();
+        let mut flows = std::collections::BTreeSet::new();
+        for (index, _) in reach.nodes() {
+            let reached = graph.node(index);
+            if reached.is_disabled() {
+                continue;
+            }
+            if index != origin {
+                let slot = match reached.kind {
+                    NodeKind::Agent => 0,
+                    NodeKind::Tool => 1,
+                    NodeKind::Credential => 2,
+                    NodeKind::Resource => 3,
+                };
+                counts[slot] += 1;
+            }
+            // An agent's own lists already account for narrowed grants.
+            if reached.kind == NodeKind::Agent {
+                capabilities.extend(reached.list_attr("capabilities").iter().map(|i| i.value.clone()));
+                flows.extend(reached.list_attr("flows").iter().map(|i| i.value.clone()));
+            }
+        }
+        let [agents, tools, credentials, resources] = counts;
+        radii.push(BlastRadius {
+            agent: node.key.clone(),
+            name: node.name.clone(),
+            label: node.label(),
+            size: agents + tools + credentials + resources,
+            agents,
+            tools,
+            credentials,
+            resources,
+            capabilities: capabilities.into_iter().collect(),
+            flows: flows.into_iter().collect(),
+        });
+    }
+    radii.sort_by(|a, b| {
+        b.size.cmp(&a.size).then(b.capabilities.len().cmp(&a.capabilities.len())).then(a.agent.cmp(&b.agent))
+    });
+    radii
 }

@@ -4,6 +4,8 @@ use serde::Serialize;
 
 use crate::engine::Severity;
 use crate::findings::Finding;
+use crate::graph::reach::{blast_radii, BlastRadius};
+use crate::graph::NodeKind;
 use crate::scan::ScanOutput;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -15,6 +17,18 @@ struct Report<'a> {
     summary: Summary,
     findings: &'a [Finding],
     errors: Vec<ErrorEntry<'a>>,
+    graph_summary: GraphSummary,
+}
+
+#[derive(Serialize)]
+struct GraphSummary {
+    agents: usize,
+    tools: usize,
+    credentials: usize,
+    resources: usize,
+    edges: usize,
+    /// Per agent, largest first.
+    blast_radius: Vec<BlastRadius>,
 }
 
 #[derive(Serialize)]
@@ -41,6 +55,19 @@ struct ErrorEntry<'a> {
     message: &'a str,
 }
 
+fn graph_summary(output: &ScanOutput) -> GraphSummary {
+    let graph = &output.graph;
+    let count = |kind| graph.graph.node_weights().filter(|n| n.kind == kind).count();
+    GraphSummary {
+        agents: count(NodeKind::Agent),
+        tools: count(NodeKind::Tool),
+        credentials: count(NodeKind::Credential),
+        resources: count(NodeKind::Resource),
+        edges: graph.graph.edge_count(),
+        blast_radius: blast_radii(graph, crate::graph::reach::MAX_HOPS),
+    }
+}
+
 pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
     let mut by_severity = serde_json::Map::new();
     for severity in Severity::ALL {
@@ -65,6 +92,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
             .iter()
             .map(|e| ErrorEntry { path: &e.path, line: e.line, column: e.column, message: &e.message })
             .collect(),
+        graph_summary: graph_summary(output),
     };
     // Serialising plain data to a string cannot fail.
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();

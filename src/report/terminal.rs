@@ -97,9 +97,36 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
         let _ = handler.render_report(&mut out, &shown);
         out.push('\n');
     }
+    out.push_str(&largest_blast_radii(output));
     out.push_str(&summary(output, findings));
     out.push('\n');
     out
+}
+
+/// The three agents that reach the most, with what they reach.
+fn largest_blast_radii(output: &ScanOutput) -> String {
+    let radii = crate::graph::reach::blast_radii(&output.graph, crate::graph::reach::MAX_HOPS);
+    let shown: Vec<String> = radii
+        .iter()
+        .filter(|r| r.size > 0)
+        .take(3)
+        .map(|r| {
+            let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+            let mut parts = vec![plural(r.tools, "tool")];
+            for (n, word) in [(r.agents, "agent"), (r.credentials, "credential"), (r.resources, "resource")] {
+                if n > 0 {
+                    parts.push(plural(n, word));
+                }
+            }
+            let caps =
+                if r.capabilities.is_empty() { String::new() } else { format!("; can {}", r.capabilities.join(", ")) };
+            format!("  {} reaches {}{caps}\n", r.label, parts.join(", "))
+        })
+        .collect();
+    if shown.is_empty() {
+        return String::new();
+    }
+    format!("largest blast radius:\n{}\n", shown.join(""))
 }
 
 /// A chain, step by step, each with where it is written and that line of
