@@ -42,7 +42,7 @@ pub struct ScanOutput {
 /// One file through source and formats. Pure: no shared state, so files can
 /// be processed in parallel.
 enum FileResult {
-    Parsed { source: Arc<SourceFile>, format: Format, doc: source::Node },
+    Parsed { source: Arc<SourceFile>, format: Format, docs: Vec<source::Node> },
     NotAConfig,
     Failed { source: Option<Arc<SourceFile>>, message: String, span: Span },
 }
@@ -82,8 +82,8 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         Some(Candidate::Sniff(syntax)) => syntax,
         None => guess_syntax(&entry.display),
     };
-    let doc = match source::parse(&source.text, syntax) {
-        Ok(doc) => doc,
+    let docs = match source::parse_documents(&source.text, syntax) {
+        Ok(docs) => docs,
         Err(err) => {
             // A generic name that does not parse is not known to be ours.
             if !matches!(entry.candidate, Some(Candidate::Known(_))) && entry.candidate.is_some() {
@@ -94,10 +94,10 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
     };
     let format = match entry.candidate {
         Some(Candidate::Known(format)) => Some(format),
-        _ => formats::sniff(&doc, syntax),
+        _ => formats::sniff(&docs, syntax),
     };
     match format {
-        Some(format) => FileResult::Parsed { source, format, doc },
+        Some(format) => FileResult::Parsed { source, format, docs },
         None => FileResult::NotAConfig,
     }
 }
@@ -134,9 +134,9 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
     let results: Vec<(&FileEntry, FileResult)> = discovered.files.iter().map(|e| (e, read_and_parse(e))).collect();
     for (entry, result) in results {
         match result {
-            FileResult::Parsed { source, format, doc } => {
+            FileResult::Parsed { source, format, docs } => {
                 let id = files.len();
-                facts.push(formats::adapt(id, &source, format, &doc));
+                facts.push(formats::adapt(id, &source, format, &docs));
                 files.push(source);
                 configs_parsed += 1;
                 scanned.push(ScannedFile { display: entry.display.clone(), format: Some(format) });

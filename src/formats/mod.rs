@@ -181,7 +181,8 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
 }
 
 /// Picks a format for a generic file from its top-level keys.
-pub fn sniff(doc: &Doc, syntax: Syntax) -> Option<Format> {
+pub fn sniff(docs: &[Doc], syntax: Syntax) -> Option<Format> {
+    let doc = docs.first()?;
     let has = |key: &str| doc.get(key).is_some();
     match syntax {
         Syntax::Json if has("mcpServers") => Some(Format::GenericMcp),
@@ -419,8 +420,10 @@ pub fn scope_of(display: &str) -> String {
 
 /// Runs the adapter for `format` over a parsed document, then finds tokens in
 /// the raw text that no value accounted for (a token left in a comment).
-pub fn adapt(file: FileId, source: &SourceFile, format: Format, doc: &Doc) -> Facts {
+pub fn adapt(file: FileId, source: &SourceFile, format: Format, docs: &[Doc]) -> Facts {
     let mut ctx = Ctx::new(file, source, format);
+    let null = Doc::new(crate::source::Value::Null, Span::default());
+    let doc = docs.first().unwrap_or(&null);
     match format {
         Format::ClaudeCodeSettings => claude_settings::adapt(&mut ctx, doc),
         Format::Codex => codex::adapt(&mut ctx, doc),

@@ -40,6 +40,9 @@ pub enum Syntax {
     Yaml,
     Toml,
     Dotenv,
+    /// Markdown with a YAML front matter block (`---` … `---`), as in
+    /// Claude Code's `.claude/agents/*.md`; only the front matter is read.
+    FrontMatter,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,14 +204,41 @@ pub struct Comment {
     pub span: Span,
 }
 
-/// Parses `text` written in `syntax` into a located tree.
+/// Parses `text` written in `syntax` into a located tree (the first
+/// document of a YAML stream).
 pub fn parse(text: &str, syntax: Syntax) -> Result<Node, SyntaxError> {
+    parse_documents(text, syntax).map(|docs| docs.into_iter().next().unwrap_or(Node::new(Value::Null, Span::default())))
+}
+
+/// Every document of the file: several for a YAML stream (`---`), one otherwise.
+pub fn parse_documents(text: &str, syntax: Syntax) -> Result<Vec<Node>, SyntaxError> {
     match syntax {
-        Syntax::Json => json::parse(text),
-        Syntax::Yaml => yaml::parse(text),
-        Syntax::Toml => toml::parse(text),
-        Syntax::Dotenv => Ok(dotenv::parse(text)),
+        Syntax::Json => json::parse(text).map(|d| vec![d]),
+        Syntax::Yaml => yaml::parse_all(text),
+        Syntax::Toml => toml::parse(text).map(|d| vec![d]),
+        Syntax::Dotenv => Ok(vec![dotenv::parse(text)]),
+        Syntax::FrontMatter => front_matter(text).map(|d| vec![d]),
     }
+}
+
+/// The YAML between a leading `---` line and the next one. Everything else
+/// becomes spaces of the same byte length (newlines kept) before parsing, so
+/// spans stay those of the file.
+fn front_matter(text: &str) -> Result<Node, SyntaxError> {
+    let Some(first) = text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) else {
+        return Ok(Node::new(Value::Null, Span::default()));
+    };
+    let start = text.len() - first.len();
+    let end = first.find("\n---").map_or(text.len(), |i| start + i + 1);
+    let mut masked = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if (start..end).contains(&i) || c == '\n' {
+            masked.push(c);
+        } else {
+            masked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    yaml::parse(&masked)
 }
 
 #[cfg(test)]
@@ -224,6 +254,22 @@ mod tests {
         // 'x' sits after two two-byte characters.
         assert_eq!(idx.line_col(text, 7), (2, 3));
         assert_eq!(idx.line_col(text, text.len()), (3, 1));
+    }
+
+    #[test]
+    fn front_matter_keeps_file_offsets() {
+        let text = "---\nname: reviewer\ntools: Read, Grep\n---\n# Body \u{e9}\n";
+        let doc = parse(text, Syntax::FrontMatter).unwrap();
+        let tools = doc.get("tools").unwrap();
+        assert_eq!(&text[tools.span.start..tools.span.end], "Read, Grep");
+        assert_eq!(parse("# no front matter\n", Syntax::FrontMatter).unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn yaml_streams_keep_every_document() {
+        let docs = parse_documents("# c\n---\na: 1\n---\nb: 2\n", Syntax::Yaml).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(docs[1].get("b").is_some());
     }
 
     #[test]

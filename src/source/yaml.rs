@@ -9,15 +9,18 @@ use super::{Entry, Node, Span, SyntaxError, Value};
 
 /// Parses the first document of a YAML stream (an empty stream is `null`).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let docs = parse_all(text)?;
+    Ok(docs.into_iter().next().unwrap_or(Node::new(Value::Null, Span::new(0, 0))))
+}
+
+/// Every document of a YAML stream.
+pub fn parse_all(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let docs = MarkedYaml::load_from_str(text).map_err(|err| {
         let at = offsets.byte(err.marker());
         SyntaxError { message: format!("invalid YAML: {}", err.info()), span: Span::new(at, at) }
     })?;
-    Ok(match docs.into_iter().next() {
-        Some(doc) => lower(doc, &offsets),
-        None => Node::new(Value::Null, Span::new(0, 0)),
-    })
+    Ok(docs.into_iter().map(|doc| lower(doc, &offsets)).collect())
 }
 
 /// Character index → byte offset; the identity for ASCII text.
