@@ -78,7 +78,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 continue;
             };
             if let Some(reason) = too_large(entry.path()) {
-                found.skipped.push(Skipped { display, reason });
+                // A large JSON or YAML file of unknown kind (a lock file, a
+                // data set) is not a config; only a known config name is news.
+                if !matches!(candidate, Candidate::Content(_)) {
+                    found.skipped.push(Skipped { display, reason });
+                }
                 continue;
             }
             found.files.push(FileEntry { path: entry.into_path(), display, candidate: Some(candidate) });

@@ -42,9 +42,19 @@ pub struct ScanOutput {
 /// One file through source and formats. Pure: no shared state, so files can
 /// be processed in parallel.
 enum FileResult {
-    Parsed { source: Arc<SourceFile>, format: Format, docs: Vec<source::Node> },
+    Parsed {
+        source: Arc<SourceFile>,
+        format: Format,
+        docs: Vec<source::Node>,
+    },
     NotAConfig,
-    Failed { source: Option<Arc<SourceFile>>, message: String, span: Span },
+    /// A JSON or YAML file of no format we read: not counted as scanned.
+    Passed,
+    Failed {
+        source: Option<Arc<SourceFile>>,
+        message: String,
+        span: Span,
+    },
 }
 
 fn read_and_parse(entry: &FileEntry) -> FileResult {
@@ -76,18 +86,23 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
     };
     // A byte-order mark is not part of the document.
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
     let syntax = match entry.candidate {
         Some(Candidate::Known(format)) => format.syntax(),
-        Some(Candidate::Sniff(syntax)) => syntax,
+        Some(Candidate::Sniff(syntax)) | Some(Candidate::Content(syntax)) => syntax,
         None => guess_syntax(&entry.display),
     };
+    if matches!(entry.candidate, Some(Candidate::Content(_))) && !formats::has_marker(&text, syntax) {
+        return FileResult::Passed;
+    }
+    let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
     let docs = match source::parse_documents(&source.text, syntax) {
         Ok(docs) => docs,
         Err(err) => {
             // A generic name that does not parse is not known to be ours.
-            if !matches!(entry.candidate, Some(Candidate::Known(_))) && entry.candidate.is_some() {
-                return FileResult::NotAConfig;
+            match entry.candidate {
+                Some(Candidate::Sniff(_)) => return FileResult::NotAConfig,
+                Some(Candidate::Content(_)) => return FileResult::Passed,
+                _ => {}
             }
             return FileResult::Failed { source: Some(source), message: err.message, span: err.span };
         }
@@ -96,9 +111,10 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         Some(Candidate::Known(format)) => Some(format),
         _ => formats::sniff(&docs, syntax),
     };
-    match format {
-        Some(format) => FileResult::Parsed { source, format, docs },
-        None => FileResult::NotAConfig,
+    match (format, entry.candidate) {
+        (Some(format), _) => FileResult::Parsed { source, format, docs },
+        (None, Some(Candidate::Content(_))) => FileResult::Passed,
+        (None, _) => FileResult::NotAConfig,
     }
 }
 
@@ -142,6 +158,7 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
                 scanned.push(ScannedFile { display: entry.display.clone(), format: Some(format) });
             }
             FileResult::NotAConfig => scanned.push(ScannedFile { display: entry.display.clone(), format: None }),
+            FileResult::Passed => {}
             FileResult::Failed { source, message, span } => {
                 let (line, column, file) = match source {
                     Some(source) => {

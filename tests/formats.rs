@@ -8,7 +8,17 @@ use blastradius::engine::builtin_rules;
 
 /// Fixture folder → the format id of every config file in it.
 const FIXTURES: &[(&str, &str)] = &[
+    ("a2a", "a2a"),
+    ("adk", "adk"),
     ("amazonq", "amazonq"),
+    ("autogen", "autogen"),
+    ("claude-subagent", "claude-code-subagent"),
+    ("crewai", "crewai"),
+    ("dify", "dify"),
+    ("kagent", "kagent"),
+    ("langgraph", "langgraph"),
+    ("mcp-registry", "mcp-registry"),
+    ("n8n", "n8n"),
     ("claude-code", "claude-code-mcp|claude-code-settings"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),

@@ -16,6 +16,18 @@ fn capabilities(tool: &str) -> (&'static [&'static str], &'static [&'static str]
     }
 }
 
+/// Claude Code's tool names → our built-in tool names.
+pub fn claude_tool(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Bash" => "shell",
+        "Read" | "Glob" | "Grep" | "LS" => "read",
+        "Edit" | "Write" | "MultiEdit" | "NotebookEdit" => "edit",
+        "WebFetch" => "web-fetch",
+        "WebSearch" => "web-search",
+        _ => return None,
+    })
+}
+
 /// The node key of a host's built-in tool, creating the node on first use.
 pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
     let key = format!("tool:{}:{}:builtin:{canonical}", ctx.format.client(), ctx.scope);

@@ -60,14 +60,7 @@ fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span, pointer: &
         mcp_grant(ctx, agent, server, loc);
         return;
     }
-    let canonical = match tool {
-        "Bash" => "shell",
-        "Read" | "Glob" | "Grep" | "LS" => "read",
-        "Edit" | "Write" | "MultiEdit" | "NotebookEdit" => "edit",
-        "WebFetch" => "web-fetch",
-        "WebSearch" => "web-search",
-        _ => return,
-    };
+    let Some(canonical) = builtin::claude_tool(tool) else { return };
     builtin::grant(ctx, agent, canonical, rule, specifier, loc.clone());
     if matches!(canonical, "read" | "edit") {
         if let Some(path) = specifier.and_then(claude_path) {

@@ -1,16 +1,25 @@
 //! Formats stage: one adapter per ecosystem turns a located document into
 //! graph facts. Adapters know each format's keys; they never judge.
 
+mod a2a;
+mod adk;
+mod autogen;
 mod builtin;
+mod claude_agents;
 mod claude_settings;
 mod codex;
 mod continue_dev;
 mod crewai;
+mod dify;
 mod dotenv;
 mod gemini;
 mod goose;
+mod kagent;
+mod langgraph;
 mod launch;
+mod mcp_registry;
 mod mcp_servers;
+mod n8n;
 pub mod secrets;
 mod servers;
 mod vscode;
@@ -48,6 +57,15 @@ pub enum Format {
     /// A JSON file with a top-level `mcpServers` map and no more telling name.
     GenericMcp,
     Dotenv,
+    ClaudeSubagent,
+    A2aCard,
+    McpRegistry,
+    LangGraph,
+    Kagent,
+    Adk,
+    AutoGen,
+    N8n,
+    Dify,
 }
 
 impl Format {
@@ -72,6 +90,15 @@ impl Format {
             Format::LibreChat => "librechat",
             Format::GenericMcp => "mcp-json",
             Format::Dotenv => "dotenv",
+            Format::ClaudeSubagent => "claude-code-subagent",
+            Format::A2aCard => "a2a",
+            Format::McpRegistry => "mcp-registry",
+            Format::LangGraph => "langgraph",
+            Format::Kagent => "kagent",
+            Format::Adk => "adk",
+            Format::AutoGen => "autogen",
+            Format::N8n => "n8n",
+            Format::Dify => "dify",
         }
     }
 
@@ -96,13 +123,29 @@ impl Format {
             Format::LibreChat => "librechat",
             Format::GenericMcp => "mcp-client",
             Format::Dotenv => "environment",
+            Format::ClaudeSubagent => "claude-code",
+            Format::A2aCard => "a2a",
+            Format::McpRegistry => "mcp-registry",
+            Format::LangGraph => "langgraph",
+            Format::Kagent => "kagent",
+            Format::Adk => "adk",
+            Format::AutoGen => "autogen",
+            Format::N8n => "n8n",
+            Format::Dify => "dify",
         }
     }
 
     pub fn syntax(self) -> Syntax {
         match self {
             Format::Codex => Syntax::Toml,
-            Format::Continue | Format::CrewAi | Format::Goose | Format::LibreChat => Syntax::Yaml,
+            Format::Continue
+            | Format::CrewAi
+            | Format::Goose
+            | Format::LibreChat
+            | Format::Kagent
+            | Format::Adk
+            | Format::Dify => Syntax::Yaml,
+            Format::ClaudeSubagent => Syntax::FrontMatter,
             Format::Dotenv => Syntax::Dotenv,
             _ => Syntax::Json,
         }
@@ -116,6 +159,39 @@ pub enum Candidate {
     /// A generic name (`mcp.json`, `settings.json`, `config.yaml`): parse it
     /// and look at its top-level keys.
     Sniff(Syntax),
+    /// Any other JSON or YAML file: formats with free file names (kagent
+    /// manifests, AutoGen and n8n exports, Dify DSL) live there. Parsed only
+    /// when its text holds a marker of one of those formats; otherwise, and
+    /// when it does not parse, it is not ours and is passed over silently.
+    Content(Syntax),
+}
+
+/// Strings one of the free-named formats always contains, checked on the raw
+/// text before parsing so most JSON and YAML files cost one substring search.
+pub fn has_marker(text: &str, syntax: Syntax) -> bool {
+    const JSON: &[&str] = &[
+        "\"mcpServers\"",
+        "\"context_servers\"",
+        "autogen",
+        "n8n-nodes",
+        "\"skills\"",
+        "modelcontextprotocol",
+        "\"inputSchema\"",
+        "\"input_schema\"",
+        "\"graphs\"",
+    ];
+    const YAML: &[&str] = &[
+        "kagent.dev/",
+        "agent_class",
+        "sub_agents",
+        "instruction:",
+        "kind: app",
+        "mcpServers",
+        "goal:",
+        "blastradius/",
+    ];
+    let markers = if syntax == Syntax::Json { JSON } else { YAML };
+    markers.iter().any(|m| text.contains(m))
 }
 
 /// Recognises a file by its path (`/`-separated, relative or absolute).
@@ -165,6 +241,14 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
         Format::Goose
     } else if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
         Format::Dotenv
+    } else if parent == "agents" && lower.contains(".claude/agents/") && name.ends_with(".md") {
+        Format::ClaudeSubagent
+    } else if matches!(name, "agent-card.json" | "agent_card.json") || ends(".well-known/agent.json") {
+        Format::A2aCard
+    } else if name == "langgraph.json" {
+        Format::LangGraph
+    } else if name == "root_agent.yaml" || name == "root_agent.yml" {
+        Format::Adk
     } else {
         return match name {
             "mcp.json" | "settings.json" | "mcp_settings.json" | "mcp-config.json" | "mcp_servers.json" => {
@@ -174,6 +258,9 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
                 Some(Candidate::Sniff(Syntax::Yaml))
             }
             "config.toml" => Some(Candidate::Sniff(Syntax::Toml)),
+            "server.json" | "agent.json" | "tools.json" => Some(Candidate::Sniff(Syntax::Json)),
+            _ if name.ends_with(".json") => Some(Candidate::Content(Syntax::Json)),
+            _ if name.ends_with(".yaml") || name.ends_with(".yml") => Some(Candidate::Content(Syntax::Yaml)),
             _ => None,
         };
     };
@@ -182,7 +269,22 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
 
 /// Picks a format for a generic file from its top-level keys.
 pub fn sniff(docs: &[Doc], syntax: Syntax) -> Option<Format> {
+    if syntax == Syntax::Yaml && docs.iter().any(kagent::sniff) {
+        return Some(Format::Kagent);
+    }
     let doc = docs.first()?;
+    if let Some(format) = match syntax {
+        Syntax::Json if autogen::sniff(doc) => Some(Format::AutoGen),
+        Syntax::Json if n8n::sniff(doc) => Some(Format::N8n),
+        Syntax::Json if mcp_registry::sniff(doc) => Some(Format::McpRegistry),
+        Syntax::Json if a2a::sniff(doc) => Some(Format::A2aCard),
+        Syntax::Json if doc.get("graphs").is_some_and(Doc::is_object) => Some(Format::LangGraph),
+        Syntax::Yaml if dify::sniff(doc) => Some(Format::Dify),
+        Syntax::Yaml if adk::sniff(doc) => Some(Format::Adk),
+        _ => None,
+    } {
+        return Some(format);
+    }
     let has = |key: &str| doc.get(key).is_some();
     match syntax {
         Syntax::Json if has("mcpServers") => Some(Format::GenericMcp),
@@ -345,10 +447,25 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn add_credential(&mut self, owner: &str, fact: SecretFact, span: Span, pointer: &str, channel: &str) {
-        let loc = self.loc(span, pointer);
         // Keyed by what it is, not where: a fingerprint must survive edits above it.
         let identity = fact.hash.clone().or_else(|| fact.name.clone()).unwrap_or_default();
-        let cred_key = format!("cred:{}:{}:{}:{}", self.source.display, pointer, identity, fact.range.start);
+        let key = format!("cred:{}:{}:{}:{}", self.source.display, pointer, identity, fact.range.start);
+        self.add_credential_as(&key, owner, fact, span, pointer, channel);
+    }
+
+    /// A credential under a key other files can name (a kagent ModelConfig's
+    /// secret, which agents elsewhere refer to).
+    pub fn add_credential_as(
+        &mut self,
+        cred_key: &str,
+        owner: &str,
+        fact: SecretFact,
+        span: Span,
+        pointer: &str,
+        channel: &str,
+    ) {
+        let cred_key = cred_key.to_string();
+        let loc = self.loc(span, pointer);
         let label = match (&fact.name, fact.storage) {
             (Some(name), Storage::Literal) => format!("{} ({name})", fact.display),
             (Some(name), _) => name.clone(),
@@ -389,6 +506,7 @@ pub fn scope_of(display: &str) -> String {
         None => "",
     };
     const CONFIG_DIRS: &[&str] = &[
+        ".claude/agents",
         ".kiro/settings",
         ".continue/mcpServers",
         ".config/goose",
@@ -428,6 +546,15 @@ pub fn adapt(file: FileId, source: &SourceFile, format: Format, docs: &[Doc]) ->
         Format::ClaudeCodeSettings => claude_settings::adapt(&mut ctx, doc),
         Format::Codex => codex::adapt(&mut ctx, doc),
         Format::Continue => continue_dev::adapt(&mut ctx, doc),
+        Format::ClaudeSubagent => claude_agents::adapt(&mut ctx, doc),
+        Format::A2aCard => a2a::adapt(&mut ctx, doc),
+        Format::McpRegistry => mcp_registry::adapt(&mut ctx, doc),
+        Format::LangGraph => langgraph::adapt(&mut ctx, doc),
+        Format::Kagent => kagent::adapt(&mut ctx, docs),
+        Format::Adk => adk::adapt(&mut ctx, doc),
+        Format::AutoGen => autogen::adapt(&mut ctx, doc),
+        Format::N8n => n8n::adapt(&mut ctx, doc),
+        Format::Dify => dify::adapt(&mut ctx, doc),
         Format::CrewAi => crewai::adapt(&mut ctx, doc),
         Format::Dotenv => dotenv::adapt(&mut ctx, doc),
         Format::Gemini => gemini::adapt(&mut ctx, doc),

@@ -190,7 +190,7 @@ pub fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
     }
 }
 
-fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
+pub fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
     let Some(url) = url_node.as_str() else { return };
     let loc = Some(ctx.loc(url_node.span, pointer));
     tool.set_str("url", url, loc.clone());

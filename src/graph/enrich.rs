@@ -19,11 +19,14 @@ pub fn enrich(graph: &mut Graph) {
         open_filesystem_resources(graph, index);
     }
     let edges: Vec<_> = graph.graph.edge_indices().collect();
-    for edge in edges {
-        let edge = &mut graph.graph[edge];
+    for index in edges {
+        let Some((_, target)) = graph.graph.edge_endpoints(index) else { continue };
+        let tool = graph.graph[target].clone();
+        let edge = &mut graph.graph[index];
         if edge.kind == EdgeKind::Uses {
             mark_risky_auto_approvals(edge);
             narrow_grant(edge);
+            narrow_tool_names(edge, &tool);
         }
     }
     for index in graph.sorted_nodes() {
@@ -117,7 +120,11 @@ fn infer_from_name(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             &["email.send", "net.fetch"],
             &["untrusted_input", "private_data", "exfiltration"],
         ),
-        (&["aws", "gcp", "azure", "kubernetes", "k8s", "terraform", "cloudflare"], &["cloud.admin"], &["private_data"]),
+        (
+            &["aws", "gcp", "azure", "kubernetes", "k8s", "kubectl", "terraform", "cloudflare"],
+            &["cloud.admin"],
+            &["private_data"],
+        ),
         (&["stripe", "payment", "binance", "paypal"], &["payments"], &["private_data"]),
     ];
     let mut capabilities = Vec::new();
@@ -301,6 +308,31 @@ fn narrow_grant(edge: &mut Edge) {
     if edge.attrs.get("scope").map(|a| &a.value) != Some(&AttrValue::Str("restricted".into())) {
         return;
     }
+    narrow_by_program(edge);
+}
+
+/// A grant of named tools of a server (`toolNames`, `mcp__server__tool`):
+/// when no named tool writes, executes or sends, the grant reads only.
+fn narrow_tool_names(edge: &mut Edge, tool: &Node) {
+    let names = match edge.attrs.get("tool_names").map(|a| &a.value) {
+        Some(AttrValue::List(items)) if !items.is_empty() => items.clone(),
+        _ => return,
+    };
+    if names.iter().any(|n| is_risky_tool_name(&n.value)) {
+        return;
+    }
+    let read_only: Vec<Item> = tool
+        .list_attr("capabilities")
+        .iter()
+        .filter(|c| matches!(c.value.as_str(), "fs.read" | "db.read" | "net.fetch"))
+        .cloned()
+        .collect();
+    let flows: Vec<Item> = tool.list_attr("flows").iter().filter(|f| f.value != "exfiltration").cloned().collect();
+    edge.set_list("capabilities", read_only, None);
+    edge.set_list("flows", flows, None);
+}
+
+fn narrow_by_program(edge: &mut Edge) {
     let grant = edge.attrs.get("grant").map(|a| a.value.to_string()).unwrap_or_default();
     let program = edge.attrs.get("program").map(|a| a.value.to_string());
     let (capabilities, flows): (&[&str], Vec<&str>) = if edge.attrs.contains_key("open_program") {
