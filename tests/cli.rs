@@ -171,7 +171,7 @@ fn output_file_gets_the_report_and_stderr_the_summary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "1 finding (1 medium) in 1 file, 1 agent config parsed\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "2 findings (2 medium) in 2 files, 2 agent configs parsed\n");
     let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out_path).unwrap()).unwrap();
     assert_eq!(value["findings"][0]["rule_id"], "BR701");
     assert_eq!(value["findings"][0]["location"]["line"], 3);

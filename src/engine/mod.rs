@@ -106,6 +106,9 @@ fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hi
     if let Some(cycle) = &pattern.cycle {
         hits.extend(paths::cycle_hits(graph, cycle));
     }
+    if let Some(shared) = &pattern.shared {
+        hits.extend(paths::shared_hits(graph, &order.nodes, shared));
+    }
     if let Some(kind) = pattern.node {
         for &index in &order.nodes {
             let node = graph.node(index);

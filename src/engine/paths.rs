@@ -6,8 +6,9 @@ use std::collections::{BTreeSet, HashSet};
 use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
+use petgraph::Direction;
 
-use super::rule::{CyclePattern, NodeSpec, PathPattern, ReachPattern};
+use super::rule::{CyclePattern, NodeSpec, PathPattern, ReachPattern, SharedPattern};
 use super::{test, Hit};
 use crate::graph::reach::{bfs, out_edges};
 use crate::graph::Graph;
@@ -146,6 +147,45 @@ pub fn cycle_hits<'g>(graph: &'g Graph, p: &CyclePattern) -> Vec<Hit<'g>> {
             ("path", path_text(graph, start, &chain)),
         ];
         hits.push(Hit::along(graph.node(start), loc, chain, vars));
+    }
+    hits
+}
+
+pub fn shared_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &SharedPattern) -> Vec<Hit<'g>> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<NodeIndex>> = std::collections::BTreeMap::new();
+    for &index in order {
+        let node = graph.node(index);
+        if node.kind != p.kind || !p.condition.as_ref().is_none_or(|c| test(c, &node.attrs, Some(node))) {
+            continue;
+        }
+        if let Some(value) = node.str_attr(&p.by) {
+            groups.entry(value).or_default().push(index);
+        }
+    }
+    let mut hits = Vec::new();
+    for members in groups.into_values() {
+        // Each use: the owner's edge to this copy of the value.
+        let mut uses: Vec<EdgeIndex> = Vec::new();
+        let mut owners = BTreeSet::new();
+        for &member in &members {
+            for edge in graph.graph.edges_directed(member, Direction::Incoming).filter(|e| e.weight().kind == p.owner) {
+                if owners.insert(graph.node(edge.source()).key.clone()) {
+                    uses.push(edge.id());
+                }
+            }
+        }
+        if owners.len() < p.min {
+            continue;
+        }
+        let names: Vec<String> = uses
+            .iter()
+            .filter_map(|e| graph.graph.edge_endpoints(*e))
+            .map(|(owner, _)| graph.node(owner).label())
+            .collect();
+        let first = graph.node(members[0]);
+        let loc = first.locs.first().cloned();
+        let vars = vec![("count", owners.len().to_string()), ("members", names.join(", "))];
+        hits.push(Hit::along(first, loc, uses, vars));
     }
     hits
 }

@@ -165,6 +165,8 @@ pub struct Pattern {
     #[serde(default)]
     pub cycle: Option<CyclePattern>,
     #[serde(default)]
+    pub shared: Option<SharedPattern>,
+    #[serde(default)]
     pub node: Option<NodeKind>,
     #[serde(default)]
     pub edge: Option<EdgeKind>,
@@ -286,4 +288,23 @@ pub struct ReachPattern {
 pub struct CyclePattern {
     pub kind: NodeKind,
     pub through: Vec<EdgeKind>,
+}
+
+fn two() -> usize {
+    2
+}
+
+/// Nodes of `kind` that agree on attribute `by` (a credential's hash): one
+/// finding per group that has at least `min` distinct owners, the nodes
+/// that point at them by an edge of kind `owner`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedPattern {
+    pub kind: NodeKind,
+    pub by: String,
+    pub owner: EdgeKind,
+    #[serde(default = "two")]
+    pub min: usize,
+    #[serde(default, rename = "where")]
+    pub condition: Option<Condition>,
 }
