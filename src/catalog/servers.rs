@@ -60,6 +60,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn catalog_knows_sixty_servers_each_once() {
+        let catalog = ServerCatalog::get();
+        assert!(catalog.entries.len() >= 60, "{} servers", catalog.entries.len());
+        let mut ids: Vec<&str> = catalog.entries.iter().map(|e| e.id.as_str()).collect();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "duplicate ids");
+        let mut packages: Vec<&str> =
+            catalog.entries.iter().flat_map(|e| e.packages.iter().map(String::as_str)).collect();
+        packages.sort();
+        let count = packages.len();
+        packages.dedup();
+        assert_eq!(count, packages.len(), "a package named by two entries");
+    }
+
+    #[test]
     fn capabilities_are_in_the_closed_taxonomy() {
         for entry in &ServerCatalog::get().entries {
             for cap in &entry.capabilities {
