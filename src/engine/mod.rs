@@ -9,6 +9,7 @@ use petgraph::stable_graph::{EdgeIndex, EdgeReference, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::findings::{ChainStep, Finding, Location, Standards as FindingStandards};
+use crate::graph::reach::Adjacency;
 use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
 pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
 
@@ -79,10 +80,12 @@ pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
     findings
 }
 
-/// Nodes and edges in a stable order, computed once per evaluation.
+/// Nodes and edges in a stable order, and sorted adjacency for path
+/// searches, computed once per evaluation.
 struct Order<'g> {
     nodes: Vec<NodeIndex>,
     edges: Vec<EdgeReference<'g, Edge>>,
+    adjacency: Adjacency,
 }
 
 impl<'g> Order<'g> {
@@ -91,23 +94,23 @@ impl<'g> Order<'g> {
         edges.sort_by_cached_key(|e| {
             (graph.node(e.source()).key.clone(), graph.node(e.target()).key.clone(), e.weight().loc.clone())
         });
-        Order { nodes: graph.sorted_nodes(), edges }
+        Order { nodes: graph.sorted_nodes(), edges, adjacency: Adjacency::new(graph) }
     }
 }
 
 fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
     if let Some(path) = &pattern.path {
-        hits.extend(paths::path_hits(graph, &order.nodes, path));
+        hits.extend(paths::path_hits(graph, order, path));
     }
     if let Some(reach) = &pattern.reach {
-        hits.extend(paths::reach_hits(graph, &order.nodes, reach));
+        hits.extend(paths::reach_hits(graph, order, reach));
     }
     if let Some(cycle) = &pattern.cycle {
-        hits.extend(paths::cycle_hits(graph, cycle));
+        hits.extend(paths::cycle_hits(graph, order, cycle));
     }
     if let Some(shared) = &pattern.shared {
-        hits.extend(paths::shared_hits(graph, &order.nodes, shared));
+        hits.extend(paths::shared_hits(graph, order, shared));
     }
     if let Some(kind) = pattern.node {
         for &index in &order.nodes {

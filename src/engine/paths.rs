@@ -1,7 +1,8 @@
 //! Path patterns: privilege reached through other agents, flows reached
-//! together, and delegation cycles. Each hit carries its witness chain.
+//! together, delegation cycles and values shared by several owners. Each hit
+//! carries its witness chain.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
@@ -9,9 +10,17 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use super::rule::{CyclePattern, NodeSpec, PathPattern, ReachPattern, SharedPattern};
-use super::{test, Hit};
-use crate::graph::reach::{bfs, out_edges};
+use super::{test, Hit, Order};
+use crate::graph::reach::Searcher;
 use crate::graph::Graph;
+
+/// At most this many targets are named in a message.
+const NAMED: usize = 5;
+
+/// At most this many paths go into a chain; the message counts the rest. In
+/// a dense delegation web one agent reaches thousands of tools, and a chain
+/// of thousands of steps helps nobody.
+const CHAIN_PATHS: usize = 10;
 
 fn matches_spec(graph: &Graph, index: NodeIndex, spec: &NodeSpec) -> bool {
     let node = graph.node(index);
@@ -29,60 +38,93 @@ fn path_text(graph: &Graph, origin: NodeIndex, chain: &[EdgeIndex]) -> String {
     names.join(" → ")
 }
 
-pub fn path_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &PathPattern) -> Vec<Hit<'g>> {
+/// `x, y, z and 4 more`.
+fn named(list: &[String]) -> String {
+    named_of(list, list.len())
+}
+
+/// The first few of `list`, and how many of `total` are left unnamed.
+fn named_of(list: &[String], total: usize) -> String {
+    let shown = &list[..list.len().min(NAMED)];
+    match total.saturating_sub(shown.len()) {
+        0 => shown.join(", "),
+        rest => format!("{} and {rest} more", shown.join(", ")),
+    }
+}
+
+/// One finding per origin that reaches targets through `through` edges; the
+/// chain holds a shortest path to each target, in breadth-first order.
+pub fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
-    for &origin in order {
+    let mut searcher = Searcher::new(graph);
+    for &origin in &order.nodes {
         if !matches_spec(graph, origin, &p.origin) {
             continue;
         }
-        let held: HashSet<NodeIndex> = out_edges(graph, origin, p.last).into_iter().map(|(_, n)| n).collect();
-        let reach = bfs(graph, origin, &p.through, p.max);
-        let mut seen = HashSet::new();
-        for (holder, depth) in reach.nodes() {
+        let held: BTreeSet<NodeIndex> = order.adjacency.out(origin, p.last).map(|(_, n)| n).collect();
+        searcher.run(&order.adjacency, origin, &p.through, p.max);
+        let mut seen = BTreeSet::new();
+        let mut found: Vec<(NodeIndex, NodeIndex, usize, Vec<EdgeIndex>)> = Vec::new();
+        let mut total = 0usize;
+        for &(holder, depth) in searcher.reached() {
             if depth < p.min {
                 continue;
             }
-            for (last, target) in out_edges(graph, holder, p.last) {
+            for (last, target) in order.adjacency.out(holder, p.last) {
                 let skip = graph.node(target).is_disabled() || (p.not_held && held.contains(&target));
-                if skip || !matches_spec(graph, target, &p.target) {
+                if skip || !matches_spec(graph, target, &p.target) || !seen.insert(target) {
                     continue;
                 }
-                // Breadth-first order: the first path to a target is a shortest one.
-                if !seen.insert(target) {
-                    continue;
+                total += 1;
+                if found.len() < CHAIN_PATHS {
+                    let mut chain = searcher.path(holder);
+                    chain.push(last);
+                    found.push((holder, target, depth, chain));
                 }
-                let mut chain = reach.path(holder);
-                chain.push(last);
-                let loc = chain.first().and_then(|e| graph.graph[*e].loc.clone());
-                let delegations = if depth == 1 { "1 delegation".to_string() } else { format!("{depth} delegations") };
-                let vars = vec![
-                    ("hops", depth.to_string()),
-                    ("delegations", delegations),
-                    ("path", path_text(graph, origin, &chain)),
-                ];
-                hits.push(Hit {
-                    edge_attrs: Some(&graph.graph[last].attrs),
-                    from: Some(graph.node(holder)),
-                    to: Some(graph.node(target)),
-                    ..Hit::along(graph.node(origin), loc, chain, vars)
-                });
             }
         }
+        let Some((holder, target, depth, _)) = found.first().cloned() else { continue };
+        let targets: Vec<String> = found
+            .iter()
+            .map(|(_, t, _, _)| {
+                let tool = graph.node(*t);
+                let caps: Vec<&str> = tool.list_attr("capabilities").iter().map(|i| i.value.as_str()).collect();
+                let source = tool.str_attr("capability_source").unwrap_or("unknown");
+                format!("`{}` ({}; {source})", tool.name, caps.join(", "))
+            })
+            .collect();
+        let paths: Vec<String> = found.iter().map(|(_, _, _, chain)| path_text(graph, origin, chain)).collect();
+        let chain: Vec<EdgeIndex> = found.iter().flat_map(|(_, _, _, c)| c.iter().copied()).collect();
+        let loc = chain.first().and_then(|e| graph.graph[*e].loc.clone());
+        let delegations = if depth == 1 { "1 delegation".to_string() } else { format!("{depth} delegations") };
+        let vars = vec![
+            ("hops", depth.to_string()),
+            ("delegations", delegations),
+            ("count", total.to_string()),
+            ("targets", named_of(&targets, total)),
+            ("path", named(&paths)),
+        ];
+        hits.push(Hit {
+            from: Some(graph.node(holder)),
+            to: Some(graph.node(target)),
+            ..Hit::along(graph.node(origin), loc, chain, vars)
+        });
     }
     hits
 }
 
-pub fn reach_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &ReachPattern) -> Vec<Hit<'g>> {
+pub fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
-    for &origin in order {
+    let mut searcher = Searcher::new(graph);
+    for &origin in &order.nodes {
         if !matches_spec(graph, origin, &p.origin) {
             continue;
         }
-        let reach = bfs(graph, origin, &p.through, p.max);
+        searcher.run(&order.adjacency, origin, &p.through, p.max);
         // For each flow, the first (shortest) path to a target carrying it.
         let mut witness: Vec<(String, Vec<EdgeIndex>)> = Vec::new();
-        for (holder, _) in reach.nodes() {
-            for (last, target) in out_edges(graph, holder, p.last) {
+        for &(holder, _) in searcher.reached() {
+            for (last, target) in order.adjacency.out(holder, p.last) {
                 let tool = graph.node(target);
                 if tool.is_disabled() {
                     continue;
@@ -92,10 +134,13 @@ pub fn reach_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &ReachPattern) -
                     if witness.iter().any(|(f, _)| f == flow) || !flows.iter().any(|i| &i.value == flow) {
                         continue;
                     }
-                    let mut chain = reach.path(holder);
+                    let mut chain = searcher.path(holder);
                     chain.push(last);
                     witness.push((flow.clone(), chain));
                 }
+            }
+            if witness.len() == p.flows_all.len() {
+                break;
             }
         }
         if witness.len() < p.flows_all.len() {
@@ -112,7 +157,7 @@ pub fn reach_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &ReachPattern) -
     hits
 }
 
-pub fn cycle_hits<'g>(graph: &'g Graph, p: &CyclePattern) -> Vec<Hit<'g>> {
+pub fn cycle_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &CyclePattern) -> Vec<Hit<'g>> {
     // The subgraph of `kind` nodes joined by `through` edges.
     let filtered = petgraph::visit::EdgeFiltered::from_fn(&graph.graph, |e| {
         p.through.contains(&e.weight().kind)
@@ -128,21 +173,24 @@ pub fn cycle_hits<'g>(graph: &'g Graph, p: &CyclePattern) -> Vec<Hit<'g>> {
     }
     components.sort_by(|a, b| graph.node(a[0]).key.cmp(&graph.node(b[0]).key));
     let mut hits = Vec::new();
+    let mut searcher = Searcher::new(graph);
     for component in components {
-        let members: BTreeSet<NodeIndex> = component.iter().copied().collect();
         let start = component[0];
         // A witness cycle: the shortest way from the first member back to it.
-        let reach = bfs(graph, start, &p.through, component.len());
-        let back = members.iter().copied().filter(|n| *n != start).find_map(|n| {
-            out_edges(graph, n, p.through[0]).into_iter().find(|(_, t)| *t == start).map(|(e, _)| (n, e))
+        searcher.run(&order.adjacency, start, &p.through, component.len());
+        let back = component.iter().copied().filter(|n| *n != start).find_map(|n| {
+            p.through
+                .iter()
+                .find_map(|kind| order.adjacency.out(n, *kind).find(|(_, t)| *t == start))
+                .map(|(e, _)| (n, e))
         });
         let Some((last_node, last_edge)) = back else { continue };
-        let mut chain = reach.path(last_node);
+        let mut chain = searcher.path(last_node);
         chain.push(last_edge);
         let names: Vec<String> = component.iter().map(|n| graph.node(*n).name.clone()).collect();
         let loc = chain.first().and_then(|e| graph.graph[*e].loc.clone());
         let vars = vec![
-            ("members", names.join(", ")),
+            ("members", named(&names)),
             ("count", names.len().to_string()),
             ("path", path_text(graph, start, &chain)),
         ];
@@ -151,9 +199,9 @@ pub fn cycle_hits<'g>(graph: &'g Graph, p: &CyclePattern) -> Vec<Hit<'g>> {
     hits
 }
 
-pub fn shared_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &SharedPattern) -> Vec<Hit<'g>> {
+pub fn shared_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &SharedPattern) -> Vec<Hit<'g>> {
     let mut groups: std::collections::BTreeMap<&str, Vec<NodeIndex>> = std::collections::BTreeMap::new();
-    for &index in order {
+    for &index in &order.nodes {
         let node = graph.node(index);
         if node.kind != p.kind || !p.condition.as_ref().is_none_or(|c| test(c, &node.attrs, Some(node))) {
             continue;
@@ -168,7 +216,13 @@ pub fn shared_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &SharedPattern)
         let mut uses: Vec<EdgeIndex> = Vec::new();
         let mut owners = BTreeSet::new();
         for &member in &members {
-            for edge in graph.graph.edges_directed(member, Direction::Incoming).filter(|e| e.weight().kind == p.owner) {
+            let mut incoming: Vec<_> = graph
+                .graph
+                .edges_directed(member, Direction::Incoming)
+                .filter(|e| e.weight().kind == p.owner)
+                .collect();
+            incoming.sort_by(|a, b| graph.node(a.source()).key.cmp(&graph.node(b.source()).key));
+            for edge in incoming {
                 if owners.insert(graph.node(edge.source()).key.clone()) {
                     uses.push(edge.id());
                 }
@@ -184,7 +238,7 @@ pub fn shared_hits<'g>(graph: &'g Graph, order: &[NodeIndex], p: &SharedPattern)
             .collect();
         let first = graph.node(members[0]);
         let loc = first.locs.first().cloned();
-        let vars = vec![("count", owners.len().to_string()), ("members", names.join(", "))];
+        let vars = vec![("count", owners.len().to_string()), ("members", named(&names))];
         hits.push(Hit::along(first, loc, uses, vars));
     }
     hits

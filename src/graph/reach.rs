@@ -2,10 +2,10 @@
 //! comes with one shortest witness path; a hop limit bounds the work. Never
 //! enumerates all simple paths.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, NodeIndexable};
 use petgraph::Direction;
 
 use super::{EdgeKind, Graph};
@@ -14,70 +14,103 @@ use super::{EdgeKind, Graph};
 /// are rare, and the bound keeps every search linear in the graph.
 pub const MAX_HOPS: usize = 8;
 
-/// Everything reached from one origin, with how.
-pub struct Reach {
-    pub origin: NodeIndex,
-    /// node → (previous node, edge taken, depth)
-    parent: HashMap<NodeIndex, (NodeIndex, EdgeIndex, usize)>,
+/// Every node's outgoing edges, sorted by target key once, so searches are
+/// deterministic without sorting at every step.
+pub struct Adjacency {
+    out: Vec<Vec<(EdgeKind, EdgeIndex, NodeIndex)>>,
 }
 
-impl Reach {
-    /// Nodes reached at a depth within `min..=max`, in breadth-first order.
-    pub fn nodes(&self) -> impl Iterator<Item = (NodeIndex, usize)> + '_ {
-        std::iter::once((self.origin, 0)).chain(self.order())
-    }
-
-    fn order(&self) -> Vec<(NodeIndex, usize)> {
-        let mut found: Vec<(NodeIndex, usize)> = self.parent.iter().map(|(n, (_, _, d))| (*n, *d)).collect();
-        found.sort_by_key(|(n, d)| (*d, n.index()));
-        found
-    }
-
-    pub fn depth(&self, node: NodeIndex) -> Option<usize> {
-        if node == self.origin {
-            return Some(0);
+impl Adjacency {
+    pub fn new(graph: &Graph) -> Self {
+        let order = graph.sorted_nodes();
+        let mut rank = vec![0usize; graph.graph.node_bound()];
+        for (i, node) in order.iter().enumerate() {
+            rank[node.index()] = i;
         }
-        self.parent.get(&node).map(|(_, _, d)| *d)
+        let mut out = vec![Vec::new(); graph.graph.node_bound()];
+        for node in order {
+            let mut edges: Vec<_> = graph
+                .graph
+                .edges_directed(node, Direction::Outgoing)
+                .map(|e| (rank[e.target().index()], e.weight().kind, e.id(), e.target()))
+                .collect();
+            edges.sort_by_key(|(rank, kind, edge, _)| (*rank, *kind, edge.index()));
+            out[node.index()] = edges.into_iter().map(|(_, kind, edge, target)| (kind, edge, target)).collect();
+        }
+        Adjacency { out }
     }
 
-    /// The edges from the origin to `node`, in order.
+    /// Outgoing edges of `kind`, in target-key order.
+    pub fn out(&self, node: NodeIndex, kind: EdgeKind) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> + '_ {
+        self.out[node.index()].iter().filter(move |(k, _, _)| *k == kind).map(|(_, e, n)| (*e, *n))
+    }
+}
+
+/// A breadth-first search whose buffers are reused from one origin to the
+/// next: searching from every agent of a large graph allocates once.
+pub struct Searcher {
+    stamp: Vec<u32>,
+    generation: u32,
+    parent: Vec<(NodeIndex, EdgeIndex)>,
+    reached: Vec<(NodeIndex, usize)>,
+    queue: VecDeque<(NodeIndex, usize)>,
+}
+
+impl Searcher {
+    pub fn new(graph: &Graph) -> Self {
+        let bound = graph.graph.node_bound();
+        Searcher {
+            stamp: vec![0; bound],
+            generation: 0,
+            parent: vec![(NodeIndex::end(), EdgeIndex::end()); bound],
+            reached: Vec::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// Breadth-first from `origin` over edges of the given kinds, at most `max` hops.
+    pub fn run(&mut self, adjacency: &Adjacency, origin: NodeIndex, kinds: &[EdgeKind], max: usize) {
+        self.generation += 1;
+        self.reached.clear();
+        self.queue.clear();
+        self.stamp[origin.index()] = self.generation;
+        self.parent[origin.index()] = (NodeIndex::end(), EdgeIndex::end());
+        self.queue.push_back((origin, 0));
+        while let Some((node, depth)) = self.queue.pop_front() {
+            self.reached.push((node, depth));
+            if depth == max {
+                continue;
+            }
+            for &(kind, edge, next) in &adjacency.out[node.index()] {
+                if !kinds.contains(&kind) || self.stamp[next.index()] == self.generation {
+                    continue;
+                }
+                self.stamp[next.index()] = self.generation;
+                self.parent[next.index()] = (node, edge);
+                self.queue.push_back((next, depth + 1));
+            }
+        }
+    }
+
+    /// Nodes reached by the last run, origin first, in breadth-first order.
+    pub fn reached(&self) -> &[(NodeIndex, usize)] {
+        &self.reached
+    }
+
+    /// The edges from the origin to `node`, in order (shortest path).
     pub fn path(&self, node: NodeIndex) -> Vec<EdgeIndex> {
         let mut edges = Vec::new();
         let mut at = node;
-        while let Some((prev, edge, _)) = self.parent.get(&at) {
-            edges.push(*edge);
-            at = *prev;
+        while let Some(&(prev, edge)) = self.parent.get(at.index()) {
+            if edge == EdgeIndex::end() {
+                break;
+            }
+            edges.push(edge);
+            at = prev;
         }
         edges.reverse();
         edges
     }
-}
-
-/// Breadth-first from `origin` over edges of the given kinds, at most `max` hops.
-pub fn bfs(graph: &Graph, origin: NodeIndex, kinds: &[EdgeKind], max: usize) -> Reach {
-    let mut parent = HashMap::new();
-    let mut queue = VecDeque::from([(origin, 0usize)]);
-    while let Some((node, depth)) = queue.pop_front() {
-        if depth == max {
-            continue;
-        }
-        // Sorted for determinism: petgraph's edge order follows insertion.
-        let mut edges: Vec<_> = graph
-            .graph
-            .edges_directed(node, Direction::Outgoing)
-            .filter(|e| kinds.contains(&e.weight().kind))
-            .map(|e| (graph.node(e.target()).key.as_str(), e.id(), e.target()))
-            .collect();
-        edges.sort();
-        for (_, edge, next) in edges {
-            if next == origin || parent.contains_key(&next) {
-                continue;
-            }
-            parent.insert(next, (node, edge, depth + 1));
-            queue.push_back((next, depth + 1));
-        }
-    }
-    Reach { origin, parent }
 }
 
 /// Outgoing edges of `kind` from `node`, sorted by target key.
@@ -114,17 +147,19 @@ pub struct BlastRadius {
 pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
     use super::NodeKind;
     const KINDS: [EdgeKind; 4] = [EdgeKind::Uses, EdgeKind::DelegatesTo, EdgeKind::AuthenticatesWith, EdgeKind::Can];
+    let adjacency = Adjacency::new(graph);
+    let mut searcher = Searcher::new(graph);
     let mut radii = Vec::new();
     for origin in graph.sorted_nodes() {
         let node = graph.node(origin);
         if node.kind != NodeKind::Agent {
             continue;
         }
-        let reach = bfs(graph, origin, &KINDS, max);
+        searcher.run(&adjacency, origin, &KINDS, max);
         let mut counts = [0usize; 4];
         let mut capabilities = std::collections::BTreeSet::new();
         let mut flows = std::collections::BTreeSet::new();
-        for (index, _) in reach.nodes() {
+        for &(index, _) in searcher.reached() {
             let reached = graph.node(index);
             if reached.is_disabled() {
                 continue;
