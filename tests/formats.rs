@@ -33,6 +33,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("librechat", "librechat"),
     ("mcp-json", "mcp-json"),
     ("roo", "roo"),
+    ("tool-definitions", "tool-definitions"),
     ("vscode", "vscode"),
     ("vscode-settings", "vscode"),
     ("windsurf", "windsurf"),

@@ -22,6 +22,7 @@ mod mcp_servers;
 mod n8n;
 pub mod secrets;
 mod servers;
+mod tool_defs;
 mod vscode;
 mod zed;
 
@@ -66,6 +67,7 @@ pub enum Format {
     AutoGen,
     N8n,
     Dify,
+    ToolDefinitions,
 }
 
 impl Format {
@@ -99,6 +101,7 @@ impl Format {
             Format::AutoGen => "autogen",
             Format::N8n => "n8n",
             Format::Dify => "dify",
+            Format::ToolDefinitions => "tool-definitions",
         }
     }
 
@@ -132,6 +135,7 @@ impl Format {
             Format::AutoGen => "autogen",
             Format::N8n => "n8n",
             Format::Dify => "dify",
+            Format::ToolDefinitions => "tool-definitions",
         }
     }
 
@@ -179,6 +183,8 @@ pub fn has_marker(text: &str, syntax: Syntax) -> bool {
         "\"inputSchema\"",
         "\"input_schema\"",
         "\"graphs\"",
+        "\"type\": \"function\"",
+        "\"type\":\"function\"",
     ];
     const YAML: &[&str] = &[
         "kagent.dev/",
@@ -258,7 +264,7 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
                 Some(Candidate::Sniff(Syntax::Yaml))
             }
             "config.toml" => Some(Candidate::Sniff(Syntax::Toml)),
-            "server.json" | "agent.json" | "tools.json" => Some(Candidate::Sniff(Syntax::Json)),
+            "server.json" | "agent.json" | "tools.json" | "functions.json" => Some(Candidate::Sniff(Syntax::Json)),
             _ if name.ends_with(".json") => Some(Candidate::Content(Syntax::Json)),
             _ if name.ends_with(".yaml") || name.ends_with(".yml") => Some(Candidate::Content(Syntax::Yaml)),
             _ => None,
@@ -276,6 +282,7 @@ pub fn sniff(docs: &[Doc], syntax: Syntax) -> Option<Format> {
     if let Some(format) = match syntax {
         Syntax::Json if autogen::sniff(doc) => Some(Format::AutoGen),
         Syntax::Json if n8n::sniff(doc) => Some(Format::N8n),
+        Syntax::Json if tool_defs::sniff(doc) => Some(Format::ToolDefinitions),
         Syntax::Json if mcp_registry::sniff(doc) => Some(Format::McpRegistry),
         Syntax::Json if a2a::sniff(doc) => Some(Format::A2aCard),
         Syntax::Json if doc.get("graphs").is_some_and(Doc::is_object) => Some(Format::LangGraph),
@@ -555,6 +562,7 @@ pub fn adapt(file: FileId, source: &SourceFile, format: Format, docs: &[Doc]) ->
         Format::AutoGen => autogen::adapt(&mut ctx, doc),
         Format::N8n => n8n::adapt(&mut ctx, doc),
         Format::Dify => dify::adapt(&mut ctx, doc),
+        Format::ToolDefinitions => tool_defs::adapt(&mut ctx, doc),
         Format::CrewAi => crewai::adapt(&mut ctx, doc),
         Format::Dotenv => dotenv::adapt(&mut ctx, doc),
         Format::Gemini => gemini::adapt(&mut ctx, doc),
