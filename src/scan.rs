@@ -152,7 +152,12 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
         match result {
             FileResult::Parsed { source, format, docs } => {
                 let id = files.len();
-                facts.push(formats::adapt(id, &source, format, &docs));
+                let mut file_facts = formats::adapt(id, &source, format, &docs);
+                for (span, message) in std::mem::take(&mut file_facts.problems) {
+                    let (line, column) = source.line_col(span.start);
+                    errors.push(FileError { path: entry.display.clone(), line, column, message, file: Some(id), span });
+                }
+                facts.push(file_facts);
                 files.push(source);
                 configs_parsed += 1;
                 scanned.push(ScannedFile { display: entry.display.clone(), format: Some(format) });

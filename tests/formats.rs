@@ -31,6 +31,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("goose", "goose"),
     ("kiro", "kiro"),
     ("librechat", "librechat"),
+    ("manifest", "blastradius-manifest"),
     ("mcp-json", "mcp-json"),
     ("roo", "roo"),
     ("tool-definitions", "tool-definitions"),

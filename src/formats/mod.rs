@@ -17,6 +17,7 @@ mod goose;
 mod kagent;
 mod langgraph;
 mod launch;
+mod manifest;
 mod mcp_registry;
 mod mcp_servers;
 mod n8n;
@@ -68,6 +69,7 @@ pub enum Format {
     N8n,
     Dify,
     ToolDefinitions,
+    Manifest,
 }
 
 impl Format {
@@ -102,6 +104,7 @@ impl Format {
             Format::N8n => "n8n",
             Format::Dify => "dify",
             Format::ToolDefinitions => "tool-definitions",
+            Format::Manifest => "blastradius-manifest",
         }
     }
 
@@ -136,6 +139,7 @@ impl Format {
             Format::N8n => "n8n",
             Format::Dify => "dify",
             Format::ToolDefinitions => "tool-definitions",
+            Format::Manifest => "manifest",
         }
     }
 
@@ -148,7 +152,8 @@ impl Format {
             | Format::LibreChat
             | Format::Kagent
             | Format::Adk
-            | Format::Dify => Syntax::Yaml,
+            | Format::Dify
+            | Format::Manifest => Syntax::Yaml,
             Format::ClaudeSubagent => Syntax::FrontMatter,
             Format::Dotenv => Syntax::Dotenv,
             _ => Syntax::Json,
@@ -286,6 +291,7 @@ pub fn sniff(docs: &[Doc], syntax: Syntax) -> Option<Format> {
         Syntax::Json if mcp_registry::sniff(doc) => Some(Format::McpRegistry),
         Syntax::Json if a2a::sniff(doc) => Some(Format::A2aCard),
         Syntax::Json if doc.get("graphs").is_some_and(Doc::is_object) => Some(Format::LangGraph),
+        Syntax::Yaml if manifest::sniff(doc) => Some(Format::Manifest),
         Syntax::Yaml if dify::sniff(doc) => Some(Format::Dify),
         Syntax::Yaml if adk::sniff(doc) => Some(Format::Adk),
         _ => None,
@@ -372,6 +378,11 @@ impl<'a> Ctx<'a> {
 
     pub fn node_mut(&mut self, key: &str) -> Option<&mut Node> {
         self.facts.nodes.iter_mut().find(|n| n.key == key)
+    }
+
+    /// A located problem in the file (strict formats only).
+    pub fn problem(&mut self, span: Span, message: String) {
+        self.facts.problems.push((span, message));
     }
 
     /// Sets attribute `attr` of node `key`, located at `span`.
@@ -563,6 +574,7 @@ pub fn adapt(file: FileId, source: &SourceFile, format: Format, docs: &[Doc]) ->
         Format::N8n => n8n::adapt(&mut ctx, doc),
         Format::Dify => dify::adapt(&mut ctx, doc),
         Format::ToolDefinitions => tool_defs::adapt(&mut ctx, doc),
+        Format::Manifest => manifest::adapt(&mut ctx, doc),
         Format::CrewAi => crewai::adapt(&mut ctx, doc),
         Format::Dotenv => dotenv::adapt(&mut ctx, doc),
         Format::Gemini => gemini::adapt(&mut ctx, doc),

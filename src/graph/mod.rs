@@ -214,6 +214,9 @@ pub struct EdgeFact {
 pub struct Facts {
     pub nodes: Vec<Node>,
     pub edges: Vec<EdgeFact>,
+    /// What the adapter could not accept in a strict format (our manifest),
+    /// located: reported like syntax errors.
+    pub problems: Vec<(crate::source::Span, String)>,
 }
 
 /// Setting attributes on nodes and edges, with or without a location.

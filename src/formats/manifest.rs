@@ -1,0 +1,206 @@
+//! The blastradius system manifest (`apiVersion: blastradius/v1`, `kind:
+//! AgentSystem`): an architect's declaration of agents, tools, credentials,
+//! delegation and trust boundaries for systems whose agents live in code.
+//! Our own format, so it is strict: an unknown key or value is a located
+//! problem, not something silently ignored. Schema: docs/agent-system.schema.json.
+
+use super::{join, Ctx};
+use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr, CAPABILITIES, FLOWS};
+use crate::source::{Node as Doc, Span};
+
+pub fn sniff(doc: &Doc) -> bool {
+    doc.get("apiVersion").and_then(Doc::as_str).is_some_and(|v| v.starts_with("blastradius/"))
+        && doc.get("kind").and_then(Doc::as_str) == Some("AgentSystem")
+}
+
+const TOP: &[&str] = &["apiVersion", "kind", "metadata", "agents", "tools", "credentials", "trust_boundaries"];
+const AGENT: &[&str] =
+    &["name", "description", "framework", "approval", "tools", "delegates_to", "credentials", "boundary"];
+const TOOL: &[&str] = &["name", "description", "capabilities", "flows", "credentials", "url", "boundary"];
+const CREDENTIAL: &[&str] = &["name", "provider", "kind", "storage", "lifetime", "scopes", "human"];
+const BOUNDARY: &[&str] = &["name", "description"];
+
+fn key(ctx: &Ctx<'_>, kind: &str, name: &str) -> String {
+    format!("{kind}:manifest:{}:{name}", ctx.source.display)
+}
+
+/// Reports keys outside `known`, at the key.
+fn check_keys(ctx: &mut Ctx<'_>, node: &Doc, known: &[&str], what: &str) {
+    for entry in node.entries() {
+        if !known.contains(&entry.key.as_str()) {
+            ctx.problem(
+                entry.key_span,
+                format!("unknown key `{}` in {what}; expected one of: {}", entry.key, known.join(", ")),
+            );
+        }
+    }
+}
+
+/// A list of names (`tools: [a, b]`), each with its span.
+fn names(node: Option<&Doc>) -> Vec<(String, Span)> {
+    node.map(Doc::items).unwrap_or_default().iter().filter_map(|n| n.scalar_text().map(|t| (t, n.span))).collect()
+}
+
+fn one_of(ctx: &mut Ctx<'_>, node: &Doc, allowed: &[&str], what: &str) -> Option<String> {
+    let value = node.scalar_text()?;
+    if allowed.contains(&value.as_str()) {
+        Some(value)
+    } else {
+        ctx.problem(node.span, format!("`{value}` is not a valid {what}; expected one of: {}", allowed.join(", ")));
+        None
+    }
+}
+
+pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+    check_keys(ctx, doc, TOP, "the manifest");
+    if doc.get("apiVersion").and_then(Doc::as_str) != Some("blastradius/v1") {
+        let span = doc.get("apiVersion").map_or(doc.span, |n| n.span);
+        ctx.problem(span, "unsupported apiVersion; this version reads `blastradius/v1`".into());
+    }
+    for (i, spec) in doc.get("credentials").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        credential(ctx, spec, &format!("credentials[{i}]"));
+    }
+    for (i, spec) in doc.get("tools").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        tool(ctx, spec, &format!("tools[{i}]"));
+    }
+    let agents = doc.get("agents").map(Doc::items).unwrap_or_default();
+    // Agents may delegate to agents declared further down.
+    let declared: Vec<String> = agents.iter().filter_map(|a| a.get("name").and_then(Doc::scalar_text)).collect();
+    for (i, spec) in agents.iter().enumerate() {
+        agent(ctx, spec, &format!("agents[{i}]"), &declared);
+    }
+    for boundary in doc.get("trust_boundaries").map(Doc::items).unwrap_or_default() {
+        check_keys(ctx, boundary, BOUNDARY, "a trust boundary");
+    }
+}
+
+fn named(ctx: &mut Ctx<'_>, spec: &Doc, what: &str) -> Option<(String, Span)> {
+    match spec.get("name").and_then(|n| n.scalar_text().map(|t| (t, n.span))) {
+        Some(found) => Some(found),
+        None => {
+            ctx.problem(spec.span, format!("{what} without a `name`"));
+            None
+        }
+    }
+}
+
+fn credential(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str) {
+    check_keys(ctx, spec, CREDENTIAL, "a credential");
+    let Some((name, span)) = named(ctx, spec, "a credential") else { return };
+    let mut node =
+        Node::new(NodeKind::Credential, key(ctx, "cred", &name), name.as_str(), Some(ctx.loc(span, pointer)));
+    node.set_str("display", name.as_str(), None);
+    node.set_str("file_format", "blastradius-manifest", None);
+    node.set_str("format", "declared", None);
+    for (field, default) in [("provider", "unknown"), ("kind", "credential")] {
+        let value = spec.get(field).and_then(Doc::scalar_text).unwrap_or_else(|| default.into());
+        node.set_str(field, value, None);
+    }
+    let storages = ["secret-store", "env-reference", "literal", "helper", "prompt-input"];
+    let storage = spec.get("storage").and_then(|s| one_of(ctx, s, &storages, "storage"));
+    node.set_str("storage", storage.unwrap_or_else(|| "secret-store".into()), None);
+    let lifetimes = ["long-lived", "short-lived", "unknown"];
+    let lifetime = spec.get("lifetime").and_then(|l| one_of(ctx, l, &lifetimes, "lifetime"));
+    node.set_str("lifetime", lifetime.unwrap_or_else(|| "unknown".into()), None);
+    node.set_bool("human", spec.get("human").and_then(Doc::as_bool) == Some(true), None);
+    let scopes = names(spec.get("scopes")).into_iter().map(|(value, _)| Item { value, loc: None }).collect();
+    node.set_list("scopes", scopes, None);
+    ctx.add_node(node);
+}
+
+/// Checked list of closed-taxonomy values (`capabilities`, `flows`).
+fn taxonomy(ctx: &mut Ctx<'_>, spec: &Doc, field: &str, allowed: &[&str]) -> Vec<Item> {
+    let mut items = Vec::new();
+    for (value, span) in names(spec.get(field)) {
+        if allowed.contains(&value.as_str()) {
+            items.push(Item { value, loc: None });
+        } else {
+            ctx.problem(span, format!("`{value}` is not one of the {field}: {}", allowed.join(", ")));
+        }
+    }
+    items
+}
+
+fn tool(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str) {
+    check_keys(ctx, spec, TOOL, "a tool");
+    let Some((name, span)) = named(ctx, spec, "a tool") else { return };
+    let tool_key = key(ctx, "tool", &name);
+    let mut node = Node::new(NodeKind::Tool, tool_key.clone(), name.as_str(), Some(ctx.loc(span, pointer)));
+    node.set_str("tool_type", "declared", None);
+    let capabilities = taxonomy(ctx, spec, "capabilities", CAPABILITIES);
+    let flows = taxonomy(ctx, spec, "flows", FLOWS);
+    node.set_list("capabilities", capabilities, None);
+    node.set_list("flows", flows, None);
+    node.set_str("capability_source", "declared", None);
+    if let Some(url) = spec.get("url") {
+        super::servers::set_url(ctx, &mut node, url, &join(pointer, "url"));
+    }
+    ctx.add_node(node);
+    for (cred, span) in names(spec.get("credentials")) {
+        link(
+            ctx,
+            &tool_key,
+            &key(ctx, "cred", &cred),
+            EdgeKind::AuthenticatesWith,
+            span,
+            &join(pointer, "credentials"),
+        );
+    }
+}
+
+fn agent(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str, declared: &[String]) {
+    check_keys(ctx, spec, AGENT, "an agent");
+    let Some((name, span)) = named(ctx, spec, "an agent") else { return };
+    let agent_key = key(ctx, "agent", &name);
+    let mut node = Node::new(NodeKind::Agent, agent_key.clone(), name.as_str(), Some(ctx.loc(span, pointer)));
+    node.set_str(
+        "framework",
+        spec.get("framework").and_then(Doc::scalar_text).unwrap_or_else(|| "declared".into()),
+        None,
+    );
+    if let Some(boundary) = spec.get("boundary").and_then(Doc::scalar_text) {
+        node.set_str("boundary", boundary, None);
+    }
+    ctx.add_node(node);
+    if let Some(approval) = spec.get("approval") {
+        if let Some(value) = one_of(ctx, approval, &["always", "on-write", "never"], "approval") {
+            let p = join(pointer, "approval");
+            ctx.set_on(&agent_key, "approval_mode", AttrValue::Str(value.clone()), approval.span, &p);
+            if value == "never" {
+                ctx.note(&agent_key, "approval_bypass", format!("{p}: never"), approval.span, &p);
+            }
+        }
+    }
+    for (tool, span) in names(spec.get("tools")) {
+        link(ctx, &agent_key, &key(ctx, "tool", &tool), EdgeKind::Uses, span, &join(pointer, "tools"));
+    }
+    for (other, span) in names(spec.get("delegates_to")) {
+        if !declared.contains(&other) {
+            ctx.problem(span, format!("`{other}` is not an agent declared in this manifest"));
+            continue;
+        }
+        link(ctx, &agent_key, &key(ctx, "agent", &other), EdgeKind::DelegatesTo, span, &join(pointer, "delegates_to"));
+    }
+    for (cred, span) in names(spec.get("credentials")) {
+        link(
+            ctx,
+            &agent_key,
+            &key(ctx, "cred", &cred),
+            EdgeKind::AuthenticatesWith,
+            span,
+            &join(pointer, "credentials"),
+        );
+    }
+}
+
+fn link(ctx: &mut Ctx<'_>, from: &str, to: &str, kind: EdgeKind, span: Span, pointer: &str) {
+    let declared = ctx.facts.nodes.iter().any(|n| n.key == to);
+    if !declared && kind != EdgeKind::DelegatesTo {
+        // Tools and credentials are declared before the agents that name them.
+        let what = if kind == EdgeKind::Uses { "tool" } else { "credential" };
+        let name = to.rsplit(':').next().unwrap_or(to);
+        ctx.problem(span, format!("`{name}` is not a {what} declared in this manifest"));
+        return;
+    }
+    ctx.add_edge(from, to, Edge { kind, attrs: Default::default(), loc: Some(ctx.loc(span, pointer)) });
+}
