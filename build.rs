@@ -24,6 +24,7 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let rules_dir = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=testdata/rules");
     let mut files = Vec::new();
     collect(&rules_dir, &mut files);
     files.sort();
@@ -34,6 +35,51 @@ fn main() {
         code.push_str(&format!("    ({relative:?}, include_str!({:?})),\n", file.display().to_string()));
     }
     code.push_str("];\n");
+    code.push_str(&examples(&root, &files));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");
     fs::write(out, code).expect("write rule index");
+}
+
+/// The first file (by path) under a directory, dotfiles included.
+fn first_file(dir: &Path) -> Option<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in &entries {
+        if path.is_file() {
+            return Some(path.clone());
+        }
+    }
+    entries.iter().filter(|p| p.is_dir()).find_map(|p| first_file(p))
+}
+
+/// `positive: [testdata/rules/BR101/positive]` → the first folder named.
+fn example_dir(text: &str, field: &str) -> Option<String> {
+    let line = text.lines().find(|l| l.trim_start().starts_with(&format!("{field}:")))?;
+    let list = line.split_once('[')?.1.split(']').next()?;
+    list.split(',').next().map(|s| s.trim().to_string())
+}
+
+/// Each rule's first positive and negative example file, embedded so that
+/// `blastradius explain` can show them.
+fn examples(root: &Path, files: &[PathBuf]) -> String {
+    let mut code = String::from("pub static RULE_EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[\n");
+    for file in files {
+        let Ok(text) = fs::read_to_string(file) else { continue };
+        let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: ")).map(str::trim) else { continue };
+        let mut parts = Vec::new();
+        for field in ["positive", "negative"] {
+            let example = example_dir(&text, field).and_then(|dir| first_file(&root.join(&dir)));
+            match example {
+                Some(path) => {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                    let shown = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    parts.push(format!("{shown:?}, include_str!({:?})", path.display().to_string()));
+                }
+                None => parts.push("\"\", \"\"".to_string()),
+            }
+        }
+        code.push_str(&format!("    ({id:?}, {}, {}),\n", parts[0], parts[1]));
+    }
+    code.push_str("];\n");
+    code
 }

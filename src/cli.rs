@@ -65,6 +65,8 @@ pub struct ScanArgs {
 pub enum OutputFormat {
     Terminal,
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -80,6 +82,8 @@ pub enum RulesFormat {
     Json,
     /// The README's rule table.
     Markdown,
+    /// The rule catalogue, docs/rules.md.
+    Docs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,6 +205,7 @@ fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
             report::terminal::render(&output, findings, &report::terminal::Options { color, width: 100 })
         }
         OutputFormat::Json => report::json::render(&output, findings),
+        OutputFormat::Sarif => report::sarif::render(&output, findings, rules),
     };
     if !write_or_print(args.output.as_deref(), &text) {
         return ExitCode::from(2);
@@ -219,6 +224,7 @@ fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
 fn report_rules(rules: &[Rule], format: RulesFormat) -> String {
     match format {
         RulesFormat::Markdown => rule_table_markdown(rules),
+        RulesFormat::Docs => rules_document(rules),
         RulesFormat::Json => {
             let list: Vec<_> = rules
                 .iter()
@@ -269,16 +275,78 @@ pub fn rule_table_markdown(rules: &[Rule]) -> String {
     text
 }
 
+/// `docs/rules.md`: every rule with its standards, rationale, remediation
+/// and examples, generated (a test checks it is current).
+pub fn rules_document(rules: &[Rule]) -> String {
+    let mut text = String::from(
+        "# Rules\n\nGenerated from `rules/` by `blastradius rules --format docs`; do not edit by hand.\n\n",
+    );
+    text.push_str(&rule_table_markdown(rules));
+    for rule in rules {
+        let s = &rule.standards;
+        let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
+        text.push_str(&format!(
+            "\n<a id=\"{anchor}\"></a>\n## {id} `{name}`: {title}\n\n| Severity | Confidence | Category | Control |\n|---|---|---|---|\n| {sev} | {conf} | {cat} | {ctl} |\n\n\
+             Standards: OWASP Agentic {asi}; OWASP NHI {nhi}; OWASP LLM {llm}; MAESTRO {m}; CWE {cwe}.\n\n\
+             ### Why it matters\n\n{why}\n\n### How to fix\n\n{fix}\n",
+            anchor = rule.id.to_ascii_lowercase(),
+            id = rule.id,
+            name = rule.name,
+            title = rule.title,
+            sev = rule.severity.as_str(),
+            conf = format!("{:?}", rule.confidence).to_ascii_lowercase(),
+            cat = rule.category.as_str(),
+            ctl = rule.control.as_str(),
+            asi = list(&s.owasp_agentic),
+            nhi = list(&s.owasp_nhi),
+            llm = list(&s.owasp_llm),
+            m = list(&s.maestro),
+            cwe = list(&s.cwe),
+            why = rule.rationale.trim(),
+            fix = rule.remediation.trim(),
+        ));
+        if let Some(examples) = engine::examples(&rule.id) {
+            for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not", examples.negative)] {
+                let body = masked(body);
+                text.push_str(&format!(
+                    "\n{label}: `{path}`\n\n```{}\n{}\n```\n",
+                    fence_language(path),
+                    body.trim_end()
+                ));
+            }
+        }
+    }
+    text
+}
+
+/// An example as shown: anything token-shaped masked like a finding would.
+fn masked(text: &str) -> String {
+    let catalog = crate::catalog::TokenCatalog::get();
+    let mut out = String::new();
+    let mut at = 0;
+    for m in catalog.find_all(text) {
+        out.push_str(&text[at..m.start]);
+        out.push_str(&catalog.masked(&m));
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn fence_language(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "json" => "jsonc",
+        "yaml" | "yml" => "yaml",
+        "toml" => "toml",
+        "md" => "markdown",
+        _ => "sh",
+    }
+}
+
 fn explain(rule: &Rule) -> String {
     let s = &rule.standards;
-    let join = |v: &[String]| {
-        if v.is_empty() {
-            "-".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    format!(
+    let join = |v: &[String]| if v.is_empty() { "-".to_string() } else { v.join(", ") };
+    let mut text = format!(
         "{id} {name}: {title}\n\nseverity: {sev}   category: {cat}   control: {ctl}\nstandards: OWASP Agentic {asi}; OWASP NHI {nhi}; OWASP LLM {llm}; MAESTRO {m}; {cwe}\n\nWhy it matters\n{why}\nHow to fix\n{fix}",
         id = rule.id,
         name = rule.name,
@@ -293,5 +361,15 @@ fn explain(rule: &Rule) -> String {
         cwe = join(&s.cwe),
         why = rule.rationale,
         fix = rule.remediation,
-    )
+    );
+    if let Some(examples) = engine::examples(&rule.id) {
+        for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not trigger it", examples.negative)] {
+            text.push_str(&format!("\n{label} ({path}):\n"));
+            for line in masked(body).lines() {
+                text.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
+    text.push_str(&format!("\nMore: {}\n", crate::report::sarif::help_uri(rule)));
+    text
 }

@@ -33,6 +33,9 @@ pub struct Skipped {
 pub struct Discovered {
     pub files: Vec<FileEntry>,
     pub skipped: Vec<Skipped>,
+    /// The directory displayed paths are relative to: the one directory
+    /// scanned, or the current directory.
+    pub root: PathBuf,
 }
 
 /// Walks `paths` (files or directories). Symlinks are never followed, so a
@@ -42,6 +45,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     let single_root = match paths {
         [one] if one.is_dir() => Some(one.as_path()),
         _ => None,
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    found.root = match single_root {
+        Some(root) => std::fs::canonicalize(root).unwrap_or_else(|_| cwd.join(root)),
+        None => cwd,
     };
     for root in paths {
         if !root.is_dir() {

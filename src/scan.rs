@@ -30,6 +30,8 @@ pub struct ScannedFile {
 }
 
 pub struct ScanOutput {
+    /// The directory the displayed paths are relative to.
+    pub root: PathBuf,
     pub graph: Graph,
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
@@ -183,5 +185,5 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
     let graph = graph::build(files, facts);
     let findings = engine::evaluate(rules, &graph);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    ScanOutput { graph, findings, errors, scanned, files_scanned, configs_parsed }
+    ScanOutput { root: discovered.root, graph, findings, errors, scanned, files_scanned, configs_parsed }
 }

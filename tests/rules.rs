@@ -113,3 +113,11 @@ fn readme_rule_table_is_current() {
         panic!("README rule table is stale; replace it with:\n{table}");
     }
 }
+
+/// docs/rules.md is generated from `rules/` (`.ci/readme-rules`).
+#[test]
+fn rules_document_is_current() {
+    let rules: Vec<_> = builtin_rules().unwrap().into_iter().map(|(_, r)| r).collect();
+    let current = std::fs::read_to_string(root().join("docs/rules.md")).unwrap_or_default();
+    assert!(current == blastradius::cli::rules_document(&rules), "docs/rules.md is stale: run .ci/readme-rules");
+}

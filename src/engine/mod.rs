@@ -30,6 +30,19 @@ impl std::fmt::Display for RuleError {
     }
 }
 
+/// A rule's embedded examples: (path, text) that triggers it, and one that does not.
+pub struct Examples {
+    pub positive: (&'static str, &'static str),
+    pub negative: (&'static str, &'static str),
+}
+
+pub fn examples(rule_id: &str) -> Option<Examples> {
+    embedded::RULE_EXAMPLES
+        .iter()
+        .find(|(id, ..)| *id == rule_id)
+        .map(|(_, pp, pt, np, nt)| Examples { positive: (pp, pt), negative: (np, nt) })
+}
+
 /// The rules built into the binary, with the file each came from.
 pub fn builtin_rules() -> Result<Vec<(String, Rule)>, RuleError> {
     let mut rules = Vec::new();

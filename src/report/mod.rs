@@ -2,6 +2,7 @@
 
 pub mod graph;
 pub mod json;
+pub mod sarif;
 pub mod terminal;
 
 use std::collections::HashMap;

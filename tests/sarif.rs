@@ -1,0 +1,83 @@
+//! SARIF: snapshots of what code scanning receives, each validated against
+//! the official SARIF 2.1.0 schema (read from ../shared/schemas; the test
+//! says it skipped the validation when that file is absent).
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sarif(path: &str, extra: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("blastradius")
+        .unwrap()
+        .current_dir(root())
+        .args(["scan", path, "--format", "sarif"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The scan root is an absolute path of this checkout.
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let base = value["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"].as_str().unwrap().to_string();
+    (
+        out.status.code().unwrap_or(-1),
+        text.replace(&base, "file:///SCAN-ROOT/").replace(env!("CARGO_PKG_VERSION"), "[version]"),
+    )
+}
+
+fn validate(text: &str) {
+    let schema_path = root().join("../shared/schemas/sarif-2.1.0.json");
+    let Ok(schema) = std::fs::read_to_string(&schema_path) else {
+        eprintln!("skipped: SARIF schema validation, {} is absent", schema_path.display());
+        return;
+    };
+    let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn sarif_of_the_examples_validates() {
+    for (name, path) in
+        [("agent_repo", "testdata/examples/agent-repo"), ("crew", "testdata/examples/crew"), ("bad", "testdata/bad")]
+    {
+        let (code, text) = sarif(path, &[]);
+        assert_eq!(code, 1, "{name}: SARIF output never silences a failing gate");
+        validate(&text);
+        insta::assert_snapshot!(format!("sarif_{name}"), text);
+    }
+}
+
+#[test]
+fn sarif_results_are_located_and_fingerprinted() {
+    let (_, text) = sarif("testdata/examples/crew", &["--fail-on", "never"]);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run = &value["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["partialFingerprints"]["blastradius/v1"].is_string());
+        assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "SRCROOT");
+    }
+    let chained = run["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "BR402").unwrap();
+    assert_eq!(chained["relatedLocations"].as_array().unwrap().len(), 6);
+    assert_eq!(chained["codeFlows"][0]["threadFlows"][0]["locations"].as_array().unwrap().len(), 6);
+    let severity =
+        rules.iter().find(|r| r["id"] == "BR402").unwrap()["properties"]["security-severity"].as_str().unwrap();
+    assert_eq!(severity, "9.5");
+}
+
+#[test]
+fn uris_are_percent_encoded() {
+    assert_eq!(
+        blastradius::report::sarif::uri("Library/Application Support/x.json"),
+        "Library/Application%20Support/x.json"
+    );
+}
