@@ -283,11 +283,9 @@ pub fn rules_document(rules: &[Rule]) -> String {
     );
     text.push_str(&rule_table_markdown(rules));
     for rule in rules {
-        let s = &rule.standards;
-        let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
         text.push_str(&format!(
             "\n<a id=\"{anchor}\"></a>\n## {id} `{name}`: {title}\n\n| Severity | Confidence | Category | Control |\n|---|---|---|---|\n| {sev} | {conf} | {cat} | {ctl} |\n\n\
-             Standards: OWASP Agentic {asi}; OWASP NHI {nhi}; OWASP LLM {llm}; MAESTRO {m}; CWE {cwe}.\n\n\
+             Standards: {standards}.\n\n\
              ### Why it matters\n\n{why}\n\n### How to fix\n\n{fix}\n",
             anchor = rule.id.to_ascii_lowercase(),
             id = rule.id,
@@ -297,11 +295,7 @@ pub fn rules_document(rules: &[Rule]) -> String {
             conf = format!("{:?}", rule.confidence).to_ascii_lowercase(),
             cat = rule.category.as_str(),
             ctl = rule.control.as_str(),
-            asi = list(&s.owasp_agentic),
-            nhi = list(&s.owasp_nhi),
-            llm = list(&s.owasp_llm),
-            m = list(&s.maestro),
-            cwe = list(&s.cwe),
+            standards = standards_text(rule, "none"),
             why = rule.rationale.trim(),
             fix = rule.remediation.trim(),
         ));
@@ -317,6 +311,20 @@ pub fn rules_document(rules: &[Rule]) -> String {
         }
     }
     text
+}
+
+/// `OWASP Agentic ASI03; OWASP NHI NHI2:2025; …; CWE CWE-798`.
+fn standards_text(rule: &Rule, empty: &str) -> String {
+    let s = &rule.standards;
+    let list = |v: &[String]| if v.is_empty() { empty.to_string() } else { v.join(", ") };
+    format!(
+        "OWASP Agentic {}; OWASP NHI {}; OWASP LLM {}; MAESTRO {}; CWE {}",
+        list(&s.owasp_agentic),
+        list(&s.owasp_nhi),
+        list(&s.owasp_llm),
+        list(&s.maestro),
+        list(&s.cwe)
+    )
 }
 
 /// An example as shown: anything token-shaped masked like a finding would.
@@ -344,21 +352,15 @@ fn fence_language(path: &str) -> &'static str {
 }
 
 fn explain(rule: &Rule) -> String {
-    let s = &rule.standards;
-    let join = |v: &[String]| if v.is_empty() { "-".to_string() } else { v.join(", ") };
     let mut text = format!(
-        "{id} {name}: {title}\n\nseverity: {sev}   category: {cat}   control: {ctl}\nstandards: OWASP Agentic {asi}; OWASP NHI {nhi}; OWASP LLM {llm}; MAESTRO {m}; {cwe}\n\nWhy it matters\n{why}\nHow to fix\n{fix}",
+        "{id} {name}: {title}\n\nseverity: {sev}   category: {cat}   control: {ctl}\nstandards: {standards}\n\nWhy it matters\n{why}\nHow to fix\n{fix}",
         id = rule.id,
         name = rule.name,
         title = rule.title,
         sev = rule.severity.as_str(),
         cat = rule.category.as_str(),
         ctl = rule.control.as_str(),
-        asi = join(&s.owasp_agentic),
-        nhi = join(&s.owasp_nhi),
-        llm = join(&s.owasp_llm),
-        m = join(&s.maestro),
-        cwe = join(&s.cwe),
+        standards = standards_text(rule, "-"),
         why = rule.rationale,
         fix = rule.remediation,
     );
