@@ -67,6 +67,8 @@ pub enum OutputFormat {
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// A pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -206,6 +208,13 @@ fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
         }
         OutputFormat::Json => report::json::render(&output, findings),
         OutputFormat::Sarif => report::sarif::render(&output, findings, rules),
+        OutputFormat::Markdown => match report::markdown::render(&output, findings, rules) {
+            Ok(text) => text,
+            Err(err) => {
+                eprintln!("error: internal: markdown template: {err}");
+                return ExitCode::from(2);
+            }
+        },
     };
     if !write_or_print(args.output.as_deref(), &text) {
         return ExitCode::from(2);

@@ -223,3 +223,35 @@ fn chaining_findings_explain_their_path() {
     );
     assert_eq!(value["graph_summary"]["blast_radius"][0]["name"], "researcher");
 }
+
+#[test]
+fn markdown_comment_of_the_examples() {
+    for (name, path) in [("agent_repo", "testdata/examples/agent-repo"), ("bad", "testdata/bad")] {
+        let (code, text, _) = run(&["scan", path, "--format", "markdown"]);
+        assert_eq!(code, 1);
+        insta::assert_snapshot!(format!("markdown_{name}"), text);
+    }
+}
+
+#[test]
+fn scanned_names_cannot_inject_into_a_comment() {
+    let (_, text, _) = run(&["scan", "testdata/hostile", "--format", "markdown"]);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("BR701")).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for row in rows {
+        // Outside code spans (even segments between backticks) nothing is live.
+        for (i, segment) in row.split('`').enumerate() {
+            if i % 2 == 0 {
+                assert!(!segment.contains('<'), "live HTML in {row}");
+                assert!(!segment.contains("](http://evil"), "live link in {row}");
+            }
+        }
+    }
+}
+
+#[test]
+fn scanned_escape_codes_never_reach_the_terminal() {
+    let (_, text, _) = run(&["scan", "testdata/hostile", "--color", "never"]);
+    assert!(text.contains("evil"), "{text}");
+    assert!(!text.contains('\u{1b}'), "an escape code from a scanned file reached the output");
+}

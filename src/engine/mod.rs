@@ -301,7 +301,10 @@ fn resolve(expr: &str, hit: &Hit<'_>) -> String {
         "edge" => hit.edge_attrs.and_then(|a| lookup(a, None, name)),
         _ => None,
     };
-    value.map(|v| v.to_string()).unwrap_or_default()
+    // A name from a scanned file may carry terminal escape codes: show, never obey.
+    value
+        .map(|v| v.to_string().chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect())
+        .unwrap_or_default()
 }
 
 fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Option<Finding> {
