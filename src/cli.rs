@@ -21,6 +21,17 @@ pub struct Cli {
 pub enum Command {
     /// Scan agent configurations and report findings.
     Scan(ScanArgs),
+    /// Write a MAESTRO threat-model report of the agent system.
+    Report {
+        /// Files or directories to read.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
+        /// Write the report to FILE instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the privilege graph: agents, tools, credentials, resources.
     Graph {
         /// Files or directories to read.
@@ -69,6 +80,12 @@ pub enum OutputFormat {
     Sarif,
     /// A pull-request comment.
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -131,6 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Scan(args) => run_scan(&args, &rules),
         Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules),
+        Command::Report { paths, format, output } => run_report(&paths, format, output.as_deref(), &rules),
         Command::Rules { format } => {
             print(&report_rules(&rules, format));
             ExitCode::SUCCESS
@@ -163,7 +181,32 @@ fn run_graph(paths: &[PathBuf], format: GraphFormat, output: Option<&std::path::
         GraphFormat::Dot => report::graph::dot(&scanned.graph),
         GraphFormat::Json => report::graph::json(&scanned.graph),
     };
-    if !write_or_print(output, &text) {
+    finish_document(&scanned, output, &text)
+}
+
+/// Writes the threat model. Findings do not fail it (it is a document);
+/// unreadable configs do, as for `graph`.
+fn run_report(paths: &[PathBuf], format: ReportFormat, output: Option<&std::path::Path>, rules: &[Rule]) -> ExitCode {
+    let scanned = scan::scan(paths, rules);
+    let model = report::threat_model::build(&scanned, &scanned.findings, rules);
+    let rendered = match format {
+        ReportFormat::Markdown => report::threat_model::markdown(&model),
+        ReportFormat::Html => report::threat_model::html(&model),
+    };
+    let text = match rendered {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("error: internal: report template: {err:?}");
+            return ExitCode::from(2);
+        }
+    };
+    finish_document(&scanned, output, &text)
+}
+
+/// A document (graph, report) is written whatever the findings; the exit
+/// code says whether every config could be read (1 when one could not).
+fn finish_document(scanned: &scan::ScanOutput, output: Option<&std::path::Path>, text: &str) -> ExitCode {
+    if !write_or_print(output, text) {
         return ExitCode::from(2);
     }
     for error in &scanned.errors {

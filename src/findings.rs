@@ -74,6 +74,9 @@ pub struct Finding {
     /// Where in which file, for drawing the snippet.
     #[serde(skip)]
     pub loc: Loc,
+    /// Keys of the graph nodes the finding is about (for per-agent views).
+    #[serde(skip)]
+    pub subjects: Vec<String>,
 }
 
 impl Finding {
@@ -106,6 +109,7 @@ impl Finding {
             fingerprint,
             chain: Vec::new(),
             loc,
+            subjects: Vec::new(),
         }
     }
 }

@@ -337,6 +337,7 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
         &subject,
     );
     finding.chain = chain;
+    finding.subjects = [hit.node, hit.from, hit.to].into_iter().flatten().map(|n| n.key.clone()).collect();
     Some(finding)
 }
 

@@ -32,7 +32,8 @@ fn edges(graph: &Graph) -> Vec<(NodeIndex, NodeIndex, &crate::graph::Edge)> {
 pub fn mermaid(graph: &Graph) -> String {
     let nodes = graph.sorted_nodes();
     let id = |index: NodeIndex| format!("n{}", nodes.iter().position(|n| *n == index).unwrap_or(0));
-    let escape = |text: &str| text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;");
+    let escape =
+        |text: &str| text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('`', "#96;");
     let mut out = String::from("flowchart LR\n");
     for &index in &nodes {
         let node = graph.node(index);

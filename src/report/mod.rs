@@ -4,7 +4,9 @@ pub mod graph;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod svg;
 pub mod terminal;
+pub mod threat_model;
 
 use std::collections::HashMap;
 
