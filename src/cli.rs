@@ -21,6 +21,15 @@ pub struct Cli {
 pub enum Command {
     /// Scan agent configurations and report findings.
     Scan(ScanArgs),
+    /// Record today's findings, so that `scan --baseline` reports only new ones.
+    Baseline {
+        /// Files or directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Where to write the baseline.
+        #[arg(long, short, default_value = ".blastradius-baseline.json")]
+        output: PathBuf,
+    },
     /// Write a MAESTRO threat-model report of the agent system.
     Report {
         /// Files or directories to read.
@@ -70,6 +79,9 @@ pub struct ScanArgs {
     pub fail_on: FailOn,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Report only findings not recorded in this baseline (`blastradius baseline`).
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -149,6 +161,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Scan(args) => run_scan(&args, &rules),
         Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules),
         Command::Report { paths, format, output } => run_report(&paths, format, output.as_deref(), &rules),
+        Command::Baseline { paths, output } => {
+            let scanned = scan::scan(&paths, &rules);
+            let baseline = crate::baseline::from_findings(&scanned.findings);
+            if let Err(err) = std::fs::write(&output, crate::baseline::render(&baseline)) {
+                eprintln!("error: cannot write {}: {err}", output.display());
+                return ExitCode::from(2);
+            }
+            eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
+            unreadable_configs(&scanned)
+        }
         Command::Rules { format } => {
             print(&report_rules(&rules, format));
             ExitCode::SUCCESS
@@ -209,6 +231,11 @@ fn finish_document(scanned: &scan::ScanOutput, output: Option<&std::path::Path>,
     if !write_or_print(output, text) {
         return ExitCode::from(2);
     }
+    unreadable_configs(scanned)
+}
+
+/// Reports configs that could not be read on stderr: exit 1 if any.
+fn unreadable_configs(scanned: &scan::ScanOutput) -> ExitCode {
     for error in &scanned.errors {
         eprintln!("error: {}:{}:{}: {}", error.path, error.line, error.column, error.message);
     }
@@ -237,7 +264,18 @@ fn write_or_print(path: Option<&std::path::Path>, text: &str) -> bool {
 }
 
 fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
-    let output = scan::scan(&args.paths, rules);
+    let mut output = scan::scan(&args.paths, rules);
+    if let Some(path) = &args.baseline {
+        match crate::baseline::read(path) {
+            Ok(baseline) => {
+                crate::baseline::apply(&baseline, &mut output.findings);
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let findings = &output.findings;
     let to_file = args.output.is_some();
     let color = match args.color {

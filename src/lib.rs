@@ -2,6 +2,7 @@
 //! configurations. The pipeline runs one way, one stage per module:
 //! `discover → source → formats → graph → engine → findings → report`.
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod discover;

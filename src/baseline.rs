@@ -1,0 +1,69 @@
+//! Baselines: today's findings recorded by fingerprint, so that a scan
+//! reports only what is new. Fingerprints hold no line numbers, so moving a
+//! finding does not make it new; changing its substance does.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::findings::Finding;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Baseline {
+    pub schema_version: u32,
+    pub findings: Vec<Entry>,
+}
+
+/// Rule and path are kept for people reading the file; matching uses the fingerprint.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub path: String,
+}
+
+pub fn from_findings(findings: &[Finding]) -> Baseline {
+    let mut entries: Vec<Entry> = findings
+        .iter()
+        .map(|f| Entry {
+            fingerprint: f.fingerprint.clone(),
+            rule_id: f.rule_id.clone(),
+            path: f.location.path.clone(),
+        })
+        .collect();
+    entries.sort();
+    entries.dedup();
+    Baseline { schema_version: SCHEMA_VERSION, findings: entries }
+}
+
+pub fn render(baseline: &Baseline) -> String {
+    let mut text = serde_json::to_string_pretty(baseline).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Reads a baseline; the error says what is wrong and where.
+pub fn read(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let baseline: Baseline = serde_json::from_str(&text)
+        .map_err(|e| format!("{}:{}:{}: not a blastradius baseline: {e}", path.display(), e.line(), e.column()))?;
+    if baseline.schema_version != SCHEMA_VERSION {
+        return Err(format!(
+            "{}: baseline schema_version {} is not {SCHEMA_VERSION}",
+            path.display(),
+            baseline.schema_version
+        ));
+    }
+    Ok(baseline)
+}
+
+/// Drops the findings the baseline knows; returns how many were dropped.
+pub fn apply(baseline: &Baseline, findings: &mut Vec<Finding>) -> usize {
+    let known: BTreeSet<&str> = baseline.findings.iter().map(|e| e.fingerprint.as_str()).collect();
+    let before = findings.len();
+    findings.retain(|f| !known.contains(f.fingerprint.as_str()));
+    before - findings.len()
+}

@@ -1,0 +1,58 @@
+//! Baselines: record today's findings, then report only what is new; moved
+//! findings stay known, changed ones are new.
+
+use assert_cmd::Command;
+
+fn blastradius(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("blastradius").unwrap();
+    cmd.current_dir(dir);
+    cmd
+}
+
+const SERVER: &str = r#""github": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-github@2025.4.8"], "env": { "GITHUB_TOKEN": "ghp_Zx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9Q" } }"#;
+
+#[test]
+fn baseline_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".mcp.json");
+    std::fs::write(&config, format!("{{\n  \"mcpServers\": {{\n    {SERVER}\n  }}\n}}\n")).unwrap();
+
+    let out = blastradius(dir.path()).args(["baseline", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(".blastradius-baseline.json")).unwrap()).unwrap();
+    assert!(baseline["findings"].as_array().unwrap().len() >= 2);
+
+    // Everything known: a clean run.
+    let out = blastradius(dir.path()).args(["scan", ".", "--baseline", ".blastradius-baseline.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // Lines added above and keys reformatted: still known.
+    std::fs::write(&config, format!("{{\n\n\n  \"mcpServers\": {{\n\n    {SERVER}\n  }}\n}}\n")).unwrap();
+    let out = blastradius(dir.path()).args(["scan", ".", "--baseline", ".blastradius-baseline.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // Another token: a new finding, and only that one.
+    let other = SERVER.replace("Zx9Q", "Qw8E");
+    std::fs::write(&config, format!("{{\n  \"mcpServers\": {{\n    {other}\n  }}\n}}\n")).unwrap();
+    let out = blastradius(dir.path())
+        .args(["scan", ".", "--baseline", ".blastradius-baseline.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"BR101"), "{rules:?}");
+    assert!(!rules.contains(&"BR501"), "the unchanged trifecta finding stays known: {rules:?}");
+}
+
+#[test]
+fn a_broken_baseline_is_a_usage_error_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.json"), "{\n  \"schema_version\": 1,\n  \"findings\": [ oops ]\n}\n").unwrap();
+    let out = blastradius(dir.path()).args(["scan", ".", "--baseline", "base.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("base.json:3:"), "{stderr}");
+}
