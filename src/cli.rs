@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::config::Config;
 use crate::engine::{self, Rule, Severity};
 use crate::report;
 use crate::scan;
@@ -15,6 +16,9 @@ use crate::scan;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The config file; by default the nearest .blastradius.yaml at or above the scanned path.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +56,19 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Write a starter .blastradius.yaml and print the pre-commit snippet.
+    Init {
+        /// Overwrite an existing .blastradius.yaml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print shell completions: `blastradius completions bash > /etc/bash_completion.d/blastradius`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `blastradius man > blastradius.1`.
+    Man,
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value = "table")]
@@ -74,9 +91,10 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value = "low")]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this severity [default: the
+    /// config's `fail_on`, else low].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
     /// Report only findings not recorded in this baseline (`blastradius baseline`).
@@ -148,21 +166,70 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Runs a parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> ExitCode {
-    let rules = match engine::builtin_rules() {
+/// The built-in rules, the config (found or named) and the rules it adds,
+/// with its enable, disable and severity settings applied. Problems are
+/// printed, located, and end the run with exit 2.
+fn prepare(paths: &[PathBuf], named: Option<&std::path::Path>) -> Result<(Vec<Rule>, Config), ExitCode> {
+    let mut rules = match engine::builtin_rules() {
         Ok(rules) => rules.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
         Err(err) => {
             eprintln!("error: internal: rule file {err}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
+    let path = match named {
+        Some(path) => Some(path.to_path_buf()),
+        None => crate::config::find(paths.first().map_or(std::path::Path::new("."), |p| p.as_path())),
+    };
+    let Some(path) = path else { return Ok((rules, Config::default())) };
+    for dir in crate::config::rule_dirs_of(&path) {
+        match engine::load_rule_dir(&dir) {
+            Ok(extra) => rules.extend(extra),
+            Err(err) => {
+                eprintln!("error: rule file {err}");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    match crate::config::read(&path, &rules) {
+        Ok(config) => Ok((config.apply_to_rules(rules), config)),
+        Err(errors) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for e in errors {
+                let shown = e.path.display().to_string();
+                eprint!("{}", report::terminal::render_error(&shown, &e.text, e.span, &e.message, color));
+                let (line, column) = crate::source::LineIndex::new(&e.text).line_col(&e.text, e.span.start);
+                eprintln!("error: {shown}:{line}:{column}: {}", e.message);
+            }
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// Scans with the config: excluded paths unread, ignored findings dropped.
+fn scan_configured(paths: &[PathBuf], rules: &[Rule], config: &Config) -> scan::ScanOutput {
+    let mut output = scan::scan_filtered(paths, rules, &|display| !config.excluded(display));
+    output.findings.retain(|f| !config.ignored(&f.rule_id, &f.location.path));
+    output
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let paths: Vec<PathBuf> = match &cli.command {
+        Command::Scan(args) => args.paths.clone(),
+        Command::Graph { paths, .. } | Command::Report { paths, .. } | Command::Baseline { paths, .. } => paths.clone(),
+        _ => vec![PathBuf::from(".")],
+    };
+    let (rules, config) = match prepare(&paths, cli.config.as_deref()) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
     match cli.command {
-        Command::Scan(args) => run_scan(&args, &rules),
-        Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules),
-        Command::Report { paths, format, output } => run_report(&paths, format, output.as_deref(), &rules),
+        Command::Scan(args) => run_scan(&args, &rules, &config),
+        Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules, &config),
+        Command::Report { paths, format, output } => run_report(&paths, format, output.as_deref(), &rules, &config),
         Command::Baseline { paths, output } => {
-            let scanned = scan::scan(&paths, &rules);
+            let scanned = scan_configured(&paths, &rules, &config);
             let baseline = crate::baseline::from_findings(&scanned.findings);
             if let Err(err) = std::fs::write(&output, crate::baseline::render(&baseline)) {
                 eprintln!("error: cannot write {}: {err}", output.display());
@@ -170,6 +237,27 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
             unreadable_configs(&scanned)
+        }
+        Command::Init { force } => init(force),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "blastradius", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+                Ok(()) => {
+                    print(&String::from_utf8_lossy(&out));
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: internal: man page: {err}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Rules { format } => {
             print(&report_rules(&rules, format));
@@ -196,8 +284,14 @@ fn print(text: &str) {
 
 /// Prints the graph; unreadable configs are reported on stderr and exit 1,
 /// as for `scan`, since a graph missing a file is not the whole system.
-fn run_graph(paths: &[PathBuf], format: GraphFormat, output: Option<&std::path::Path>, rules: &[Rule]) -> ExitCode {
-    let scanned = scan::scan(paths, rules);
+fn run_graph(
+    paths: &[PathBuf],
+    format: GraphFormat,
+    output: Option<&std::path::Path>,
+    rules: &[Rule],
+    config: &Config,
+) -> ExitCode {
+    let scanned = scan_configured(paths, rules, config);
     let text = match format {
         GraphFormat::Mermaid => report::graph::mermaid(&scanned.graph),
         GraphFormat::Dot => report::graph::dot(&scanned.graph),
@@ -208,8 +302,14 @@ fn run_graph(paths: &[PathBuf], format: GraphFormat, output: Option<&std::path::
 
 /// Writes the threat model. Findings do not fail it (it is a document);
 /// unreadable configs do, as for `graph`.
-fn run_report(paths: &[PathBuf], format: ReportFormat, output: Option<&std::path::Path>, rules: &[Rule]) -> ExitCode {
-    let scanned = scan::scan(paths, rules);
+fn run_report(
+    paths: &[PathBuf],
+    format: ReportFormat,
+    output: Option<&std::path::Path>,
+    rules: &[Rule],
+    config: &Config,
+) -> ExitCode {
+    let scanned = scan_configured(paths, rules, config);
     let model = report::threat_model::build(&scanned, &scanned.findings, rules);
     let rendered = match format {
         ReportFormat::Markdown => report::threat_model::markdown(&model),
@@ -223,6 +323,52 @@ fn run_report(paths: &[PathBuf], format: ReportFormat, output: Option<&std::path
         }
     };
     finish_document(&scanned, output, &text)
+}
+
+const STARTER_CONFIG: &str = "# blastradius configuration: https://github.com/blastradius/blastradius#configuration
+# Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, never).
+fail_on: low
+rules:
+  # Rule ids or names to turn off, and ones to turn back on.
+  disable: []
+  enable: []
+# Per-rule severity, for example: BR601: low
+severity: {}
+paths:
+  # Globs, relative to the scanned directory, never read.
+  exclude: []
+# Directories of extra rule files, relative to this file.
+rule_dirs: []
+# Findings accepted on purpose, each with the reason.
+ignore: []
+#  - path: \"testdata/**\"
+#    rules: [BR101]
+#    reason: fixtures hold fake tokens
+";
+
+const PRE_COMMIT_SNIPPET: &str = "# .pre-commit-config.yaml
+repos:
+  - repo: https://github.com/blastradius/blastradius
+    rev: v0.1.0
+    hooks:
+      - id: blastradius
+";
+
+/// `init`: a starter config (never over an existing one without `--force`)
+/// and the pre-commit snippet on standard output.
+fn init(force: bool) -> ExitCode {
+    let path = std::path::Path::new(crate::config::FILE_NAMES[0]);
+    if path.exists() && !force {
+        eprintln!("error: {} exists; use --force to overwrite it", path.display());
+        return ExitCode::from(2);
+    }
+    if let Err(err) = std::fs::write(path, STARTER_CONFIG) {
+        eprintln!("error: cannot write {}: {err}", path.display());
+        return ExitCode::from(2);
+    }
+    eprintln!("wrote {}", path.display());
+    print(&format!("Add blastradius to pre-commit:\n\n{PRE_COMMIT_SNIPPET}"));
+    ExitCode::SUCCESS
 }
 
 /// A document (graph, report) is written whatever the findings; the exit
@@ -263,8 +409,8 @@ fn write_or_print(path: Option<&std::path::Path>, text: &str) -> bool {
     }
 }
 
-fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
-    let mut output = scan::scan(&args.paths, rules);
+fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
+    let mut output = scan_configured(&args.paths, rules, config);
     if let Some(path) = &args.baseline {
         match crate::baseline::read(path) {
             Ok(baseline) => {
@@ -303,7 +449,18 @@ fn run_scan(args: &ScanArgs, rules: &[Rule]) -> ExitCode {
     if args.output.is_some() {
         eprintln!("{}", report::terminal::summary(&output, findings));
     }
-    let failing = args.fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    let fail_on = args.fail_on.unwrap_or_else(|| match config.fail_on.as_deref() {
+        Some("never") => FailOn::Never,
+        Some(s) => match Severity::parse(s) {
+            Some(Severity::Critical) => FailOn::Critical,
+            Some(Severity::High) => FailOn::High,
+            Some(Severity::Medium) => FailOn::Medium,
+            Some(Severity::Info) => FailOn::Info,
+            _ => FailOn::Low,
+        },
+        None => FailOn::Low,
+    });
+    let failing = fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     if failing || !output.errors.is_empty() {
         ExitCode::from(1)
     } else {

@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod findings;

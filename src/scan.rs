@@ -133,7 +133,15 @@ fn guess_syntax(display: &str) -> Syntax {
 
 /// Scans `paths` with `rules`.
 pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
-    let discovered = discover::discover(paths);
+    scan_filtered(paths, rules, &|_| true)
+}
+
+/// Scans the files of `paths` whose displayed path `keep` accepts
+/// (`paths.exclude` of the config leaves the others unread).
+pub fn scan_filtered(paths: &[PathBuf], rules: &[Rule], keep: &dyn Fn(&str) -> bool) -> ScanOutput {
+    let mut discovered = discover::discover(paths);
+    discovered.files.retain(|f| keep(&f.display));
+    discovered.skipped.retain(|f| keep(&f.display));
     let mut files = Vec::new();
     let mut facts: Vec<Facts> = Vec::new();
     let mut errors = Vec::new();

@@ -255,3 +255,15 @@ fn scanned_escape_codes_never_reach_the_terminal() {
     assert!(text.contains("evil"), "{text}");
     assert!(!text.contains('\u{1b}'), "an escape code from a scanned file reached the output");
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, text, _) = run(&["completions", shell]);
+        assert_eq!(code, 0);
+        assert!(text.contains("baseline") && text.contains("report"), "{shell} completions name the subcommands");
+    }
+    let (code, man, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH blastradius 1") && man.contains("scan"), "{man}");
+}

@@ -43,6 +43,28 @@ pub fn examples(rule_id: &str) -> Option<Examples> {
         .map(|(_, pp, pt, np, nt)| Examples { positive: (pp, pt), negative: (np, nt) })
 }
 
+/// Rules from a directory at run time (`rule_dirs` in the config): every
+/// `.yaml` file below it, each one rule.
+pub fn load_rule_dir(dir: &std::path::Path) -> Result<Vec<Rule>, RuleError> {
+    let mut rules = Vec::new();
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    for file in files {
+        let path = file.display().to_string();
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| RuleError { path: path.clone(), message: e.to_string() })?;
+        let rule: Rule =
+            crate::yaml::from_str(&text).map_err(|e| RuleError { path: path.clone(), message: e.to_string() })?;
+        rules.push(rule);
+    }
+    Ok(rules)
+}
+
 /// The rules built into the binary, with the file each came from.
 pub fn builtin_rules() -> Result<Vec<(String, Rule)>, RuleError> {
     let mut rules = Vec::new();

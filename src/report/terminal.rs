@@ -199,3 +199,24 @@ pub fn summary(output: &ScanOutput, findings: &[Finding]) -> String {
     }
     line
 }
+
+/// A located error in a file of ours (the config), drawn like a finding.
+pub fn render_error(path: &str, text: &str, span: crate::source::Span, message: &str, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
+    let shown = Shown {
+        message: message.to_string(),
+        code: "error".into(),
+        severity: MietteSeverity::Error,
+        help: None,
+        source: NamedSource::new(path, text.to_string()),
+        labels: if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![LabeledSpan::new_primary_with_span(Some("here".into()), (span.start, span.len()))]
+        },
+    };
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, &shown);
+    out
+}
