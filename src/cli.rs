@@ -100,6 +100,10 @@ pub struct ScanArgs {
     /// Report only findings not recorded in this baseline (`blastradius baseline`).
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Report only findings in files changed since this git revision
+    /// (the graph is still built from the whole tree).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -418,6 +422,18 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
             }
             Err(err) => {
                 eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(rev) = &args.changed_since {
+        match crate::changes::changed_since(&output.root, rev) {
+            Ok(changed) => output.findings.retain(|f| {
+                changed.contains(&f.location.path)
+                    || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(&l.path))
+            }),
+            Err(err) => {
+                eprintln!("error: --changed-since {rev}: {err}");
                 return ExitCode::from(2);
             }
         }

@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod catalog;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod discover;

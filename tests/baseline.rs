@@ -56,3 +56,35 @@ fn a_broken_baseline_is_a_usage_error_with_its_place() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("base.json:3:"), "{stderr}");
 }
+
+#[test]
+fn changed_since_reports_only_findings_in_changed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").current_dir(root).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "ci@example.com"]);
+    git(&["config", "user.name", "CI"]);
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    std::fs::write(root.join(".claude/settings.json"), r#"{ "permissions": { "defaultMode": "bypassPermissions" } }"#)
+        .unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "old finding"]);
+    std::fs::write(root.join(".mcp.json"), r#"{ "mcpServers": { "x": { "url": "http://x.example/mcp" } } }"#).unwrap();
+
+    let all = blastradius(root).args(["scan", ".", "--format", "json"]).output().unwrap();
+    let all: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert!(all["findings"].as_array().unwrap().iter().any(|f| f["rule_id"] == "BR301"));
+
+    let out = blastradius(root).args(["scan", ".", "--format", "json", "--changed-since", "HEAD"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["location"]["path"].as_str().unwrap()).collect();
+    assert!(!paths.is_empty() && paths.iter().all(|p| *p == ".mcp.json"), "{paths:?}");
+
+    let out = blastradius(root).args(["scan", ".", "--changed-since", "no-such-rev"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
