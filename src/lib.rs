@@ -15,4 +15,5 @@ pub mod graph;
 pub mod report;
 pub mod scan;
 pub mod source;
+pub mod suppress;
 pub mod yaml;

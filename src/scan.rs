@@ -191,7 +191,8 @@ pub fn scan_filtered(paths: &[PathBuf], rules: &[Rule], keep: &dyn Fn(&str) -> b
     }
     let files_scanned = scanned.len();
     let graph = graph::build(files, facts);
-    let findings = engine::evaluate(rules, &graph);
+    let mut findings = engine::evaluate(rules, &graph);
+    crate::suppress::apply(&graph.files, &mut findings, rules);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     ScanOutput { root: discovered.root, graph, findings, errors, scanned, files_scanned, configs_parsed }
 }

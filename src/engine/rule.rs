@@ -44,6 +44,8 @@ pub enum Category {
     SupplyChain,
     Transport,
     Exposure,
+    /// Findings about inline suppressions themselves.
+    Suppression,
 }
 
 impl Category {
@@ -57,6 +59,7 @@ impl Category {
             Category::SupplyChain => "supply-chain",
             Category::Transport => "transport",
             Category::Exposure => "exposure",
+            Category::Suppression => "suppression",
         }
     }
 }
@@ -166,6 +169,10 @@ pub struct Pattern {
     pub cycle: Option<CyclePattern>,
     #[serde(default)]
     pub shared: Option<SharedPattern>,
+    /// `no_reason` or `unused`: findings about inline suppressions, made by
+    /// the findings stage (crate::suppress), not by matching the graph.
+    #[serde(default)]
+    pub suppression: Option<String>,
     #[serde(default)]
     pub node: Option<NodeKind>,
     #[serde(default)]

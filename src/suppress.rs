@@ -1,0 +1,146 @@
+//! Inline suppressions: `blastradius: ignore[RULE_ID] reason` in a comment
+//! (`#` in YAML, TOML and dotenv; `//` in JSONC), on the finding's line or
+//! alone on the line above. A suppression without a reason, or one that no
+//! longer matches a finding, is itself reported (BR901, BR902), as ruff does
+//! for unused `noqa`.
+
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+
+use crate::engine::Rule;
+use crate::findings::{Finding, Standards};
+use crate::graph::Loc;
+use crate::source::{SourceFile, Span};
+
+struct Suppression {
+    file: usize,
+    /// The 1-based line whose findings it covers.
+    target: usize,
+    /// The comment, for locating problems and fingerprinting them.
+    span: Span,
+    comment: String,
+    reason: String,
+    /// Each rule named, its span, and whether it suppressed anything.
+    rules: Vec<(String, Span, bool)>,
+}
+
+fn marker() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:#|//|/\*)\s*blastradius:\s*ignore\[([^\]]*)\]([^\n]*)")
+            .unwrap_or_else(|e| panic!("marker regex: {e}"))
+    })
+}
+
+fn find(files: &[Arc<SourceFile>]) -> Vec<Suppression> {
+    let mut found = Vec::new();
+    for (file, source) in files.iter().enumerate() {
+        let text = &source.text;
+        if !text.contains("blastradius") {
+            continue;
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        let mut offset = 0;
+        for (index, line) in lines.iter().enumerate() {
+            let start = offset;
+            offset += line.len() + 1;
+            let Some(caps) = marker().captures(line) else { continue };
+            let (Some(whole), Some(list)) = (caps.get(0), caps.get(1)) else { continue };
+            let own_line = line[..whole.start()].trim().is_empty();
+            // Alone on its line: it covers the next line that is not blank.
+            let target = if own_line {
+                (index + 1..lines.len()).find(|i| !lines[*i].trim().is_empty()).map_or(index + 1, |i| i + 1)
+            } else {
+                index + 1
+            };
+            let mut rules = Vec::new();
+            let mut at = list.start();
+            for piece in list.as_str().split(',') {
+                let lead = piece.len() - piece.trim_start().len();
+                let id = piece.trim();
+                if !id.is_empty() {
+                    rules.push((id.to_string(), Span::new(start + at + lead, start + at + lead + id.len()), false));
+                }
+                at += piece.len() + 1;
+            }
+            let reason = caps.get(2).map_or("", |m| m.as_str()).trim().trim_end_matches("*/").trim().to_string();
+            let span = Span::new(start + whole.start(), start + whole.end());
+            found.push(Suppression { file, target, span, comment: whole.as_str().to_string(), reason, rules });
+        }
+    }
+    found
+}
+
+fn rule_matches(entry: &str, finding: &Finding, rules: &[Rule]) -> bool {
+    entry == finding.rule_id || rules.iter().any(|r| r.id == finding.rule_id && r.name == entry)
+}
+
+/// Drops suppressed findings and adds the findings about suppressions.
+pub fn apply(files: &[Arc<SourceFile>], findings: &mut Vec<Finding>, rules: &[Rule]) {
+    let mut suppressions = find(files);
+    if suppressions.is_empty() {
+        return;
+    }
+    findings.retain(|finding| {
+        let mut suppressed = false;
+        for s in suppressions.iter_mut().filter(|s| s.target == finding.location.line) {
+            if files.get(s.file).is_none_or(|f| f.display != finding.location.path) {
+                continue;
+            }
+            for (entry, _, used) in s.rules.iter_mut() {
+                if rule_matches(entry, finding, rules) {
+                    *used = true;
+                    suppressed = true;
+                }
+            }
+        }
+        !suppressed
+    });
+    let meta = |id: &str| rules.iter().find(|r| r.id == id);
+    for s in &suppressions {
+        let Some(file) = files.get(s.file) else { continue };
+        let make = |rule: &Rule, span: Span, message: String, subject: &str| {
+            let loc = Loc { file: s.file, span, pointer: format!("suppression:{}", s.comment).into() };
+            Finding::new(
+                rule.id.clone(),
+                rule.title.clone(),
+                rule.severity,
+                rule.category,
+                message,
+                rule.remediation.split_whitespace().collect::<Vec<_>>().join(" "),
+                Standards::from(&rule.standards),
+                rule.control,
+                file,
+                loc,
+                subject,
+            )
+        };
+        if s.reason.is_empty() {
+            if let Some(rule) = meta("BR901") {
+                let ids: Vec<&str> = s.rules.iter().map(|r| r.0.as_str()).collect();
+                findings.push(make(
+                    rule,
+                    s.span,
+                    format!("The suppression of {} gives no reason", ids.join(", ")),
+                    "no-reason",
+                ));
+            }
+        }
+        if let Some(rule) = meta("BR902") {
+            for (entry, span, used) in &s.rules {
+                if *used {
+                    continue;
+                }
+                let known = rules.iter().any(|r| &r.id == entry || &r.name == entry);
+                let message = if known {
+                    format!("`ignore[{entry}]` suppresses nothing: no {entry} finding on line {}", s.target)
+                } else {
+                    format!("`ignore[{entry}]` names no rule; `blastradius rules` lists them")
+                };
+                findings.push(make(rule, *span, message, entry));
+            }
+        }
+    }
+    crate::findings::sort_and_dedup(findings);
+}
