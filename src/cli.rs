@@ -100,6 +100,10 @@ pub struct ScanArgs {
     /// Report only findings not recorded in this baseline (`blastradius baseline`).
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Audit this machine: the user-level configs of every supported client
+    /// (under HOME), scanned as one graph, instead of PATHs.
+    #[arg(long, conflicts_with = "paths")]
+    pub user: bool,
     /// Report only findings in files changed since this git revision
     /// (the graph is still built from the whole tree).
     #[arg(long, value_name = "REV")]
@@ -208,6 +212,28 @@ fn prepare(paths: &[PathBuf], named: Option<&std::path::Path>) -> Result<(Vec<Ru
             Err(ExitCode::from(2))
         }
     }
+}
+
+/// `scan --user`: says which locations it looked at and what it found there
+/// (stderr), then scans those files as one graph.
+fn user_scan(rules: &[Rule], config: &Config) -> Option<scan::ScanOutput> {
+    let Some(home) = crate::user::home() else {
+        eprintln!("error: --user needs HOME (or USERPROFILE) to find the user's configs");
+        return None;
+    };
+    let locations = crate::user::locations(&home);
+    eprintln!("user-level agent configs ({} locations looked at):", locations.len());
+    for (client, shown, _, found) in &locations {
+        if *found {
+            eprintln!("  found      {client:<15} {shown}");
+        }
+    }
+    let missing: Vec<&str> = locations.iter().filter(|l| !l.3).map(|l| l.1.as_str()).collect();
+    eprintln!("  not found: {}", missing.join(", "));
+    let files: Vec<(PathBuf, String)> = locations.into_iter().filter(|l| l.3).map(|l| (l.2, l.1)).collect();
+    let mut output = scan::scan_discovered(crate::discover::explicit(&files), rules, &|d| !config.excluded(d));
+    output.findings.retain(|f| !config.ignored(&f.rule_id, &f.location.path));
+    Some(output)
 }
 
 /// Scans with the config: excluded paths unread, ignored findings dropped.
@@ -414,7 +440,14 @@ fn write_or_print(path: Option<&std::path::Path>, text: &str) -> bool {
 }
 
 fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
-    let mut output = scan_configured(&args.paths, rules, config);
+    let mut output = if args.user {
+        match user_scan(rules, config) {
+            Some(output) => output,
+            None => return ExitCode::from(2),
+        }
+    } else {
+        scan_configured(&args.paths, rules, config)
+    };
     if let Some(path) = &args.baseline {
         match crate::baseline::read(path) {
             Ok(baseline) => {

@@ -99,6 +99,19 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     found
 }
 
+/// Files chosen by the caller, each with the path to show (`~/.cursor/mcp.json`).
+pub fn explicit(files: &[(PathBuf, String)]) -> Discovered {
+    let mut found = Discovered { root: std::env::current_dir().unwrap_or_default(), ..Discovered::default() };
+    for (path, display) in files {
+        if let Some(reason) = too_large(path) {
+            found.skipped.push(Skipped { display: display.clone(), reason });
+            continue;
+        }
+        found.files.push(FileEntry { path: path.clone(), display: display.clone(), candidate: classify_path(display) });
+    }
+    found
+}
+
 fn too_large(path: &Path) -> Option<String> {
     let size = path.metadata().ok()?.len();
     (size > MAX_FILE_SIZE)

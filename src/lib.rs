@@ -16,4 +16,5 @@ pub mod report;
 pub mod scan;
 pub mod source;
 pub mod suppress;
+pub mod user;
 pub mod yaml;

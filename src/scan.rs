@@ -139,7 +139,15 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
 /// Scans the files of `paths` whose displayed path `keep` accepts
 /// (`paths.exclude` of the config leaves the others unread).
 pub fn scan_filtered(paths: &[PathBuf], rules: &[Rule], keep: &dyn Fn(&str) -> bool) -> ScanOutput {
-    let mut discovered = discover::discover(paths);
+    scan_discovered(discover::discover(paths), rules, keep)
+}
+
+/// Scans files already chosen (the machine audit names them itself).
+pub fn scan_discovered(
+    mut discovered: discover::Discovered,
+    rules: &[Rule],
+    keep: &dyn Fn(&str) -> bool,
+) -> ScanOutput {
     discovered.files.retain(|f| keep(&f.display));
     discovered.skipped.retain(|f| keep(&f.display));
     let mut files = Vec::new();

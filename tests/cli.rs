@@ -290,3 +290,41 @@ fn suppressions_work_in_jsonc_and_yaml_comments() {
     assert!(!ids.contains(&"BR701") && !ids.contains(&"BR204"), "{ids:?}");
     assert!(!ids.iter().any(|id| id.starts_with("BR90")), "the suppressions are used and give reasons: {ids:?}");
 }
+
+#[test]
+fn user_audit_scans_this_machines_configs_as_one_graph() {
+    let home = root().join("testdata/home");
+    let out = blastradius().env("HOME", &home).args(["scan", "--user", "--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for found in [
+        "~/.claude.json",
+        "~/.cursor/mcp.json",
+        "~/.config/goose/config.yaml",
+        "~/Library/Application Support/Claude/claude_desktop_config.json",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with("  found") && l.ends_with(found)),
+            "{found} not listed as found:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("not found: ") && stderr.contains("~/.codex/config.toml"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let home_text = home.display().to_string();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&home_text), "paths show ~, not the home directory");
+    let seen: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{} {}", f["rule_id"].as_str().unwrap(), f["location"]["path"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        "BR101 ~/.cursor/mcp.json",
+        "BR104 ~/.claude.json",
+        "BR301 ~/.config/goose/config.yaml",
+        "BR201 ~/Library/Application Support/Claude/claude_desktop_config.json",
+    ] {
+        assert!(seen.iter().any(|s| s == expected), "missing {expected}: {seen:#?}");
+    }
+    // Per-project servers of ~/.claude.json belong to that project's agent.
+    let radii = report["graph_summary"]["blast_radius"].as_array().unwrap();
+    assert!(radii.iter().any(|r| r["agent"] == "agent:claude-code:/Users/dev/work/api"), "{radii:#?}");
+}

@@ -7,6 +7,7 @@ mod autogen;
 mod builtin;
 mod claude_agents;
 mod claude_settings;
+mod claude_user;
 mod codex;
 mod continue_dev;
 mod crewai;
@@ -70,6 +71,7 @@ pub enum Format {
     Dify,
     ToolDefinitions,
     Manifest,
+    ClaudeCodeUser,
 }
 
 impl Format {
@@ -105,6 +107,7 @@ impl Format {
             Format::Dify => "dify",
             Format::ToolDefinitions => "tool-definitions",
             Format::Manifest => "blastradius-manifest",
+            Format::ClaudeCodeUser => "claude-code-user",
         }
     }
 
@@ -140,6 +143,7 @@ impl Format {
             Format::Dify => "dify",
             Format::ToolDefinitions => "tool-definitions",
             Format::Manifest => "manifest",
+            Format::ClaudeCodeUser => "claude-code",
         }
     }
 
@@ -219,6 +223,8 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
         Format::VsCode
     } else if name == ".mcp.json" {
         Format::ClaudeCodeMcp
+    } else if name == ".claude.json" {
+        Format::ClaudeCodeUser
     } else if parent == ".claude" && (name == "settings.json" || name == "settings.local.json")
         || name == "managed-settings.json"
     {
@@ -575,6 +581,7 @@ pub fn adapt(file: FileId, source: &SourceFile, format: Format, docs: &[Doc]) ->
         Format::Dify => dify::adapt(&mut ctx, doc),
         Format::ToolDefinitions => tool_defs::adapt(&mut ctx, doc),
         Format::Manifest => manifest::adapt(&mut ctx, doc),
+        Format::ClaudeCodeUser => claude_user::adapt(&mut ctx, doc),
         Format::CrewAi => crewai::adapt(&mut ctx, doc),
         Format::Dotenv => dotenv::adapt(&mut ctx, doc),
         Format::Gemini => gemini::adapt(&mut ctx, doc),
