@@ -1,0 +1,43 @@
+//! The GitHub Action (action.yml) and the pre-commit hook definition
+//! (.pre-commit-hooks.yaml) are well formed, and no workflow input is
+//! spliced into a shell script (it would be a command injection).
+
+use std::path::PathBuf;
+
+use blastradius::source::{self, Node, Syntax};
+
+fn load(name: &str) -> Node {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name);
+    source::parse(&std::fs::read_to_string(path).unwrap(), Syntax::Yaml).unwrap()
+}
+
+#[test]
+fn action_is_composite_and_never_splices_inputs_into_scripts() {
+    let action = load("action.yml");
+    assert_eq!(action.at(&["runs", "using"]).and_then(Node::as_str), Some("composite"));
+    for input in ["paths", "fail-on", "config", "format", "upload-sarif"] {
+        assert!(action.at(&["inputs", input]).is_some(), "input {input}");
+    }
+    for step in action.at(&["runs", "steps"]).unwrap().items() {
+        if let Some(script) = step.get("run").and_then(Node::as_str) {
+            assert!(!script.contains("${{"), "a step interpolates an expression into its script: {script}");
+        }
+    }
+}
+
+#[test]
+fn pre_commit_hook_scans_the_whole_repository() {
+    let hooks = load(".pre-commit-hooks.yaml");
+    let hook = &hooks.items()[0];
+    assert_eq!(hook.get("id").and_then(Node::as_str), Some("blastradius"));
+    assert_eq!(hook.get("language").and_then(Node::as_str), Some("rust"));
+    assert_eq!(hook.get("pass_filenames").and_then(Node::as_bool), Some(false));
+    assert_eq!(hook.get("entry").and_then(Node::as_str), Some("blastradius scan ."));
+    let files = regex::Regex::new(hook.get("files").and_then(Node::as_str).unwrap()).unwrap();
+    for path in
+        [".cursor/mcp.json", ".mcp.json", ".claude/settings.json", ".env", "config/agents.yaml", ".codex/config.toml"]
+    {
+        assert!(files.is_match(path), "a change to {path} runs the hook");
+    }
+    assert!(!files.is_match("src/main.rs"));
+}
