@@ -333,3 +333,50 @@ fn user_audit_scans_this_machines_configs_as_one_graph() {
     let radii = report["graph_summary"]["blast_radius"].as_array().unwrap();
     assert!(radii.iter().any(|r| r["agent"] == "agent:claude-code:/Users/dev/work/api"), "{radii:#?}");
 }
+
+#[test]
+fn no_output_format_shows_a_secret_kept_in_a_url_a_command_or_a_grant() {
+    let token = "ghp_Zx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9Q";
+    let query_key = "Zq8vL2mxR4Tp7Wn3Ks9Yb6Hd";
+    let password = "hunter2-Qw8E";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".claude")).unwrap();
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        format!(
+            r#"{{ "mcpServers": {{
+  "q": {{ "type": "http", "url": "http://x.example/mcp?api_key={query_key}&v=2" }},
+  "u": {{ "type": "http", "url": "http://bot:{password}@y.example/mcp" }},
+  "bridge": {{ "command": "npx", "args": ["-y", "mcp-remote@0.1.2", "https://z.example/mcp?token={token}"] }}
+}} }}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".claude/settings.json"),
+        format!(
+            r#"{{ "permissions": {{ "allow": ["Bash(curl -H 'Authorization: Bearer {token}':*)"] }},
+  "hooks": {{ "Stop": [{{ "hooks": [{{ "type": "command", "command": "curl -H 'Authorization: Bearer {token}' https://hook.example" }}] }}] }} }}"#
+        ),
+    )
+    .unwrap();
+    let runs: &[&[&str]] = &[
+        &["scan", "--color", "never"],
+        &["scan", "--format", "json"],
+        &["scan", "--format", "sarif"],
+        &["scan", "--format", "markdown"],
+        &["graph", "--format", "mermaid"],
+        &["graph", "--format", "dot"],
+        &["graph", "--format", "json"],
+        &["report", "--format", "markdown"],
+        &["report", "--format", "html"],
+    ];
+    for args in runs {
+        let out = blastradius().args(*args).arg(dir.path()).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        assert!(!text.is_empty(), "{args:?} printed nothing");
+        for secret in [token, query_key, password] {
+            assert!(!text.contains(secret), "{args:?} shows {secret}");
+        }
+    }
+}

@@ -323,9 +323,14 @@ fn resolve(expr: &str, hit: &Hit<'_>) -> String {
         "edge" => hit.edge_attrs.and_then(|a| lookup(a, None, name)),
         _ => None,
     };
-    // A name from a scanned file may carry terminal escape codes: show, never obey.
+    // A name from a scanned file may carry terminal escape codes (show, never
+    // obey) or a token (attributes are masked where they are made; this is
+    // the second line of defence).
     value
-        .map(|v| v.to_string().chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect())
+        .map(|v| {
+            let masked = crate::formats::secrets::mask_text(&v.to_string());
+            masked.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+        })
         .unwrap_or_default()
 }
 
@@ -373,7 +378,7 @@ fn first_paragraph(text: &str) -> String {
 fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
     let label = |index: NodeIndex| {
         let node = graph.node(index);
-        format!("{}:{}", node.kind.as_str(), node.name)
+        format!("{}:{}", node.kind.as_str(), crate::formats::secrets::mask_text(&node.name))
     };
     let locate = |loc: Option<&Loc>| loc.and_then(|l| graph.file(l.file).map(|f| Location::of(f, l.span)));
     let mut steps = Vec::new();

@@ -93,10 +93,46 @@ pub fn describe(key: Option<&str>, value: &str, ctx: ValueContext) -> Vec<Secret
     if let Some(fact) = url_password(value, key) {
         facts.push(fact);
     }
+    facts.extend(query_secrets(value));
     if !facts.is_empty() || ctx.template || !key_secret {
         return facts;
     }
     generic_literal(key, value).into_iter().collect()
+}
+
+/// A text with every secret in it masked: known token formats (`ghp_****`),
+/// URL passwords, and the values of secret-named query parameters. Applied
+/// to strings kept as attributes (URLs, commands, grants), since messages
+/// and graph output print those.
+pub fn mask_text(text: &str) -> String {
+    let catalog = TokenCatalog::get();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in catalog.find_all(text) {
+        out.push_str(&text[at..m.start]);
+        out.push_str(&catalog.masked(&m));
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+    static USERINFO: OnceLock<Regex> = OnceLock::new();
+    let userinfo = USERINFO.get_or_init(|| {
+        Regex::new(r"([a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*):[^@/\s]+@")
+            .unwrap_or_else(|e| panic!("userinfo regex: {e}"))
+    });
+    let out = userinfo.replace_all(&out, "$1:****@").into_owned();
+    static QUERY: OnceLock<Regex> = OnceLock::new();
+    let query = QUERY.get_or_init(|| {
+        Regex::new(r"([?&;]([A-Za-z0-9_.\-]+)=)([^&#\s'\x22]+)").unwrap_or_else(|e| panic!("query regex: {e}"))
+    });
+    query
+        .replace_all(&out, |caps: &regex::Captures<'_>| {
+            if is_secret_key(&caps[2]) && !caps[3].starts_with('*') {
+                format!("{}****", &caps[1])
+            } else {
+                caps[0].to_string()
+            }
+        })
+        .into_owned()
 }
 
 /// A short, one-way fingerprint of a secret.
@@ -181,6 +217,43 @@ fn url_password(value: &str, key: Option<&str>) -> Option<SecretFact> {
         display: format!("{scheme}://…:****@…"),
         hash: Some(hash(text)),
     })
+}
+
+/// `?api_key=…`, `&token=…`: a secret in a URL parameter, which servers
+/// log and proxies keep.
+fn query_secrets(value: &str) -> Vec<SecretFact> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"[?&;]([A-Za-z0-9_.\-]+)=([^&#\s'\x22]+)").unwrap_or_else(|e| panic!("query regex: {e}"))
+    });
+    if !value.contains("://") {
+        return Vec::new();
+    }
+    re.captures_iter(value)
+        .filter_map(|caps| {
+            let (name, secret) = (caps.get(1)?, caps.get(2)?);
+            let text = secret.as_str();
+            if !is_secret_key(name.as_str())
+                || is_placeholder(text)
+                || reference_regex().is_match(text)
+                || text.len() < 8
+            {
+                return None;
+            }
+            Some(SecretFact {
+                storage: Storage::Literal,
+                range: secret.start()..secret.end(),
+                name: Some(name.as_str().to_string()),
+                provider: "unknown".into(),
+                kind: format!("secret in the `{}` URL parameter", name.as_str()),
+                format: "generic".into(),
+                lifetime: Lifetime::Unknown,
+                human: false,
+                display: "****".into(),
+                hash: Some(hash(text)),
+            })
+        })
+        .collect()
 }
 
 fn generic_literal(key: Option<&str>, value: &str) -> Option<SecretFact> {
@@ -502,6 +575,16 @@ mod tests {
             one(Some("DATABASE_URL"), "postgresql://app:${DB_PASSWORD}@db/app")[0].storage,
             Storage::EnvReference
         );
+    }
+
+    #[test]
+    fn masked_text_hides_every_kind_of_secret() {
+        let token = format!("ghp_{}", "A1b2".repeat(9));
+        let text =
+            format!("curl -H 'Authorization: Bearer {token}' https://u:hunter22@x.example/p?api_key=Zq8vL2mxR4&page=2");
+        let masked = mask_text(&text);
+        assert!(!masked.contains(&token) && !masked.contains("hunter22") && !masked.contains("Zq8vL2mxR4"), "{masked}");
+        assert!(masked.contains("ghp_****") && masked.contains("page=2"), "{masked}");
     }
 
     #[test]

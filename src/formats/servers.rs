@@ -36,7 +36,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
         .unwrap_or_default();
 
     if let Some(cmd) = command_node.filter(|c| c.as_str().is_some()) {
-        tool.set_str("command", command.clone(), Some(ctx.loc(cmd.span, &join(pointer, "command"))));
+        tool.set_str("command", secrets::mask_text(&command), Some(ctx.loc(cmd.span, &join(pointer, "command"))));
     }
     let url = URL_KEYS.iter().find_map(|k| node.get(k).map(|n| (*k, n)));
     let transport = node
@@ -77,7 +77,10 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
     }
     ctx.add_node(tool);
 
-    // Credentials: env, headers, args, and the env-var names some clients keep.
+    // Credentials: in the URL, env, headers, args, and the env-var names some clients keep.
+    if let Some((url_key, url_node)) = url {
+        ctx.credentials_in(&key, None, url_node, &join(pointer, url_key), "url");
+    }
     for env_key in ENV_KEYS {
         let Some(env) = node.get(env_key).or_else(|| nested.and_then(|c| c.get(env_key))) else {
             continue;
@@ -89,7 +92,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
             if upper.contains("ALLOW") && upper.contains("COMMAND") {
                 let loc = Some(ctx.loc(entry.value.span, &p));
                 if let (Some(value), Some(tool)) = (entry.value.scalar_text(), ctx.node_mut(&key)) {
-                    tool.set_str("allowed_commands", value, loc);
+                    tool.set_str("allowed_commands", secrets::mask_text(&value), loc);
                 }
             }
         }
@@ -193,7 +196,8 @@ pub fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
 pub fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
     let Some(url) = url_node.as_str() else { return };
     let loc = Some(ctx.loc(url_node.span, pointer));
-    tool.set_str("url", url, loc.clone());
+    // Shown in messages and graphs: a password or key in it stays masked.
+    tool.set_str("url", secrets::mask_text(url), loc.clone());
     let lower = url.to_ascii_lowercase();
     let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
     tool.set_str("url_scheme", scheme, loc.clone());
@@ -231,7 +235,7 @@ fn describe_launch(
         tool.set_str("package", package.name.clone(), loc.clone());
         tool.set_str("package_registry", package.registry, None);
         if let Some((_, spec)) = args.get(package.arg) {
-            tool.set_str("package_spec", spec.clone(), None);
+            tool.set_str("package_spec", secrets::mask_text(spec), None);
         }
         tool.set_str("package_version", package.version.clone().unwrap_or_default(), loc.clone());
         tool.set_bool("package_pinned", package.pinned, loc);
@@ -239,7 +243,7 @@ fn describe_launch(
     if let Some(image) = &launched.image {
         let loc = arg_loc(image.arg);
         tool.set_str("docker_image", image.name.clone(), loc.clone());
-        tool.set_str("docker_image_ref", image.reference.clone(), loc.clone());
+        tool.set_str("docker_image_ref", secrets::mask_text(&image.reference), loc.clone());
         tool.set_str("docker_image_pin", image.pin, loc);
     }
     let risks: Vec<Item> = launched

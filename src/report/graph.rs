@@ -7,12 +7,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::findings::Location;
+use crate::formats::secrets::mask_text;
 use crate::graph::{AttrValue, Attrs, Graph, Loc, NodeKind};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
 fn label(graph: &Graph, index: NodeIndex) -> String {
-    graph.node(index).label()
+    mask_text(&graph.node(index).label())
 }
 
 /// Edges in a stable order: by source key, target key, kind.
@@ -142,8 +143,10 @@ fn attributes(attrs: &Attrs) -> Map<String, Value> {
         .map(|(name, attr)| {
             let value = match &attr.value {
                 AttrValue::Bool(b) => Value::Bool(*b),
-                AttrValue::Str(s) => Value::String(s.clone()),
-                AttrValue::List(items) => Value::Array(items.iter().map(|i| Value::String(i.value.clone())).collect()),
+                AttrValue::Str(s) => Value::String(mask_text(s)),
+                AttrValue::List(items) => {
+                    Value::Array(items.iter().map(|i| Value::String(mask_text(&i.value))).collect())
+                }
             };
             (name.clone(), value)
         })

@@ -269,7 +269,8 @@ fn inventory(graph: &Graph) -> Inventory {
             }
         };
         // A credential's name shows at most a masked prefix or a variable name.
-        into.push(Component { name: node.label(), layer, detail, source: source_of(graph, node) });
+        let name = crate::formats::secrets::mask_text(&node.label());
+        into.push(Component { name, layer, detail, source: source_of(graph, node) });
     }
     inv
 }
