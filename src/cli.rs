@@ -597,7 +597,7 @@ pub fn rules_document(rules: &[Rule]) -> String {
         ));
         if let Some(examples) = engine::examples(&rule.id) {
             for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not", examples.negative)] {
-                let body = masked(body);
+                let body = crate::formats::secrets::mask_text(body);
                 text.push_str(&format!(
                     "\n{label}: `{path}`\n\n```{}\n{}\n```\n",
                     fence_language(path),
@@ -621,20 +621,6 @@ fn standards_text(rule: &Rule, empty: &str) -> String {
         list(&s.maestro),
         list(&s.cwe)
     )
-}
-
-/// An example as shown: anything token-shaped masked like a finding would.
-fn masked(text: &str) -> String {
-    let catalog = crate::catalog::TokenCatalog::get();
-    let mut out = String::new();
-    let mut at = 0;
-    for m in catalog.find_all(text) {
-        out.push_str(&text[at..m.start]);
-        out.push_str(&catalog.masked(&m));
-        at = m.end;
-    }
-    out.push_str(&text[at..]);
-    out
 }
 
 fn fence_language(path: &str) -> &'static str {
@@ -663,7 +649,7 @@ fn explain(rule: &Rule) -> String {
     if let Some(examples) = engine::examples(&rule.id) {
         for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not trigger it", examples.negative)] {
             text.push_str(&format!("\n{label} ({path}):\n"));
-            for line in masked(body).lines() {
+            for line in crate::formats::secrets::mask_text(body).lines() {
                 text.push_str(&format!("    {line}\n"));
             }
         }
