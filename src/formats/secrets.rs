@@ -119,7 +119,18 @@ pub fn mask_text(text: &str) -> String {
         Regex::new(r"([a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*):[^@/\s]+@")
             .unwrap_or_else(|e| panic!("userinfo regex: {e}"))
     });
-    let out = userinfo.replace_all(&out, "$1:****@").into_owned();
+    // A reference (`${DB_PASSWORD}`) or a placeholder is not a secret: shown as written.
+    let out = userinfo
+        .replace_all(&out, |caps: &regex::Captures<'_>| {
+            let whole = &caps[0];
+            let password = &whole[caps[1].len() + 1..whole.len() - 1];
+            if reference_regex().is_match(password) || is_placeholder(password) {
+                whole.to_string()
+            } else {
+                format!("{}:****@", &caps[1])
+            }
+        })
+        .into_owned();
     static QUERY: OnceLock<Regex> = OnceLock::new();
     let query = QUERY.get_or_init(|| {
         Regex::new(r"([?&;]([A-Za-z0-9_.\-]+)=)([^&#\s'\x22]+)").unwrap_or_else(|e| panic!("query regex: {e}"))
@@ -585,6 +596,8 @@ mod tests {
         let masked = mask_text(&text);
         assert!(!masked.contains(&token) && !masked.contains("hunter22") && !masked.contains("Zq8vL2mxR4"), "{masked}");
         assert!(masked.contains("ghp_****") && masked.contains("page=2"), "{masked}");
+        let reference = "postgresql://app:${DB_PASSWORD}@db/app";
+        assert_eq!(mask_text(reference), reference);
     }
 
     #[test]
