@@ -23,11 +23,11 @@ fn agent_key(ctx: &Ctx<'_>, name: &str) -> String {
 }
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
-    walk(ctx, doc, "", None);
+    walk(ctx, doc, "");
 }
 
 /// Visits a component; returns the agent key it defines, if it is an agent or team.
-fn walk(ctx: &mut Ctx<'_>, doc: &Doc, pointer: &str, parent: Option<&str>) -> Option<String> {
+fn walk(ctx: &mut Ctx<'_>, doc: &Doc, pointer: &str) -> Option<String> {
     let (provider, kind) = component(doc);
     let config = doc.get("config");
     let label = doc.get("label").and_then(Doc::scalar_text);
@@ -44,7 +44,7 @@ fn walk(ctx: &mut Ctx<'_>, doc: &Doc, pointer: &str, parent: Option<&str>) -> Op
             let participants = config.and_then(|c| c.get("participants")).map(Doc::items).unwrap_or_default();
             for (i, member) in participants.iter().enumerate() {
                 let member_pointer = format!("{}[{i}]", join(pointer, "config.participants"));
-                if let Some(member_key) = walk(ctx, member, &member_pointer, Some(&key)) {
+                if let Some(member_key) = walk(ctx, member, &member_pointer) {
                     let loc = ctx.loc(member.span, &member_pointer);
                     let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc) };
                     edge.set_str("via", "team", None);
@@ -61,7 +61,6 @@ fn walk(ctx: &mut Ctx<'_>, doc: &Doc, pointer: &str, parent: Option<&str>) -> Op
             if let Some(config) = config {
                 agent_parts(ctx, &key, config, &join(pointer, "config"));
             }
-            let _ = parent;
             Some(key)
         }
         _ => None,

@@ -301,7 +301,7 @@ fn owned(graph: &Graph) -> Vec<(String, String, BTreeSet<String>)> {
     agents
 }
 
-fn scorecard(graph: &Graph, findings: &[Finding], rules: &HashMap<&str, &Rule>) -> Vec<AgentScore> {
+fn scorecard(graph: &Graph, findings: &[Finding]) -> Vec<AgentScore> {
     owned(graph)
         .into_iter()
         .map(|(key, label, keys)| {
@@ -335,7 +335,6 @@ fn scorecard(graph: &Graph, findings: &[Finding], rules: &HashMap<&str, &Rule>) 
                     } else if !hits.is_empty() {
                         ("partly met", listed)
                     } else {
-                        let _ = rules;
                         ("met", "no finding against this control".to_string())
                     };
                     ControlScore { control: name, status, evidence }
@@ -488,7 +487,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         svg: super::svg::render(graph),
         layers,
         chains,
-        scorecard: scorecard(graph, findings, &by_id),
+        scorecard: scorecard(graph, findings),
         asi: standard_rows(ASI, findings, |r| &r.standards.owasp_agentic, &by_id),
         nhi: standard_rows(NHI, findings, |r| &r.standards.owasp_nhi, &by_id),
         plan,
