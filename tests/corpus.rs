@@ -8,6 +8,29 @@ use std::path::PathBuf;
 
 use blastradius::engine::builtin_rules;
 
+/// Formats in the corpus that blastradius does not read yet, with the issue
+/// that adds each. Some are read meanwhile by a generic adapter (a plugin's
+/// `mcpServers`); when a format's own adapter lands, this test fails until it
+/// leaves the list, so the list only shrinks.
+const PENDING: &[(&str, u32)] = &[
+    ("gha-", 10),
+    ("opencode", 11),
+    ("crush", 11),
+    ("copilot-agent", 11),
+    ("claude-skill", 11),
+    ("claude-plugin", 11),
+    ("claude-plugin-hooks", 11),
+    ("kilocode", 11),
+    ("amp", 11),
+];
+
+fn pending_issue(format: &str) -> Option<u32> {
+    PENDING
+        .iter()
+        .find(|(name, _)| if name.ends_with('-') { format.starts_with(name) } else { format == *name })
+        .map(|(_, issue)| *issue)
+}
+
 /// Files that no JSON reader accepts (`#` comments); the hosts cannot load
 /// them either, so they must be reported as errors, not parsed.
 const INVALID: &[&str] =
@@ -27,6 +50,8 @@ fn corpus_scan() {
 
     let provenance = std::fs::read_to_string(corpus.join("PROVENANCE.tsv")).unwrap();
     let mut checked = 0;
+    let mut pending = Vec::new();
+    let mut unrecognised = Vec::new();
     for line in provenance.lines().skip(1) {
         let mut cols = line.split('\t');
         let (Some(file), Some(format)) = (cols.next(), cols.next()) else {
@@ -36,13 +61,26 @@ fn corpus_scan() {
             assert!(output.errors.iter().any(|e| e.path == file), "{file} should be a located parse error");
             continue;
         }
+        let got = recognised.get(file).copied().flatten();
+        if let Some(issue) = pending_issue(format) {
+            assert_ne!(got, Some(format), "{file}: `{format}` is read now: take it off PENDING");
+            let meanwhile = got.map_or(String::new(), |g| format!(", read meanwhile as {g}"));
+            pending.push(format!("{format} (issue {issue}): {file}{meanwhile}"));
+            continue;
+        }
         let expected: &[&str] =
             if format == "other" { &["roo", "kiro", "amazonq"] } else { std::slice::from_ref(&format) };
-        let got = recognised.get(file).copied().flatten();
-        assert!(got.is_some_and(|g| expected.contains(&g)), "{file}: expected {expected:?}, got {got:?}");
+        if !got.is_some_and(|g| expected.contains(&g)) {
+            unrecognised.push(format!("{file}: expected {expected:?}, got {got:?}"));
+        }
         checked += 1;
     }
+    assert!(unrecognised.is_empty(), "not recognised as PROVENANCE says:\n{}", unrecognised.join("\n"));
     assert!(checked >= 99, "only {checked} corpus files checked");
+    eprintln!("{checked} corpus files recognised; {} pending a format adapter:", pending.len());
+    for line in &pending {
+        eprintln!("  pending {line}");
+    }
     let error_paths: Vec<&str> = output.errors.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(error_paths, INVALID, "only the known-invalid files fail to parse");
 

@@ -250,8 +250,11 @@ pub fn classify_path(path: &str) -> Option<Candidate> {
     } else if name == "settings.json" && (parent == ".zed" || parent == "zed") {
         Format::Zed
     } else if ends(".continue/config.yaml")
-        || lower.contains("/.continue/mcpservers/") && (name.ends_with(".yaml") || name.ends_with(".yml"))
-        || lower.starts_with(".continue/mcpservers/")
+        || (name.ends_with(".yaml") || name.ends_with(".yml"))
+            && ["mcpservers", "agents", "assistants"].iter().any(|dir| {
+                let dir = format!(".continue/{dir}/");
+                lower.starts_with(&dir) || lower.contains(&format!("/{dir}"))
+            })
     {
         Format::Continue
     } else if name == "config.yaml" && (ends("goose/config.yaml")) {
@@ -679,6 +682,8 @@ mod tests {
             (".kiro/settings/mcp.json", Format::Kiro),
             (".config/zed/settings.json", Format::Zed),
             (".continue/mcpServers/x.yaml", Format::Continue),
+            ("a/.continue/agents/new-agent.yaml", Format::Continue),
+            (".continue/assistants/x.yml", Format::Continue),
             (".config/goose/config.yaml", Format::Goose),
             (".env.local", Format::Dotenv),
         ] {
