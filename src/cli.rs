@@ -597,7 +597,7 @@ pub fn rules_document(rules: &[Rule]) -> String {
         ));
         if let Some(examples) = engine::examples(&rule.id) {
             for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not", examples.negative)] {
-                let body = crate::formats::secrets::mask_text(body);
+                let body = crate::redact::mask(body);
                 text.push_str(&format!(
                     "\n{label}: `{path}`\n\n```{}\n{}\n```\n",
                     fence_language(path),
@@ -649,7 +649,7 @@ fn explain(rule: &Rule) -> String {
     if let Some(examples) = engine::examples(&rule.id) {
         for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not trigger it", examples.negative)] {
             text.push_str(&format!("\n{label} ({path}):\n"));
-            for line in crate::formats::secrets::mask_text(body).lines() {
+            for line in crate::redact::mask(body).lines() {
                 text.push_str(&format!("    {line}\n"));
             }
         }

@@ -21,7 +21,9 @@ impl Location {
     pub fn of(file: &SourceFile, span: Span) -> Location {
         let (line, column) = file.line_col(span.start);
         let (end_line, end_column) = file.line_col(span.end);
-        Location { path: file.display.clone(), line, column, end_line, end_column }
+        // The path as any output may show it: a directory may be named with
+        // a token or an escape code.
+        Location { path: crate::redact::shown(&file.display), line, column, end_line, end_column }
     }
 }
 
@@ -95,13 +97,14 @@ impl Finding {
         subject: &str,
     ) -> Finding {
         let location = Location::of(file, loc.span);
-        let fingerprint = fingerprint(&rule_id, &location.path, &loc.pointer, subject);
+        let fingerprint = fingerprint(&rule_id, &file.display, &loc.pointer, subject);
         Finding {
             rule_id,
             title,
             severity,
             category,
-            message,
+            // Messages quote names and values from the file: masked, one line.
+            message: crate::redact::shown(&message),
             help,
             location,
             standards,
@@ -111,6 +114,28 @@ impl Finding {
             loc,
             subjects: Vec::new(),
         }
+    }
+}
+
+impl Finding {
+    /// A finding of `rule`: its metadata, its help line (the remediation's
+    /// first paragraph), and where.
+    pub fn of_rule(rule: &crate::engine::Rule, message: String, file: &SourceFile, loc: Loc, subject: &str) -> Finding {
+        let help =
+            rule.remediation.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+        Finding::new(
+            rule.id.clone(),
+            rule.title.clone(),
+            rule.severity,
+            rule.category,
+            message,
+            help,
+            Standards::from(&rule.standards),
+            rule.control,
+            file,
+            loc,
+            subject,
+        )
     }
 }
 

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod findings;
 pub mod formats;
 pub mod graph;
+pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod source;

@@ -22,6 +22,14 @@ pub struct FileError {
     pub span: Span,
 }
 
+impl FileError {
+    /// Path and message as any output may show them (masked, one line):
+    /// both may quote the file.
+    pub fn new(path: &str, (line, column): (usize, usize), message: &str, file: Option<usize>, span: Span) -> Self {
+        FileError { path: crate::redact::shown(path), line, column, message: crate::redact::shown(message), file, span }
+    }
+}
+
 /// A file we read and what we took it for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScannedFile {
@@ -48,6 +56,7 @@ enum FileResult {
         source: Arc<SourceFile>,
         format: Format,
         docs: Vec<source::Node>,
+        duplicates: Vec<source::Duplicate>,
     },
     NotAConfig,
     /// A JSON or YAML file of no format we read: not counted as scanned.
@@ -97,13 +106,16 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         return FileResult::Passed;
     }
     let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
-    let docs = match source::parse_documents(&source.text, syntax) {
-        Ok(docs) => docs,
+    let source::Parsed { docs, duplicates } = match source::parse_file(&source.text, syntax) {
+        Ok(parsed) => parsed,
         Err(err) => {
-            // A generic name that does not parse is not known to be ours.
+            // A generic name that does not parse is not known to be ours,
+            // unless its text says it is an agent config: then the parse
+            // problem is news, never a silent skip.
+            let looks_like_config = formats::has_marker(&source.text, syntax);
             match entry.candidate {
-                Some(Candidate::Sniff(_)) => return FileResult::NotAConfig,
-                Some(Candidate::Content(_)) => return FileResult::Passed,
+                Some(Candidate::Sniff(_)) if !looks_like_config => return FileResult::NotAConfig,
+                Some(Candidate::Content(_)) if !looks_like_config => return FileResult::Passed,
                 _ => {}
             }
             return FileResult::Failed { source: Some(source), message: err.message, span: err.span };
@@ -114,7 +126,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         _ => formats::sniff(&docs, syntax),
     };
     match (format, entry.candidate) {
-        (Some(format), _) => FileResult::Parsed { source, format, docs },
+        (Some(format), _) => FileResult::Parsed { source, format, docs, duplicates },
         (None, Some(Candidate::Content(_))) => FileResult::Passed,
         (None, _) => FileResult::NotAConfig,
     }
@@ -155,25 +167,19 @@ pub fn scan_discovered(
     let mut errors = Vec::new();
     let mut scanned = Vec::new();
     let mut configs_parsed = 0;
+    let mut duplicates = Vec::new();
     for skipped in &discovered.skipped {
-        errors.push(FileError {
-            path: skipped.display.clone(),
-            line: 1,
-            column: 1,
-            message: skipped.reason.clone(),
-            file: None,
-            span: Span::default(),
-        });
+        errors.push(FileError::new(&skipped.display, (1, 1), &skipped.reason, None, Span::default()));
     }
     let results: Vec<(&FileEntry, FileResult)> = discovered.files.iter().map(|e| (e, read_and_parse(e))).collect();
     for (entry, result) in results {
         match result {
-            FileResult::Parsed { source, format, docs } => {
+            FileResult::Parsed { source, format, docs, duplicates: dups } => {
                 let id = files.len();
+                duplicates.extend(dups.into_iter().map(|d| (id, d)));
                 let mut file_facts = formats::adapt(id, &source, format, &docs);
                 for (span, message) in std::mem::take(&mut file_facts.problems) {
-                    let (line, column) = source.line_col(span.start);
-                    errors.push(FileError { path: entry.display.clone(), line, column, message, file: Some(id), span });
+                    errors.push(FileError::new(&entry.display, source.line_col(span.start), &message, Some(id), span));
                 }
                 facts.push(file_facts);
                 files.push(source);
@@ -192,7 +198,7 @@ pub fn scan_discovered(
                     }
                     None => (1, 1, None),
                 };
-                errors.push(FileError { path: entry.display.clone(), line, column, message, file, span });
+                errors.push(FileError::new(&entry.display, (line, column), &message, file, span));
                 scanned.push(ScannedFile { display: entry.display.clone(), format: None });
             }
         }
@@ -200,7 +206,30 @@ pub fn scan_discovered(
     let files_scanned = scanned.len();
     let graph = graph::build(files, facts);
     let mut findings = engine::evaluate(rules, &graph);
+    findings.extend(duplicate_findings(rules, &graph, &duplicates));
     crate::suppress::apply(&graph.files, &mut findings, rules);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     ScanOutput { root: discovered.root, graph, findings, errors, scanned, files_scanned, configs_parsed }
+}
+
+/// A key written twice in one mapping of an agent config: the host uses the
+/// last copy (and so does the analysis), while a reviewer may read the first.
+/// Reported by the rule whose matcher is `source: duplicate_key`.
+fn duplicate_findings(rules: &[Rule], graph: &Graph, duplicates: &[(usize, source::Duplicate)]) -> Vec<Finding> {
+    let Some(rule) =
+        rules.iter().find(|r| r.matcher.patterns().iter().any(|p| p.source.as_deref() == Some("duplicate_key")))
+    else {
+        return Vec::new();
+    };
+    duplicates
+        .iter()
+        .filter_map(|(file, dup)| {
+            let source = graph.file(*file)?;
+            let (line, column) = source.line_col(dup.first.start);
+            let loc = graph::Loc { file: *file, span: dup.second, pointer: format!("duplicate:{}", dup.key).into() };
+            let message =
+                rule.message.replace("{{ key }}", &dup.key).replace("{{ first }}", &format!("{line}:{column}"));
+            Some(Finding::of_rule(rule, message, source, loc, &dup.key))
+        })
+        .collect()
 }

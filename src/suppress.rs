@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 
 use crate::engine::Rule;
-use crate::findings::{Finding, Standards};
+use crate::findings::Finding;
 use crate::graph::Loc;
 use crate::source::{SourceFile, Span};
 
@@ -85,7 +85,7 @@ pub fn apply(files: &[Arc<SourceFile>], findings: &mut Vec<Finding>, rules: &[Ru
     findings.retain(|finding| {
         let mut suppressed = false;
         for s in suppressions.iter_mut().filter(|s| s.target == finding.location.line) {
-            if files.get(s.file).is_none_or(|f| f.display != finding.location.path) {
+            if s.file != finding.loc.file {
                 continue;
             }
             for (entry, _, used) in s.rules.iter_mut() {
@@ -102,19 +102,7 @@ pub fn apply(files: &[Arc<SourceFile>], findings: &mut Vec<Finding>, rules: &[Ru
         let Some(file) = files.get(s.file) else { continue };
         let make = |rule: &Rule, span: Span, message: String, subject: &str| {
             let loc = Loc { file: s.file, span, pointer: format!("suppression:{}", s.comment).into() };
-            Finding::new(
-                rule.id.clone(),
-                rule.title.clone(),
-                rule.severity,
-                rule.category,
-                message,
-                rule.remediation.split_whitespace().collect::<Vec<_>>().join(" "),
-                Standards::from(&rule.standards),
-                rule.control,
-                file,
-                loc,
-                subject,
-            )
+            Finding::of_rule(rule, message, file, loc, subject)
         };
         if s.reason.is_empty() {
             if let Some(rule) = meta("BR901") {

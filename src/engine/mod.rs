@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use petgraph::stable_graph::{EdgeIndex, EdgeReference, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use crate::findings::{ChainStep, Finding, Location, Standards as FindingStandards};
+use crate::findings::{ChainStep, Finding, Location};
 use crate::graph::reach::Adjacency;
 use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
 pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
@@ -328,7 +328,7 @@ fn resolve(expr: &str, hit: &Hit<'_>) -> String {
     // the second line of defence).
     value
         .map(|v| {
-            let masked = crate::formats::secrets::mask_text(&v.to_string());
+            let masked = crate::redact::mask(&v.to_string());
             masked.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
         })
         .unwrap_or_default()
@@ -337,11 +337,18 @@ fn resolve(expr: &str, hit: &Hit<'_>) -> String {
 fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Option<Finding> {
     let loc = hit.loc.clone()?;
     let file = graph.file(loc.file)?;
-    // What the finding is about, beyond where: the item, the hash of a
-    // credential, the endpoints. Changes in it change the fingerprint.
+    // What the finding is about, beyond where: the item, the digest of an
+    // issued token (another token is another finding), the endpoints.
+    // Changes in it change the fingerprint. Passwords and other guessable
+    // secrets carry a per-scan keyed hash, left out: a fingerprint must not
+    // confirm a guess.
+    let token_digest = hit
+        .node
+        .filter(|n| !matches!(n.str_attr("format"), None | Some("generic" | "url-password" | "reference")))
+        .and_then(|n| n.str_attr("hash"));
     let subject = [
         hit.item.map(|i| i.value.clone()).unwrap_or_default(),
-        hit.node.and_then(|n| n.str_attr("hash")).unwrap_or_default().to_string(),
+        token_digest.unwrap_or_default().to_string(),
         hit.node.map(|n| n.key.clone()).unwrap_or_default(),
         hit.from.map(|n| n.key.clone()).unwrap_or_default(),
         hit.to.map(|n| n.key.clone()).unwrap_or_default(),
@@ -350,27 +357,10 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
     ]
     .join("\u{1f}");
     let chain = chain_steps(graph, &hit.chain);
-    let mut finding = Finding::new(
-        rule.id.clone(),
-        rule.title.clone(),
-        rule.severity,
-        rule.category,
-        render(&rule.message, hit),
-        first_paragraph(&rule.remediation),
-        FindingStandards::from(&rule.standards),
-        rule.control,
-        file,
-        loc,
-        &subject,
-    );
+    let mut finding = Finding::of_rule(rule, render(&rule.message, hit), file, loc, &subject);
     finding.chain = chain;
     finding.subjects = [hit.node, hit.from, hit.to].into_iter().flatten().map(|n| n.key.clone()).collect();
     Some(finding)
-}
-
-/// The first paragraph of a text block, unwrapped: the `help` line.
-fn first_paragraph(text: &str) -> String {
-    text.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The chain as users read it: each node with the edge that leaves it and
@@ -378,7 +368,7 @@ fn first_paragraph(text: &str) -> String {
 fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
     let label = |index: NodeIndex| {
         let node = graph.node(index);
-        format!("{}:{}", node.kind.as_str(), crate::formats::secrets::mask_text(&node.name))
+        format!("{}:{}", node.kind.as_str(), crate::redact::mask(&node.name))
     };
     let locate = |loc: Option<&Loc>| loc.and_then(|l| graph.file(l.file).map(|f| Location::of(f, l.span)));
     let mut steps = Vec::new();

@@ -173,6 +173,10 @@ pub struct Pattern {
     /// the findings stage (crate::suppress), not by matching the graph.
     #[serde(default)]
     pub suppression: Option<String>,
+    /// `duplicate_key`: findings about the file's text itself, made by the
+    /// scan stage while parsing, not by matching the graph.
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(default)]
     pub node: Option<NodeKind>,
     #[serde(default)]

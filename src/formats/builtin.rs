@@ -49,7 +49,7 @@ pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
 pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specifier: Option<&str>, loc: Loc) {
     let key = tool(ctx, canonical, &loc);
     let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
-    edge.set_str("grant", super::secrets::mask_text(rule), Some(loc.clone()));
+    edge.set_str("grant", crate::redact::mask(rule), Some(loc.clone()));
     let unrestricted = specifier.is_none_or(|s| matches!(s.trim(), "" | "*" | ":*" | "**"));
     edge.set_str("scope", if unrestricted { "unrestricted" } else { "restricted" }, Some(loc.clone()));
     edge.set_str("auto_approve", if unrestricted { "all" } else { "some" }, Some(loc.clone()));

@@ -43,7 +43,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     if let Some(helper) = doc.get("apiKeyHelper") {
         if let Some(command) = helper.as_str() {
-            let command = super::secrets::mask_text(command);
+            let command = crate::redact::mask(command);
             ctx.set_on(&agent, "api_key_helper", AttrValue::Str(command), helper.span, "apiKeyHelper");
         }
     }
@@ -103,7 +103,7 @@ fn mcp_grant(ctx: &mut Ctx<'_>, agent: &str, rest: &str, loc: crate::graph::Loc)
             edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
         }
     }
-    edge.set_str("grant", super::secrets::mask_text(&format!("mcp__{rest}")), Some(loc));
+    edge.set_str("grant", crate::redact::mask(&format!("mcp__{rest}")), Some(loc));
     ctx.add_edge(agent, &key, edge);
 }
 
@@ -116,7 +116,7 @@ fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
             for (j, hook) in matcher.get("hooks").map(Doc::items).unwrap_or_default().iter().enumerate() {
                 if let Some((command, text)) = hook.get("command").and_then(|c| c.as_str().map(|t| (c, t))) {
                     let pointer = format!("hooks.{}[{i}].hooks[{j}].command", event.key);
-                    let value = super::secrets::mask_text(text);
+                    let value = crate::redact::mask(text);
                     commands.push(Item { value, loc: Some(ctx.loc(command.span, &pointer)) });
                 }
             }

@@ -3,7 +3,7 @@
 //! An input marked `isSecret` is a credential; one whose name says secret but
 //! is not marked is displayed, logged and stored in the clear by clients.
 
-use super::{join, secrets, servers, Ctx};
+use super::{join, servers, Ctx};
 use crate::graph::{Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
@@ -65,7 +65,7 @@ fn input_var(ctx: &mut Ctx<'_>, tool: &str, input: &Doc, pointer: &str) {
         ctx.credentials_in(tool, Some(&name), value, &join(pointer, "value"), "env");
     }
     let marked = input.get("isSecret").and_then(Doc::as_bool) == Some(true);
-    if !marked && secrets::is_secret_key(&name) {
+    if !marked && crate::redact::is_secret_key(&name) {
         let item = Item { value: name, loc: Some(ctx.loc(name_node.span, &join(pointer, "name"))) };
         ctx.extend_on(tool, "unmarked_secret_inputs", vec![item]);
     }

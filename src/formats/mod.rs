@@ -28,7 +28,7 @@ mod tool_defs;
 mod vscode;
 mod zed;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::catalog::TokenCatalog;
@@ -474,8 +474,9 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn add_credential(&mut self, owner: &str, fact: SecretFact, span: Span, pointer: &str, channel: &str) {
-        // Keyed by what it is, not where: a fingerprint must survive edits above it.
-        let identity = fact.hash.clone().or_else(|| fact.name.clone()).unwrap_or_default();
+        // Keyed by what it is, not where: a fingerprint must survive edits above
+        // it. Never by the secret's hash: keys are printed as node ids.
+        let identity = fact.name.clone().unwrap_or_else(|| fact.format.clone());
         let key = format!("cred:{}:{}:{}:{}", self.source.display, pointer, identity, fact.range.start);
         self.add_credential_as(&key, owner, fact, span, pointer, channel);
     }
@@ -624,8 +625,12 @@ fn raw_tokens(ctx: &mut Ctx<'_>) {
     if found.is_empty() {
         return;
     }
+    let mut seen: HashMap<usize, usize> = HashMap::new();
     for m in found {
         let format = catalog.format(&m);
+        // The n-th token of its format in the file: stable under edits above it.
+        let nth = seen.entry(m.format).and_modify(|n| *n += 1).or_insert(0);
+        let pointer = format!("text:{}:{nth}", format.id);
         let fact = SecretFact {
             storage: Storage::Literal,
             range: m.start..m.end,
@@ -636,10 +641,8 @@ fn raw_tokens(ctx: &mut Ctx<'_>) {
             lifetime: m.lifetime,
             human: format.human,
             display: catalog.masked(&m),
-            hash: Some(secrets::hash(&text[m.start..m.end])),
+            hash: Some(crate::redact::token_digest(&text[m.start..m.end])),
         };
-        let (line, _) = ctx.source.line_col(m.start);
-        let pointer = format!("text:{}", fact.hash.clone().unwrap_or_else(|| line.to_string()));
         ctx.add_credential("", fact, Span::new(m.start, m.end), &pointer, "text");
     }
 }

@@ -36,7 +36,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
         .unwrap_or_default();
 
     if let Some(cmd) = command_node.filter(|c| c.as_str().is_some()) {
-        tool.set_str("command", secrets::mask_text(&command), Some(ctx.loc(cmd.span, &join(pointer, "command"))));
+        tool.set_str("command", crate::redact::mask(&command), Some(ctx.loc(cmd.span, &join(pointer, "command"))));
     }
     let url = URL_KEYS.iter().find_map(|k| node.get(k).map(|n| (*k, n)));
     let transport = node
@@ -92,7 +92,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
             if upper.contains("ALLOW") && upper.contains("COMMAND") {
                 let loc = Some(ctx.loc(entry.value.span, &p));
                 if let (Some(value), Some(tool)) = (entry.value.scalar_text(), ctx.node_mut(&key)) {
-                    tool.set_str("allowed_commands", secrets::mask_text(&value), loc);
+                    tool.set_str("allowed_commands", crate::redact::mask(&value), loc);
                 }
             }
         }
@@ -109,7 +109,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
     for names_key in ["env_keys", "env_vars"] {
         if let Some(list) = node.get(names_key) {
             for (i, item) in list.items().iter().enumerate() {
-                if let Some(name) = item.as_str().filter(|n| secrets::is_secret_key(n)) {
+                if let Some(name) = item.as_str().filter(|n| crate::redact::is_secret_key(n)) {
                     reference(ctx, &key, name, item.span, &format!("{}[{i}]", join(pointer, names_key)), "env");
                 }
             }
@@ -197,7 +197,7 @@ pub fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str
     let Some(url) = url_node.as_str() else { return };
     let loc = Some(ctx.loc(url_node.span, pointer));
     // Shown in messages and graphs: a password or key in it stays masked.
-    tool.set_str("url", secrets::mask_text(url), loc.clone());
+    tool.set_str("url", crate::redact::mask(url), loc.clone());
     let lower = url.to_ascii_lowercase();
     let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
     tool.set_str("url_scheme", scheme, loc.clone());
@@ -235,7 +235,7 @@ fn describe_launch(
         tool.set_str("package", package.name.clone(), loc.clone());
         tool.set_str("package_registry", package.registry, None);
         if let Some((_, spec)) = args.get(package.arg) {
-            tool.set_str("package_spec", secrets::mask_text(spec), None);
+            tool.set_str("package_spec", crate::redact::mask(spec), None);
         }
         tool.set_str("package_version", package.version.clone().unwrap_or_default(), loc.clone());
         tool.set_bool("package_pinned", package.pinned, loc);
@@ -243,7 +243,7 @@ fn describe_launch(
     if let Some(image) = &launched.image {
         let loc = arg_loc(image.arg);
         tool.set_str("docker_image", image.name.clone(), loc.clone());
-        tool.set_str("docker_image_ref", secrets::mask_text(&image.reference), loc.clone());
+        tool.set_str("docker_image_ref", crate::redact::mask(&image.reference), loc.clone());
         tool.set_str("docker_image_pin", image.pin, loc);
     }
     let risks: Vec<Item> = launched
@@ -309,7 +309,7 @@ fn arg_credentials(ctx: &mut Ctx<'_>, owner: &str, args: &[(&Doc, String)], args
                 Some((name, _)) => (Some(name.trim().to_string()), name.len() + 1),
                 None => (None, 0),
             }
-        } else if let Some(flag) = flag.filter(|f| secrets::is_secret_key(f.trim_start_matches('-'))) {
+        } else if let Some(flag) = flag.filter(|f| crate::redact::is_secret_key(f.trim_start_matches('-'))) {
             (Some(flag.trim_start_matches('-').to_string()), 0)
         } else if let Some((name, _)) = arg.split_once('=').filter(|(n, _)| is_assignment_name(n)) {
             (Some(name.trim_start_matches('-').to_string()), name.len() + 1)

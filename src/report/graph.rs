@@ -7,13 +7,19 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::findings::Location;
-use crate::formats::secrets::mask_text;
 use crate::graph::{AttrValue, Attrs, Graph, Loc, NodeKind};
+use crate::redact::shown;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
 fn label(graph: &Graph, index: NodeIndex) -> String {
-    mask_text(&graph.node(index).label())
+    shown(&graph.node(index).label())
+}
+
+/// A node's id as printed: its key, masked and with control characters
+/// made visible (a server may be named with a token or an escape code).
+fn id(graph: &Graph, index: NodeIndex) -> String {
+    shown(&graph.node(index).key)
 }
 
 /// Edges in a stable order: by source key, target key, kind.
@@ -83,7 +89,7 @@ pub fn dot(graph: &Graph) -> String {
         };
         out.push_str(&format!(
             "  \"{}\" [label=\"{}\", shape={shape}];\n",
-            escape(&node.key),
+            escape(&id(graph, index)),
             escape(&format!("{}: {}", node.kind.as_str(), label(graph, index)))
         ));
     }
@@ -95,8 +101,8 @@ pub fn dot(graph: &Graph) -> String {
         let style = if edge.kind == crate::graph::EdgeKind::DelegatesTo { ", style=bold" } else { "" };
         out.push_str(&format!(
             "  \"{}\" -> \"{}\" [label=\"{}\"{style}];\n",
-            escape(&graph.node(from).key),
-            escape(&graph.node(to).key),
+            escape(&id(graph, from)),
+            escape(&id(graph, to)),
             edge.kind.as_str()
         ));
     }
@@ -143,10 +149,8 @@ fn attributes(attrs: &Attrs) -> Map<String, Value> {
         .map(|(name, attr)| {
             let value = match &attr.value {
                 AttrValue::Bool(b) => Value::Bool(*b),
-                AttrValue::Str(s) => Value::String(mask_text(s)),
-                AttrValue::List(items) => {
-                    Value::Array(items.iter().map(|i| Value::String(mask_text(&i.value))).collect())
-                }
+                AttrValue::Str(s) => Value::String(shown(s)),
+                AttrValue::List(items) => Value::Array(items.iter().map(|i| Value::String(shown(&i.value))).collect()),
             };
             (name.clone(), value)
         })
@@ -160,9 +164,9 @@ pub fn json(graph: &Graph) -> String {
         .map(|index| {
             let node = graph.node(index);
             JsonNode {
-                id: node.key.clone(),
+                id: id(graph, index),
                 kind: node.kind.as_str(),
-                name: node.name.clone(),
+                name: shown(&node.name),
                 attributes: attributes(&node.attrs),
                 locations: node.locs.iter().filter_map(|l| locate(graph, l)).collect(),
             }
@@ -171,8 +175,8 @@ pub fn json(graph: &Graph) -> String {
     let edges = edges(graph)
         .into_iter()
         .map(|(from, to, edge)| JsonEdge {
-            from: graph.node(from).key.clone(),
-            to: graph.node(to).key.clone(),
+            from: id(graph, from),
+            to: id(graph, to),
             kind: edge.kind.as_str(),
             attributes: attributes(&edge.attrs),
             location: edge.loc.as_ref().and_then(|l| locate(graph, l)),

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use crate::graph::{Graph, NodeKind};
 use crate::source::Span;
 
-/// A file's text with every literal secret starred out and control bytes
+/// A file's text with every secret starred out and control bytes
 /// neutralised, same length, so snippets can be drawn around a finding
 /// without showing any secret or obeying any escape code.
 pub fn redacted_texts(graph: &Graph) -> HashMap<usize, String> {
@@ -28,23 +28,12 @@ pub fn redacted_texts(graph: &Graph) -> HashMap<usize, String> {
     }
     let mut texts = HashMap::new();
     for (id, file) in graph.files.iter().enumerate() {
-        let mut bytes = file.text.clone().into_bytes();
-        // Control bytes (an ANSI escape in a scanned file) would drive the
-        // terminal; same-length replacement keeps every span valid.
-        for b in bytes.iter_mut() {
-            if (*b < 0x20 && !matches!(*b, b'\n' | b'\r' | b'\t')) || *b == 0x7f {
-                *b = b'?';
-            }
-        }
-        for span in spans.get(&id).map(Vec::as_slice).unwrap_or_default() {
-            for b in bytes.iter_mut().take(span.end.min(file.text.len())).skip(span.start) {
-                // Keep UTF-8 continuation bytes valid by starring only ASCII.
-                if b.is_ascii() && !b.is_ascii_whitespace() {
-                    *b = b'*';
-                }
-            }
-        }
-        texts.insert(id, String::from_utf8_lossy(&bytes).into_owned());
+        // Literal credentials the adapters found, plus whatever the redaction
+        // module finds in the raw text (files that did not parse, comments,
+        // PEM bodies, high-entropy words), same length so spans stay valid.
+        let extra: Vec<std::ops::Range<usize>> =
+            spans.get(&id).map(Vec::as_slice).unwrap_or_default().iter().map(|s| s.start..s.end).collect();
+        texts.insert(id, crate::redact::star(&file.text, &extra));
     }
     texts
 }

@@ -269,7 +269,7 @@ fn inventory(graph: &Graph) -> Inventory {
             }
         };
         // A credential's name shows at most a masked prefix or a variable name.
-        let name = crate::formats::secrets::mask_text(&node.label());
+        let name = crate::redact::mask(&node.label());
         into.push(Component { name, layer, detail, source: source_of(graph, node) });
     }
     inv

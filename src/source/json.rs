@@ -4,7 +4,7 @@
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use super::{Entry, Node, Span, SyntaxError, Value};
+use super::{Duplicate, Entry, Node, Span, SyntaxError, Value};
 
 /// What editors accept in JSONC files: comments and trailing commas, nothing
 /// looser, so a file we accept is one the agent host can load too.
@@ -23,7 +23,10 @@ fn options() -> ParseOptions {
     }
 }
 
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+/// The document, and every property written twice in one object. Agent
+/// hosts read JSON with `JSON.parse` or serde, which keep the last value of
+/// a duplicated property, and so do we.
+pub fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), SyntaxError> {
     let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options()).map_err(|err| {
         let range = err.range();
         // `#` comments are common in hand-edited configs, and fatal.
@@ -37,8 +40,9 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             span: Span::new(range.start, range.end.max(range.start)),
         }
     })?;
+    let mut duplicates = Vec::new();
     match result.value {
-        Some(value) => Ok(lower(value)),
+        Some(value) => Ok((lower(value, &mut duplicates), duplicates)),
         None => Err(SyntaxError { message: "invalid JSON: the file holds no value".into(), span: Span::new(0, 0) }),
     }
 }
@@ -47,7 +51,7 @@ fn span(range: jsonc_parser::common::Range) -> Span {
     Span::new(range.start, range.end)
 }
 
-fn lower(value: ast::Value<'_>) -> Node {
+fn lower(value: ast::Value<'_>, duplicates: &mut Vec<Duplicate>) -> Node {
     match value {
         ast::Value::StringLit(s) => Node::new(Value::String(s.value.into_owned()), span(s.range)),
         ast::Value::NumberLit(n) => Node::new(Value::Number(n.value.to_string()), span(n.range)),
@@ -55,21 +59,26 @@ fn lower(value: ast::Value<'_>) -> Node {
         ast::Value::NullKeyword(n) => Node::new(Value::Null, span(n.range)),
         ast::Value::Array(a) => {
             let range = span(a.range);
-            Node::new(Value::Array(a.elements.into_iter().map(lower).collect()), range)
+            Node::new(Value::Array(a.elements.into_iter().map(|v| lower(v, duplicates)).collect()), range)
         }
         ast::Value::Object(o) => {
             let range = span(o.range);
-            let entries = o
-                .properties
-                .into_iter()
-                .map(|prop| {
-                    let (key, key_span) = match prop.name {
-                        ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
-                        ast::ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
-                    };
-                    Entry { key, key_span, value: lower(prop.value) }
-                })
-                .collect();
+            let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            for prop in o.properties {
+                let (key, key_span) = match prop.name {
+                    ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
+                    ast::ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
+                };
+                let value = lower(prop.value, duplicates);
+                // The last copy wins, where the first one stood.
+                match entries.iter_mut().find(|e| e.key == key) {
+                    Some(earlier) => {
+                        duplicates.push(Duplicate { key: key.clone(), first: earlier.key_span, second: key_span });
+                        *earlier = Entry { key, key_span, value };
+                    }
+                    None => entries.push(Entry { key, key_span, value }),
+                }
+            }
             Node::new(Value::Object(entries), range)
         }
     }
@@ -82,9 +91,20 @@ mod tests {
     #[test]
     fn accepts_comments_and_trailing_commas_with_spans() {
         let text = "{\n  // a comment\n  \"a\": \"xyz\",\n}";
-        let node = parse(text).unwrap();
+        let (node, _) = parse(text).unwrap();
         let a = node.get("a").unwrap();
         assert_eq!(&text[a.span.start..a.span.end], "\"xyz\"");
+    }
+
+    #[test]
+    fn duplicate_properties_keep_the_last_value_and_are_reported() {
+        let text =
+            r#"{"permissions": {"defaultMode": "default"}, "permissions": {"defaultMode": "bypassPermissions"}}"#;
+        let (node, duplicates) = parse(text).unwrap();
+        assert_eq!(node.at(&["permissions", "defaultMode"]).and_then(Node::as_str), Some("bypassPermissions"));
+        assert_eq!(node.entries().len(), 1);
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!((duplicates[0].first.start, duplicates[0].second.start), (1, 44));
     }
 
     #[test]

@@ -197,6 +197,24 @@ impl fmt::Display for SyntaxError {
     }
 }
 
+/// A key written twice in one mapping: the host uses the second (last)
+/// copy, and a reader of the file may see only the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duplicate {
+    pub key: String,
+    /// The key of the copy the host ignores.
+    pub first: Span,
+    /// The key of the copy the host uses.
+    pub second: Span,
+}
+
+/// A parsed file: its documents, and what the parse noticed on the way.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub docs: Vec<Node>,
+    pub duplicates: Vec<Duplicate>,
+}
+
 /// A comment and where it sits; inline suppressions and raw token scans read these.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
@@ -212,21 +230,28 @@ pub fn parse(text: &str, syntax: Syntax) -> Result<Node, SyntaxError> {
 
 /// Every document of the file: several for a YAML stream (`---`), one otherwise.
 pub fn parse_documents(text: &str, syntax: Syntax) -> Result<Vec<Node>, SyntaxError> {
-    match syntax {
-        Syntax::Json => json::parse(text).map(|d| vec![d]),
-        Syntax::Yaml => yaml::parse_all(text),
-        Syntax::Toml => toml::parse(text).map(|d| vec![d]),
-        Syntax::Dotenv => Ok(vec![dotenv::parse(text)]),
-        Syntax::FrontMatter => front_matter(text).map(|d| vec![d]),
-    }
+    parse_file(text, syntax).map(|parsed| parsed.docs)
+}
+
+/// Every document of the file, with the keys written twice in it.
+pub fn parse_file(text: &str, syntax: Syntax) -> Result<Parsed, SyntaxError> {
+    let (docs, duplicates) = match syntax {
+        Syntax::Json => json::parse(text).map(|(d, dups)| (vec![d], dups))?,
+        Syntax::Yaml => yaml::parse_all(text)?,
+        // TOML forbids duplicate keys: the parser rejects them, as Codex does.
+        Syntax::Toml => (vec![toml::parse(text)?], Vec::new()),
+        Syntax::Dotenv => (vec![dotenv::parse(text)], Vec::new()),
+        Syntax::FrontMatter => front_matter(text)?,
+    };
+    Ok(Parsed { docs, duplicates })
 }
 
 /// The YAML between a leading `---` line and the next one. Everything else
 /// becomes spaces of the same byte length (newlines kept) before parsing, so
 /// spans stay those of the file.
-fn front_matter(text: &str) -> Result<Node, SyntaxError> {
+fn front_matter(text: &str) -> Result<(Vec<Node>, Vec<Duplicate>), SyntaxError> {
     let Some(first) = text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) else {
-        return Ok(Node::new(Value::Null, Span::default()));
+        return Ok((vec![Node::new(Value::Null, Span::default())], Vec::new()));
     };
     let start = text.len() - first.len();
     let end = first.find("\n---").map_or(text.len(), |i| start + i + 1);
@@ -238,7 +263,9 @@ fn front_matter(text: &str) -> Result<Node, SyntaxError> {
             masked.extend(std::iter::repeat_n(' ', c.len_utf8()));
         }
     }
-    yaml::parse(&masked)
+    let (docs, duplicates) = yaml::parse_all(&masked)?;
+    let doc = docs.into_iter().next().unwrap_or(Node::new(Value::Null, Span::default()));
+    Ok((vec![doc], duplicates))
 }
 
 #[cfg(test)]
