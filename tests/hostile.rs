@@ -183,3 +183,35 @@ fn graph_ids_hold_no_hash_of_a_password() {
     let (_, stdout, _) = run(dir.path(), &["scan", ".", "--format", "json"]);
     assert!(!stdout.contains(&unkeyed[..8]), "{stdout}");
 }
+
+// 5, 6. Long lines: no panic, output proportional to the findings.
+
+#[test]
+fn a_finding_past_column_65536_is_drawn_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let pad = "x".repeat(70_000);
+    write(dir.path(), ".mcp.json", &format!("{{\"mcpServers\": {{\"a\": {{\"command\": \"npx\", \"args\": [\"{pad}\", \"-y\", \"pkg\"]}}, \"b\": {{\"command\": \"npx\", \"args\": [\"-y\", \"later\"]}}}}}}"));
+    // And a parse error far along one line.
+    write(dir.path(), ".cursor/mcp.json", &format!("{{\"mcpServers\": {{\"a\": \"{pad}\" \"b\"}}}}"));
+    let (code, stdout, stderr) = run(dir.path(), &["scan", "."]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("[.mcp.json:1:70110]"), "{}", &stdout[..stdout.len().min(3000)]);
+    assert!(
+        stdout.contains("`later`") && stdout.contains("[.cursor/mcp.json:1:70026]"),
+        "{}",
+        &stdout[..stdout.len().min(3000)]
+    );
+    assert!(stdout.len() < 20_000, "{} bytes for three findings", stdout.len());
+}
+
+#[test]
+fn terminal_output_grows_with_findings_not_with_line_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let servers: Vec<String> =
+        (0..1000).map(|i| format!("\"s{i}\": {{\"command\": \"npx\", \"args\": [\"-y\", \"pkg{i}\"]}}")).collect();
+    write(dir.path(), ".mcp.json", &format!("{{\"mcpServers\": {{{}}}}}", servers.join(", ")));
+    let (_, stdout, _) = run(dir.path(), &["scan", "."]);
+    assert_eq!(stdout.matches("BR601").count(), 1000);
+    // About 800 bytes a finding; the file's one line is 50 KB.
+    assert!(stdout.len() < 1_500_000, "{} bytes", stdout.len());
+}

@@ -308,12 +308,24 @@ fn render(template: &str, hit: &Hit<'_>) -> String {
     out
 }
 
+/// Characters of one value quoted in a message: a name of megabytes (a
+/// minified or hostile file) must not make the message as long.
+const MAX_QUOTED: usize = 120;
+
+fn clip(value: &str, max: usize) -> String {
+    match value.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_string(),
+    }
+}
+
 fn resolve(expr: &str, hit: &Hit<'_>) -> String {
     if expr == "item" {
-        return hit.item.map(|i| i.value.clone()).unwrap_or_default();
+        return hit.item.map(|i| clip(&i.value, MAX_QUOTED)).unwrap_or_default();
     }
+    // Composed by the path rules from names: longer, but still bounded.
     if let Some((_, value)) = hit.vars.iter().find(|(name, _)| *name == expr) {
-        return value.clone();
+        return clip(value, 8 * MAX_QUOTED);
     }
     let (scope, name) = expr.split_once('.').unwrap_or(("node", expr));
     let value = match scope {
@@ -326,12 +338,7 @@ fn resolve(expr: &str, hit: &Hit<'_>) -> String {
     // A name from a scanned file may carry terminal escape codes (show, never
     // obey) or a token (attributes are masked where they are made; this is
     // the second line of defence).
-    value
-        .map(|v| {
-            let masked = crate::redact::mask(&v.to_string());
-            masked.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
-        })
-        .unwrap_or_default()
+    value.map(|v| clip(&crate::redact::shown(&v.to_string()), MAX_QUOTED)).unwrap_or_default()
 }
 
 fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Option<Finding> {

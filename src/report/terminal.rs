@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use std::fmt;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MietteSeverity,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    Severity as MietteSeverity, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::engine::Severity;
 use crate::findings::Finding;
 use crate::scan::ScanOutput;
+use crate::source::LineIndex;
 
 #[derive(Debug)]
 struct Shown {
@@ -18,8 +20,129 @@ struct Shown {
     code: String,
     severity: MietteSeverity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: Snippet,
     labels: Vec<LabeledSpan>,
+}
+
+/// Columns of a source line drawn around a span: a minified file has one
+/// line of megabytes, and drawing it whole made output quadratic in size.
+const WINDOW: usize = 120;
+/// Columns kept left of the span's start.
+const LEAD: usize = 40;
+/// Lines of a long span drawn before the rest is left out.
+const MAX_SPAN_LINES: usize = 8;
+
+/// The lines around a span, each clipped to a window of [`WINDOW`]
+/// characters, with the span moved into the snippet. Line numbers stay the
+/// file's own: `read_span` shifts them.
+#[derive(Debug)]
+struct Snippet {
+    name: String,
+    text: String,
+    /// 0-based line number of the snippet's first line in the file.
+    first_line: usize,
+    /// The span, in snippet offsets.
+    span: (usize, usize),
+    /// Characters left out before the span's line in the snippet (plus one
+    /// for the `…` drawn there), so its column is reported as the file's.
+    column_shift: usize,
+}
+
+impl Snippet {
+    /// `lines` indexes `text` (or a text of the same byte offsets) and
+    /// `column` is the span's 1-based column: the snippet costs a binary
+    /// search and a window of characters, never a scan of a long line.
+    fn new(name: &str, text: &str, lines: &LineIndex, span: crate::source::Span, column: usize) -> Snippet {
+        let start = floor_boundary(text, span.start.min(text.len()));
+        let end = floor_boundary(text, span.end.clamp(start, text.len()));
+        let span_first = lines.line_of(start);
+        let span_last = lines.line_of(end).min(span_first + MAX_SPAN_LINES);
+        let first_line = span_first.saturating_sub(1);
+        let line_start = lines.line_start(span_first).unwrap_or(0).min(start);
+        // Lines are drawn from their start unless the span begins too far right;
+        // then every line is drawn from the same byte distance into it.
+        let skip = if start - line_start + 20 <= WINDOW { 0 } else { start - line_start - LEAD };
+        let mut out = String::new();
+        let (mut span_start, mut span_end) = (None, None);
+        let mut column_shift = 0;
+        for index in first_line..=span_last + 1 {
+            let Some(offset) = lines.line_start(index).filter(|o| *o <= text.len()) else { break };
+            let line_end =
+                lines.line_start(index + 1).map_or(text.len(), |next| next.saturating_sub(1)).min(text.len());
+            let from = floor_boundary(text, (offset + skip).min(line_end));
+            if index > first_line {
+                out.push('\n');
+            }
+            if from > offset {
+                out.push('…');
+            }
+            if index == span_first {
+                // The header's column is the file's: what the window left out.
+                let shown_before = text.get(from..start).map_or(0, |t| t.chars().count()) + usize::from(from > offset);
+                column_shift = column.saturating_sub(1).saturating_sub(shown_before);
+            }
+            if span_start.is_none() && start < from && index == span_first {
+                span_start = Some(out.len());
+            }
+            // Map each kept character; the span's ends land on the nearest kept one.
+            for (col, (byte, c)) in text.get(from..line_end).unwrap_or("").char_indices().enumerate() {
+                let at = from + byte;
+                if col >= WINDOW {
+                    out.push('…');
+                    break;
+                }
+                if span_start.is_none() && at >= start {
+                    span_start = Some(out.len());
+                }
+                if span_end.is_none() && at >= end {
+                    span_end = Some(out.len());
+                }
+                out.push(c);
+            }
+            if span_start.is_none() && start <= line_end && index == span_first {
+                span_start = Some(out.len());
+            }
+            if span_end.is_none() && end <= line_end && span_start.is_some() {
+                span_end = Some(out.len());
+            }
+        }
+        let span_start = span_start.unwrap_or(0);
+        let span_end = span_end.unwrap_or(out.len()).max(span_start);
+        Snippet { name: name.to_string(), text: out, first_line, span: (span_start, span_end), column_shift }
+    }
+
+    fn label(&self, text: Option<String>) -> LabeledSpan {
+        LabeledSpan::new_primary_with_span(text, (self.span.0, self.span.1 - self.span.0))
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        // miette reads the primary span alone (no context) for the header's
+        // `path:line:column`: that column is the file's, not the snippet's.
+        let column = if before == 0 && after == 0 { inner.column() + self.column_shift } else { inner.column() };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Display for Shown {
@@ -59,9 +182,13 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
     let texts = super::redacted_texts(&output.graph);
     let mut out = String::new();
     let empty = String::new();
+    // Built once: a chain step names its file by path.
+    let files: HashMap<&str, usize> =
+        output.graph.files.iter().enumerate().map(|(i, f)| (f.display.as_str(), i)).collect();
     for finding in findings {
         let text = texts.get(&finding.loc.file).unwrap_or(&empty);
-        let span = finding.loc.span;
+        let Some(file) = output.graph.file(finding.loc.file) else { continue };
+        let source = Snippet::new(&finding.location.path, text, &file.lines, finding.loc.span, finding.location.column);
         let shown = Shown {
             message: finding.message.clone(),
             code: format!("{} {}", finding.severity.as_str(), finding.rule_id),
@@ -71,28 +198,33 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
                 Severity::Info => MietteSeverity::Advice,
             },
             help: (!finding.help.is_empty()).then(|| finding.help.clone()),
-            source: NamedSource::new(finding.location.path.clone(), text.clone()),
-            labels: vec![LabeledSpan::new_primary_with_span(Some(finding.title.clone()), (span.start, span.len()))],
+            labels: vec![source.label(Some(finding.title.clone()))],
+            source,
         };
         let _ = handler.render_report(&mut out, &shown);
-        out.push_str(&chain_text(output, finding, &texts));
+        out.push_str(&chain_text(&files, finding, &texts));
         out.push('\n');
     }
-    let sources: HashMap<usize, &String> = texts.iter().map(|(k, v)| (*k, v)).collect();
     for error in &output.errors {
-        let source = error.file.and_then(|f| sources.get(&f)).map(|t| (*t).clone());
+        let text = error.file.and_then(|f| texts.get(&f));
+        let lines = error.file.and_then(|f| output.graph.file(f)).map(|f| f.lines.clone());
+        let lines = lines.unwrap_or_else(|| LineIndex::new(""));
+        let source = Snippet::new(&error.path, text.map_or("", String::as_str), &lines, error.span, error.column);
         let shown = Shown {
-            message: error.message.clone(),
+            // Without a snippet (an unreadable file) the path leads the message;
+            // with one, miette names it above the snippet.
+            message: match text {
+                Some(_) => error.message.clone(),
+                None => format!("{}:{}:{}: {}", error.path, error.line, error.column, error.message),
+            },
             code: "error".into(),
             severity: MietteSeverity::Error,
             help: Some("the file was not analysed; fix it, or exclude it from the scan".into()),
-            labels: match &source {
-                Some(_) => {
-                    vec![LabeledSpan::new_primary_with_span(Some("here".into()), (error.span.start, error.span.len()))]
-                }
+            labels: match text {
+                Some(_) => vec![source.label(Some("here".into()))],
                 None => Vec::new(),
             },
-            source: NamedSource::new(error.path.clone(), source.unwrap_or_default()),
+            source,
         };
         let _ = handler.render_report(&mut out, &shown);
         out.push('\n');
@@ -131,12 +263,10 @@ fn largest_blast_radii(output: &ScanOutput) -> String {
 
 /// A chain, step by step, each with where it is written and that line of
 /// source (secrets starred out): the path a chaining finding follows.
-fn chain_text(output: &ScanOutput, finding: &Finding, texts: &HashMap<usize, String>) -> String {
+fn chain_text(files: &HashMap<&str, usize>, finding: &Finding, texts: &HashMap<usize, String>) -> String {
     if finding.chain.is_empty() {
         return String::new();
     }
-    let files: HashMap<&str, usize> =
-        output.graph.files.iter().enumerate().map(|(i, f)| (f.display.as_str(), i)).collect();
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for step in &finding.chain {
         let what = match &step.edge {
@@ -204,17 +334,17 @@ pub fn summary(output: &ScanOutput, findings: &[Finding]) -> String {
 pub fn render_error(path: &str, text: &str, span: crate::source::Span, message: &str, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
+    let starred = crate::redact::star(text, &[]);
+    let lines = LineIndex::new(text);
+    let (_, column) = lines.line_col(text, span.start);
+    let source = Snippet::new(path, &starred, &lines, span, column);
     let shown = Shown {
-        message: message.to_string(),
+        message: crate::redact::shown(message),
         code: "error".into(),
         severity: MietteSeverity::Error,
         help: None,
-        source: NamedSource::new(path, text.to_string()),
-        labels: if text.is_empty() {
-            Vec::new()
-        } else {
-            vec![LabeledSpan::new_primary_with_span(Some("here".into()), (span.start, span.len()))]
-        },
+        labels: if text.is_empty() { Vec::new() } else { vec![source.label(Some("here".into()))] },
+        source,
     };
     let mut out = String::new();
     let _ = handler.render_report(&mut out, &shown);

@@ -140,13 +140,28 @@ impl Node {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// An ASCII text's columns are byte distances: no counting.
+    ascii: bool,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        LineIndex { line_starts, ascii: text.is_ascii() }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// The byte offset where 0-based line `line` starts, if there is one.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
     }
 
     /// 1-based line and 1-based column counted in characters.
@@ -157,7 +172,11 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
+        let column = if self.ascii {
+            offset - start
+        } else {
+            text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start)
+        };
         (line + 1, column + 1)
     }
 }
