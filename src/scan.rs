@@ -57,6 +57,7 @@ enum FileResult {
         format: Format,
         docs: Vec<source::Node>,
         duplicates: Vec<source::Duplicate>,
+        literals: Vec<Span>,
     },
     NotAConfig,
     /// A JSON or YAML file of no format we read: not counted as scanned.
@@ -106,7 +107,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         return FileResult::Passed;
     }
     let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
-    let source::Parsed { docs, duplicates } = match source::parse_file(&source.text, syntax) {
+    let source::Parsed { docs, duplicates, literals } = match source::parse_file(&source.text, syntax) {
         Ok(parsed) => parsed,
         Err(err) => {
             // A generic name that does not parse is not known to be ours,
@@ -126,7 +127,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         _ => formats::sniff(&docs, syntax),
     };
     match (format, entry.candidate) {
-        (Some(format), _) => FileResult::Parsed { source, format, docs, duplicates },
+        (Some(format), _) => FileResult::Parsed { source, format, docs, duplicates, literals },
         (None, Some(Candidate::Content(_))) => FileResult::Passed,
         (None, _) => FileResult::NotAConfig,
     }
@@ -168,14 +169,17 @@ pub fn scan_discovered(
     let mut scanned = Vec::new();
     let mut configs_parsed = 0;
     let mut duplicates = Vec::new();
+    // Per file, aligned with `files`: where a suppression marker is data.
+    let mut literals: Vec<Vec<Span>> = Vec::new();
     for skipped in &discovered.skipped {
         errors.push(FileError::new(&skipped.display, (1, 1), &skipped.reason, None, Span::default()));
     }
     let results: Vec<(&FileEntry, FileResult)> = discovered.files.iter().map(|e| (e, read_and_parse(e))).collect();
     for (entry, result) in results {
         match result {
-            FileResult::Parsed { source, format, docs, duplicates: dups } => {
+            FileResult::Parsed { source, format, docs, duplicates: dups, literals: spans } => {
                 let id = files.len();
+                literals.push(spans);
                 duplicates.extend(dups.into_iter().map(|d| (id, d)));
                 let mut file_facts = formats::adapt(id, &source, format, &docs);
                 for (span, message) in std::mem::take(&mut file_facts.problems) {
@@ -194,6 +198,7 @@ pub fn scan_discovered(
                         let (line, column) = source.line_col(span.start);
                         files.push(source);
                         facts.push(Facts::default());
+                        literals.push(Vec::new());
                         (line, column, Some(files.len() - 1))
                     }
                     None => (1, 1, None),
@@ -207,7 +212,7 @@ pub fn scan_discovered(
     let graph = graph::build(files, facts);
     let mut findings = engine::evaluate(rules, &graph);
     findings.extend(duplicate_findings(rules, &graph, &duplicates));
-    crate::suppress::apply(&graph.files, &mut findings, rules);
+    crate::suppress::apply(&graph.files, &literals, &mut findings, rules);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     ScanOutput { root: discovered.root, graph, findings, errors, scanned, files_scanned, configs_parsed }
 }

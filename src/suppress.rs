@@ -33,7 +33,10 @@ fn marker() -> &'static Regex {
     })
 }
 
-fn find(files: &[Arc<SourceFile>]) -> Vec<Suppression> {
+/// Markers in comments only: `literals[file]` lists the file's keys and
+/// strings, and a marker that starts inside one is data (a tool description
+/// that says `// blastradius: ignore[BR503]` suppresses nothing).
+fn find(files: &[Arc<SourceFile>], literals: &[Vec<Span>]) -> Vec<Suppression> {
     let mut found = Vec::new();
     for (file, source) in files.iter().enumerate() {
         let text = &source.text;
@@ -45,7 +48,18 @@ fn find(files: &[Arc<SourceFile>]) -> Vec<Suppression> {
         for (index, line) in lines.iter().enumerate() {
             let start = offset;
             offset += line.len() + 1;
-            let Some(caps) = marker().captures(line) else { continue };
+            // The first marker that is not inside a key or a string.
+            let mut from = 0;
+            let caps = loop {
+                let Some(caps) = marker().captures_at(line, from) else { break None };
+                let at = caps.get(0).map_or(line.len(), |m| m.start());
+                if literals.get(file).is_some_and(|spans| crate::source::inside(spans, start + at)) {
+                    from = at + 1;
+                    continue;
+                }
+                break Some(caps);
+            };
+            let Some(caps) = caps else { continue };
             let (Some(whole), Some(list)) = (caps.get(0), caps.get(1)) else { continue };
             let own_line = line[..whole.start()].trim().is_empty();
             // Alone on its line: it covers the next line that is not blank.
@@ -77,8 +91,8 @@ fn rule_matches(entry: &str, finding: &Finding, rules: &[Rule]) -> bool {
 }
 
 /// Drops suppressed findings and adds the findings about suppressions.
-pub fn apply(files: &[Arc<SourceFile>], findings: &mut Vec<Finding>, rules: &[Rule]) {
-    let mut suppressions = find(files);
+pub fn apply(files: &[Arc<SourceFile>], literals: &[Vec<Span>], findings: &mut Vec<Finding>, rules: &[Rule]) {
+    let mut suppressions = find(files, literals);
     if suppressions.is_empty() {
         return;
     }

@@ -136,6 +136,36 @@ impl Node {
     }
 }
 
+/// The byte ranges of every key and string in `docs`, sorted: text there is
+/// data, never a comment, whatever it looks like.
+pub fn literal_spans(docs: &[Node]) -> Vec<Span> {
+    fn walk(node: &Node, out: &mut Vec<Span>) {
+        match &node.value {
+            Value::String(_) => out.push(node.span),
+            Value::Array(items) => items.iter().for_each(|item| walk(item, out)),
+            Value::Object(entries) => {
+                for entry in entries {
+                    out.push(entry.key_span);
+                    walk(&entry.value, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    docs.iter().for_each(|doc| walk(doc, &mut out));
+    out.sort();
+    out
+}
+
+/// Whether `offset` lies inside one of the sorted `spans`.
+pub fn inside(spans: &[Span], offset: usize) -> bool {
+    let after = spans.partition_point(|s| s.start <= offset);
+    // Spans nest (a key inside its object's span is not listed, but values
+    // may overlap after merges): look back over the few that start before.
+    spans[..after].iter().rev().take(64).any(|s| offset < s.end)
+}
+
 /// Maps byte offsets to 1-based lines and character columns.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -232,6 +262,9 @@ pub struct Duplicate {
 pub struct Parsed {
     pub docs: Vec<Node>,
     pub duplicates: Vec<Duplicate>,
+    /// Where text is data, not a comment (keys, strings, a Markdown body),
+    /// sorted: an inline suppression there is no suppression.
+    pub literals: Vec<Span>,
 }
 
 /// A comment and where it sits; inline suppressions and raw token scans read these.
@@ -262,7 +295,26 @@ pub fn parse_file(text: &str, syntax: Syntax) -> Result<Parsed, SyntaxError> {
         Syntax::Dotenv => (vec![dotenv::parse(text)], Vec::new()),
         Syntax::FrontMatter => front_matter(text)?,
     };
-    Ok(Parsed { docs, duplicates })
+    let mut literals = literal_spans(&docs);
+    if syntax == Syntax::FrontMatter {
+        // Only the front matter is YAML; the body is text the model reads.
+        let body = front_matter_end(text);
+        literals.push(Span::new(body, text.len()));
+        literals.sort();
+    }
+    Ok(Parsed { docs, duplicates, literals })
+}
+
+/// Where the front matter block ends (its closing `---` line starts), or
+/// 0 when the file has none.
+fn front_matter_end(text: &str) -> usize {
+    match text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) {
+        Some(first) => {
+            let start = text.len() - first.len();
+            first.find("\n---").map_or(text.len(), |i| start + i + 1)
+        }
+        None => 0,
+    }
 }
 
 /// The YAML between a leading `---` line and the next one. Everything else
@@ -273,7 +325,7 @@ fn front_matter(text: &str) -> Result<(Vec<Node>, Vec<Duplicate>), SyntaxError> 
         return Ok((vec![Node::new(Value::Null, Span::default())], Vec::new()));
     };
     let start = text.len() - first.len();
-    let end = first.find("\n---").map_or(text.len(), |i| start + i + 1);
+    let end = front_matter_end(text);
     let mut masked = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
         if (start..end).contains(&i) || c == '\n' {
