@@ -48,8 +48,15 @@ pub fn render(baseline: &Baseline) -> String {
 /// Reads a baseline; the error says what is wrong and where.
 pub fn read(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    let baseline: Baseline = serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: not a blastradius baseline: {e}", path.display(), e.line(), e.column()))?;
+    let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not a blastradius baseline: {}",
+            path.display(),
+            e.line(),
+            e.column(),
+            unquoted(&e.to_string())
+        )
+    })?;
     if baseline.schema_version != SCHEMA_VERSION {
         return Err(format!(
             "{}: baseline schema_version {} is not {SCHEMA_VERSION}",
@@ -58,6 +65,31 @@ pub fn read(path: &Path) -> Result<Baseline, String> {
         ));
     }
     Ok(baseline)
+}
+
+/// serde quotes the offending value (`invalid type: string "…"`): the
+/// baseline may hold anything, so its values are never echoed.
+fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in message.chars() {
+        match (quoted, escaped, c) {
+            (true, false, '\\') => escaped = true,
+            (true, true, _) => escaped = false,
+            (true, false, '"') => {
+                quoted = false;
+                out.push_str("…\"");
+            }
+            (true, false, _) => {}
+            (false, _, '"') => {
+                quoted = true;
+                out.push('"');
+            }
+            (false, _, c) => out.push(c),
+        }
+    }
+    crate::redact::shown(&out)
 }
 
 /// Drops the findings the baseline knows; returns how many were dropped.

@@ -2,15 +2,33 @@
 //! committed or not, relative to the scanned directory. The graph is still
 //! built from the whole tree (chains cross files); only the findings shown
 //! are narrowed.
+//!
+//! The scanned repository is untrusted: its `.git/config` may name an
+//! fsmonitor program, an external diff driver or a pager. git is run with
+//! those switched off, the revision after `--end-of-options` (so `--output=…`
+//! is a revision, not an option), and file names NUL-separated and unquoted.
+//! git is the only process blastradius ever starts.
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
+/// Runs git in `root` with the repository's own programs disabled.
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git").current_dir(root).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(["-c", "core.fsmonitor=", "-c", "core.quotePath=false", "-c", "core.pager=cat", "-c", "diff.external="])
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
-        return Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("git failed").trim();
+        return Err(crate::redact::shown(first));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -18,12 +36,21 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 /// Files changed since `rev` (and files git does not track yet), as paths
 /// relative to `root`, `/`-separated like displayed paths.
 pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(format!("`{}` is not a revision", crate::redact::shown(rev)));
+    }
+    if git(root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        return Err(format!("{} is not inside a git repository", crate::redact::shown(&root.display().to_string())));
+    }
     let mut changed = BTreeSet::new();
-    let diff = git(root, &["diff", "--name-only", "--relative", rev, "--"])?;
-    let untracked = git(root, &["ls-files", "--others", "--exclude-standard"])?;
-    for line in diff.lines().chain(untracked.lines()) {
-        if !line.is_empty() {
-            changed.insert(line.replace('\\', "/"));
+    let diff = git(
+        root,
+        &["diff", "--name-only", "-z", "--no-ext-diff", "--no-textconv", "--relative", "--end-of-options", rev, "--"],
+    )?;
+    let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
+    for name in diff.split('\0').chain(untracked.split('\0')) {
+        if !name.is_empty() {
+            changed.insert(name.replace('\\', "/"));
         }
     }
     Ok(changed)

@@ -16,9 +16,14 @@ use crate::scan;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// The config file; by default the nearest .blastradius.yaml at or above the scanned path.
+    /// The config file; by default the nearest .blastradius.yaml at or above
+    /// the scanned path, up to the repository root.
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    /// Read no config file: for CI that must not let the scanned repository
+    /// turn its own checks off.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,7 +182,7 @@ pub enum ColorChoice {
 /// The built-in rules, the config (found or named) and the rules it adds,
 /// with its enable, disable and severity settings applied. Problems are
 /// printed, located, and end the run with exit 2.
-fn prepare(paths: &[PathBuf], named: Option<&std::path::Path>) -> Result<(Vec<Rule>, Config), ExitCode> {
+fn prepare(paths: &[PathBuf], choice: ConfigChoice<'_>) -> Result<(Vec<Rule>, Config), ExitCode> {
     let mut rules = match engine::builtin_rules() {
         Ok(rules) => rules.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
         Err(err) => {
@@ -185,9 +190,10 @@ fn prepare(paths: &[PathBuf], named: Option<&std::path::Path>) -> Result<(Vec<Ru
             return Err(ExitCode::from(2));
         }
     };
-    let path = match named {
-        Some(path) => Some(path.to_path_buf()),
-        None => crate::config::find(paths.first().map_or(std::path::Path::new("."), |p| p.as_path())),
+    let path = match choice {
+        ConfigChoice::Named(path) => Some(path.to_path_buf()),
+        ConfigChoice::Nearest => crate::config::find(paths.first().map_or(std::path::Path::new("."), |p| p.as_path())),
+        ConfigChoice::None => None,
     };
     let Some(path) = path else { return Ok((rules, Config::default())) };
     for dir in crate::config::rule_dirs_of(&path) {
@@ -232,25 +238,57 @@ fn user_scan(rules: &[Rule], config: &Config) -> Option<scan::ScanOutput> {
     eprintln!("  not found: {}", missing.join(", "));
     let files: Vec<(PathBuf, String)> = locations.into_iter().filter(|l| l.3).map(|l| (l.2, l.1)).collect();
     let mut output = scan::scan_discovered(crate::discover::explicit(&files), rules, &|d| !config.excluded(d));
-    output.findings.retain(|f| !config.ignored(&f.rule_id, &f.location.path));
+    apply_ignores(&mut output, config);
     Some(output)
 }
 
 /// Scans with the config: excluded paths unread, ignored findings dropped.
 fn scan_configured(paths: &[PathBuf], rules: &[Rule], config: &Config) -> scan::ScanOutput {
     let mut output = scan::scan_filtered(paths, rules, &|display| !config.excluded(display));
-    output.findings.retain(|f| !config.ignored(&f.rule_id, &f.location.path));
+    apply_ignores(&mut output, config);
     output
+}
+
+/// Drops the findings the config ignores, and records what the config did.
+fn apply_ignores(output: &mut scan::ScanOutput, config: &Config) {
+    let before = output.findings.len();
+    output.findings.retain(|f| !config.ignored(&f.rule_id, &f.location.path));
+    output.config = config.report(before - output.findings.len());
 }
 
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    // Commands that read no config first: a broken config must not stop
+    // `init --force` from repairing it.
+    match &cli.command {
+        Command::Init { force } => return init(*force),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut command, "blastradius", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            return ExitCode::SUCCESS;
+        }
+        Command::Man => return man(),
+        _ => {}
+    }
     let paths: Vec<PathBuf> = match &cli.command {
         Command::Scan(args) => args.paths.clone(),
         Command::Graph { paths, .. } | Command::Report { paths, .. } | Command::Baseline { paths, .. } => paths.clone(),
         _ => vec![PathBuf::from(".")],
     };
-    let (rules, config) = match prepare(&paths, cli.config.as_deref()) {
+    let scans = !matches!(
+        &cli.command,
+        Command::Rules { .. } | Command::Explain { .. } | Command::Scan(ScanArgs { user: true, .. })
+    );
+    if scans {
+        if let Some(missing) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+            eprintln!("error: {}: no such file or directory", crate::redact::shown(&missing.display().to_string()));
+            return ExitCode::from(2);
+        }
+    }
+    let config_file = if cli.no_config { ConfigChoice::None } else { ConfigChoice::from(cli.config.as_deref()) };
+    let (rules, config) = match prepare(&paths, config_file) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -261,34 +299,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Baseline { paths, output } => {
             let scanned = scan_configured(&paths, &rules, &config);
             let baseline = crate::baseline::from_findings(&scanned.findings);
-            if let Err(err) = std::fs::write(&output, crate::baseline::render(&baseline)) {
-                eprintln!("error: cannot write {}: {err}", output.display());
+            if !write_or_print(Some(&output), &crate::baseline::render(&baseline), &scanned) {
                 return ExitCode::from(2);
             }
             eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
             unreadable_configs(&scanned)
         }
-        Command::Init { force } => init(force),
-        Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut command, "blastradius", &mut out);
-            print(&String::from_utf8_lossy(&out));
-            ExitCode::SUCCESS
-        }
-        Command::Man => {
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
-                Ok(()) => {
-                    print(&String::from_utf8_lossy(&out));
-                    ExitCode::SUCCESS
-                }
-                Err(err) => {
-                    eprintln!("error: internal: man page: {err}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Init { .. } | Command::Completions { .. } | Command::Man => ExitCode::SUCCESS,
         Command::Rules { format } => {
             print(&report_rules(&rules, format));
             ExitCode::SUCCESS
@@ -303,6 +320,35 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn man() -> ExitCode {
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+        Ok(()) => {
+            print(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: internal: man page: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Which config file to read.
+enum ConfigChoice<'a> {
+    /// The nearest one at or above the scanned path, inside its repository.
+    Nearest,
+    Named(&'a std::path::Path),
+    /// `--no-config`.
+    None,
+}
+
+impl<'a> From<Option<&'a std::path::Path>> for ConfigChoice<'a> {
+    fn from(named: Option<&'a std::path::Path>) -> Self {
+        named.map_or(ConfigChoice::Nearest, ConfigChoice::Named)
     }
 }
 
@@ -404,7 +450,7 @@ fn init(force: bool) -> ExitCode {
 /// A document (graph, report) is written whatever the findings; the exit
 /// code says whether every config could be read (1 when one could not).
 fn finish_document(scanned: &scan::ScanOutput, output: Option<&std::path::Path>, text: &str) -> ExitCode {
-    if !write_or_print(output, text) {
+    if !write_or_print(output, text, scanned) {
         return ExitCode::from(2);
     }
     unreadable_configs(scanned)
@@ -422,9 +468,18 @@ fn unreadable_configs(scanned: &scan::ScanOutput) -> ExitCode {
     }
 }
 
-/// Writes to `path`, or prints; false (and a message) when the file cannot be written.
-fn write_or_print(path: Option<&std::path::Path>, text: &str) -> bool {
-    match path {
+/// Writes to `path`, or prints (no path, or `-`); false (and a message)
+/// when the file cannot be written, or is one the scan read: a report never
+/// replaces a config it was reading.
+fn write_or_print(path: Option<&std::path::Path>, text: &str, scanned: &scan::ScanOutput) -> bool {
+    match path.filter(|p| p.as_os_str() != "-") {
+        Some(path) if scanned.read(path) => {
+            eprintln!(
+                "error: refusing to write to {}: this scan read it; name another --output",
+                crate::redact::shown(&path.display().to_string())
+            );
+            false
+        }
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => true,
             Err(err) => {
@@ -461,12 +516,17 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
     }
     if let Some(rev) = &args.changed_since {
         match crate::changes::changed_since(&output.root, rev) {
-            Ok(changed) => output.findings.retain(|f| {
-                changed.contains(&f.location.path)
-                    || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(&l.path))
-            }),
+            Ok(changed) => {
+                // Compared as displayed: finding paths are shown (controls made visible).
+                let changed: std::collections::BTreeSet<String> =
+                    changed.iter().map(|p| crate::redact::shown(p)).collect();
+                output.findings.retain(|f| {
+                    changed.contains(&f.location.path)
+                        || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(&l.path))
+                })
+            }
             Err(err) => {
-                eprintln!("error: --changed-since {rev}: {err}");
+                eprintln!("error: --changed-since: {err}");
                 return ExitCode::from(2);
             }
         }
@@ -492,7 +552,7 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
             }
         },
     };
-    if !write_or_print(args.output.as_deref(), &text) {
+    if !write_or_print(args.output.as_deref(), &text, &output) {
         return ExitCode::from(2);
     }
     if args.output.is_some() {

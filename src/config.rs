@@ -22,6 +22,7 @@
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Serialize;
 
 use crate::engine::{Rule, Severity};
 use crate::source::{self, Node, Span, Syntax};
@@ -45,6 +46,8 @@ pub struct Config {
     pub enable: Vec<String>,
     pub severity: Vec<(String, Severity)>,
     pub exclude: Option<GlobSet>,
+    /// The `paths.exclude` patterns as written, to say what was not read.
+    pub exclude_patterns: Vec<String>,
     pub rule_dirs: Vec<PathBuf>,
     pub ignores: Vec<Ignore>,
 }
@@ -54,22 +57,53 @@ pub struct Ignore {
     pub glob: GlobSet,
     /// Empty: every rule.
     pub rules: Vec<String>,
+    pub pattern: String,
+    pub reason: String,
 }
 
-/// The nearest config file at or above `start`.
+/// What a config file did to a scan, as every output format states it: a
+/// repository's own config can turn checks off, and a reader of the report
+/// must see that it did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigReport {
+    pub path: String,
+    /// One sentence per effect: `disables BR305`, `excludes paths vendor/**`.
+    pub effects: Vec<String>,
+    /// Findings that the config's `ignore` entries dropped.
+    pub hidden_findings: usize,
+}
+
+/// The nearest config file at or above `start`, no higher than the
+/// repository that holds it (the directory with `.git`); outside a
+/// repository, only `start`'s own directory. A config in a parent directory
+/// belongs to someone else and must not turn this scan's checks off.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
-    while let Some(here) = dir {
+    let dir = if start.is_dir() { start.as_path() } else { start.parent()? };
+    let top = dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(dir);
+    for here in dir.ancestors() {
         for name in FILE_NAMES {
             let candidate = here.join(name);
             if candidate.is_file() {
                 return Some(candidate);
             }
         }
-        dir = here.parent();
+        if here == top {
+            break;
+        }
     }
     None
+}
+
+/// Why a `rule_dirs` entry is refused: rules come from inside the
+/// repository, never from `/` or through `..`.
+fn outside_repository(dir: &str) -> Option<String> {
+    let path = Path::new(dir);
+    let escapes = path.is_absolute()
+        || dir.starts_with(['/', '\\'])
+        || dir.get(1..3).is_some_and(|s| s.starts_with(':'))
+        || path.components().any(|c| matches!(c, std::path::Component::ParentDir));
+    escapes.then(|| format!("rule_dirs entry `{dir}` leaves the repository: name a directory below the config file"))
 }
 
 struct Reader<'a> {
@@ -189,13 +223,16 @@ pub fn read(path: &Path, rules: &[Rule]) -> Result<Config, Vec<ConfigError>> {
         r.keys(node, &["exclude"], "`paths`");
         if let Some(list) = node.get("exclude") {
             config.exclude = r.globs(list, "paths.exclude");
+            config.exclude_patterns = list.items().iter().filter_map(Node::scalar_text).collect();
         }
     }
     let base = path.parent().unwrap_or(Path::new("."));
     if let Some(node) = doc.get("rule_dirs") {
         for (dir, span) in r.strings(node, "rule_dirs") {
             let full = base.join(&dir);
-            if full.is_dir() {
+            if let Some(problem) = outside_repository(&dir) {
+                r.error(span, problem);
+            } else if full.is_dir() {
                 config.rule_dirs.push(full);
             } else {
                 r.error(span, format!("no directory `{dir}` (relative to the config file)"));
@@ -220,7 +257,9 @@ pub fn read(path: &Path, rules: &[Rule]) -> Result<Config, Vec<ConfigError>> {
             }
             let ids = item.get("rules").map(|l| r.rule_ids(l, "ignore.rules", rules)).unwrap_or_default();
             if let Some(glob) = glob {
-                config.ignores.push(Ignore { glob, rules: ids });
+                let pattern = item.get("path").and_then(Node::scalar_text).unwrap_or_default();
+                let reason = item.get("reason").and_then(Node::scalar_text).unwrap_or_default();
+                config.ignores.push(Ignore { glob, rules: ids, pattern, reason });
             }
         }
     }
@@ -241,6 +280,7 @@ pub fn rule_dirs_of(path: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
         .iter()
         .filter_map(Node::as_str)
+        .filter(|d| outside_repository(d).is_none())
         .map(|d| base.join(d))
         .collect()
 }
@@ -258,6 +298,35 @@ impl Config {
                 r
             })
             .collect()
+    }
+
+    /// What this config does, one sentence per effect; `hidden` findings
+    /// were dropped by its `ignore` entries. None when no file was read.
+    pub fn report(&self, hidden: usize) -> Option<ConfigReport> {
+        let path = self.path.as_ref()?;
+        let shown = |text: &str| crate::redact::shown(text);
+        let mut effects = Vec::new();
+        if let Some(fail_on) = &self.fail_on {
+            effects.push(format!("fails the run at {} and above", shown(fail_on)));
+        }
+        if !self.disable.is_empty() {
+            effects.push(format!("disables {}", self.disable.join(", ")));
+        }
+        for (id, severity) in &self.severity {
+            effects.push(format!("sets {id} to {}", severity.as_str()));
+        }
+        if !self.exclude_patterns.is_empty() {
+            let patterns: Vec<String> = self.exclude_patterns.iter().map(|p| shown(p)).collect();
+            effects.push(format!("excludes paths {}", patterns.join(", ")));
+        }
+        for ignore in &self.ignores {
+            let rules = if ignore.rules.is_empty() { "every rule".to_string() } else { ignore.rules.join(", ") };
+            effects.push(format!("ignores {rules} in {} ({})", shown(&ignore.pattern), shown(&ignore.reason)));
+        }
+        for dir in &self.rule_dirs {
+            effects.push(format!("adds rules from {}", shown(&dir.display().to_string())));
+        }
+        Some(ConfigReport { path: shown(&path.display().to_string()), effects, hidden_findings: hidden })
     }
 
     pub fn excluded(&self, display: &str) -> bool {

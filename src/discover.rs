@@ -58,7 +58,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 found.skipped.push(Skipped { display, reason: "no such file or directory".into() });
                 continue;
             }
-            if let Some(reason) = too_large(root) {
+            if let Some(reason) = not_readable(root) {
                 found.skipped.push(Skipped { display, reason });
                 continue;
             }
@@ -103,13 +103,23 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
 pub fn explicit(files: &[(PathBuf, String)]) -> Discovered {
     let mut found = Discovered { root: std::env::current_dir().unwrap_or_default(), ..Discovered::default() };
     for (path, display) in files {
-        if let Some(reason) = too_large(path) {
+        if let Some(reason) = not_readable(path) {
             found.skipped.push(Skipped { display: display.clone(), reason });
             continue;
         }
         found.files.push(FileEntry { path: path.clone(), display: display.clone(), candidate: classify_path(display) });
     }
     found
+}
+
+/// Why a file named directly is not read: not a regular file (a FIFO would
+/// block, a link to `/dev/zero` never ends), or over the size limit.
+fn not_readable(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Some("not a regular file (a FIFO, a device or a directory): not read".into()),
+        Ok(_) => too_large(path),
+        Err(err) => Some(format!("cannot read: {err}")),
+    }
 }
 
 fn too_large(path: &Path) -> Option<String> {

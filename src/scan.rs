@@ -47,6 +47,18 @@ pub struct ScanOutput {
     /// Files read whose content turned out not to be an agent config.
     pub files_scanned: usize,
     pub configs_parsed: usize,
+    /// Every file opened, as found on disk: an output must not replace one.
+    pub read_paths: Vec<PathBuf>,
+    /// The config file that shaped this scan, and what it did.
+    pub config: Option<crate::config::ConfigReport>,
+}
+
+impl ScanOutput {
+    /// Whether `path` names a file this scan read (the same file, by any name).
+    pub fn read(&self, path: &std::path::Path) -> bool {
+        let Ok(target) = std::fs::canonicalize(path) else { return false };
+        self.read_paths.iter().any(|p| std::fs::canonicalize(p).is_ok_and(|p| p == target))
+    }
 }
 
 /// One file through source and formats. Pure: no shared state, so files can
@@ -69,12 +81,27 @@ enum FileResult {
     },
 }
 
+/// Reads a regular file, at most one byte past the size limit whatever its
+/// size said when it was found (it may have grown, or be a device).
+fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    // Checked before opening: opening a FIFO blocks until a writer comes.
+    if !std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?.is_file() {
+        return Err("not a regular file (a FIFO, a device or a directory): not read".into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(discover::MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > discover::MAX_FILE_SIZE {
+        return Err(format!("skipped: over the {}-byte limit for a config file", discover::MAX_FILE_SIZE));
+    }
+    Ok(bytes)
+}
+
 fn read_and_parse(entry: &FileEntry) -> FileResult {
-    let bytes = match std::fs::read(&entry.path) {
+    let bytes = match read_capped(&entry.path) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            return FileResult::Failed { source: None, message: format!("cannot read: {err}"), span: Span::default() }
-        }
+        Err(message) => return FileResult::Failed { source: None, message, span: Span::default() },
     };
     if bytes.contains(&0) {
         return FileResult::Failed {
@@ -163,6 +190,7 @@ pub fn scan_discovered(
 ) -> ScanOutput {
     discovered.files.retain(|f| keep(&f.display));
     discovered.skipped.retain(|f| keep(&f.display));
+    let read_paths = discovered.files.iter().map(|f| f.path.clone()).collect();
     let mut files = Vec::new();
     let mut facts: Vec<Facts> = Vec::new();
     let mut errors = Vec::new();
@@ -214,7 +242,17 @@ pub fn scan_discovered(
     findings.extend(duplicate_findings(rules, &graph, &duplicates));
     crate::suppress::apply(&graph.files, &literals, &mut findings, rules);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    ScanOutput { root: discovered.root, graph, findings, errors, scanned, files_scanned, configs_parsed }
+    ScanOutput {
+        root: discovered.root,
+        graph,
+        findings,
+        errors,
+        scanned,
+        files_scanned,
+        configs_parsed,
+        read_paths,
+        config: None,
+    }
 }
 
 /// A key written twice in one mapping of an agent config: the host uses the

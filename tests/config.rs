@@ -85,7 +85,9 @@ fn config_is_found_above_the_scanned_path_or_named() {
         .args(["scan", "..", "--format", "json", "--fail-on", "never"])
         .output()
         .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("BR601"));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!report["findings"].as_array().unwrap().iter().any(|f| f["rule_id"] == "BR601"));
+    assert_eq!(report["config"]["effects"][0], "disables BR601");
     std::fs::write(dir.path().join("other.yaml"), "rules:\n  disable: [BR305]\n").unwrap();
     let (_, found) = rules_found(dir.path(), &["--config", "other.yaml"]);
     assert!(found.iter().any(|f| f.0 == "BR601") && !found.iter().any(|f| f.0 == "BR305"), "{found:?}");
@@ -120,4 +122,85 @@ fn init_writes_a_valid_starter_config_and_never_overwrites_unasked() {
     assert_eq!(std::fs::read_to_string(dir.path().join(".blastradius.yaml")).unwrap(), "fail_on: high\n");
     assert_eq!(blastradius(dir.path()).args(["init", "--force"]).output().unwrap().status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(dir.path().join(".blastradius.yaml")).unwrap(), written);
+}
+
+/// A hostile repository's config: every way it can turn checks off is said
+/// in every format; a parent directory's config is not the repository's;
+/// `--no-config` reads none; rules come only from inside the repository.
+#[test]
+fn a_config_that_turns_checks_off_says_so_everywhere() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join(".blastradius.yaml"),
+        "paths:\n  exclude: [\"examples/**\"]\nignore:\n  - path: \"**\"\n    reason: trust me\nrules:\n  disable: [BR305]\n",
+    )
+    .unwrap();
+    let out = blastradius(dir.path()).args(["scan", ".", "--color", "never"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    for said in
+        ["config: ", "disables BR305", "excludes paths examples/**", "ignores every rule in ** (trust me)", "hid "]
+    {
+        assert!(terminal.contains(said), "{said} missing from:\n{terminal}");
+    }
+    let (_, json, _) = run_out(dir.path(), &["scan", ".", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(report["config"]["hidden_findings"].as_u64().unwrap() >= 2, "{json}");
+    let (_, sarif, _) = run_out(dir.path(), &["scan", ".", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let notes = sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n["message"]["text"].as_str().unwrap().contains("hidden by the ignore entries")));
+    let (_, markdown, _) = run_out(dir.path(), &["scan", ".", "--format", "markdown"]);
+    assert!(markdown.contains("hidden by it"), "{markdown}");
+    // --no-config: everything comes back.
+    let (code, found) = rules_found(dir.path(), &["--no-config"]);
+    assert_eq!(code, 1);
+    assert!(found.iter().any(|f| f.0 == "BR305") && found.iter().any(|f| f.0 == "BR701"), "{found:?}");
+}
+
+#[test]
+fn a_config_above_the_repository_root_is_not_read() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(outer.path().join(".blastradius.yaml"), "rules:\n  disable: [BR305]\n").unwrap();
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join(".claude")).unwrap();
+    std::fs::write(repo.join(".claude/settings.json"), r#"{ "permissions": { "defaultMode": "acceptEdits" } }"#)
+        .unwrap();
+    let (_, found) = rules_found(&repo, &[]);
+    assert!(found.iter().any(|f| f.0 == "BR305"), "the parent's config was used: {found:?}");
+    // Outside any repository, only the scanned directory's own config counts.
+    std::fs::remove_dir_all(repo.join(".git")).unwrap();
+    let (_, found) = rules_found(&repo, &[]);
+    assert!(found.iter().any(|f| f.0 == "BR305"), "{found:?}");
+}
+
+#[test]
+fn rule_dirs_must_stay_inside_the_repository() {
+    for dir_entry in ["/", "../elsewhere", "rules/../../x"] {
+        let dir = project();
+        std::fs::write(dir.path().join(".blastradius.yaml"), format!("rule_dirs: [\"{dir_entry}\"]\n")).unwrap();
+        let (code, _, stderr) = run_out(dir.path(), &["scan", "."]);
+        assert_eq!(code, 2, "{dir_entry}: {stderr}");
+        assert!(stderr.contains("leaves the repository") && stderr.contains(".blastradius.yaml:1:"), "{stderr}");
+    }
+}
+
+#[test]
+fn init_repairs_a_broken_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".blastradius.yaml"), "fail_on: [\n").unwrap();
+    assert_eq!(run_out(dir.path(), &["scan", "."]).0, 2);
+    assert_eq!(run_out(dir.path(), &["init", "--force"]).0, 0);
+    assert_eq!(run_out(dir.path(), &["completions", "bash"]).0, 0);
+    assert_eq!(run_out(dir.path(), &["scan", "."]).0, 0);
+}
+
+fn run_out(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = blastradius(dir).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

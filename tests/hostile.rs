@@ -248,3 +248,124 @@ fn suppression_text_inside_a_string_value_suppresses_nothing() {
     let ids = rule_ids(&run(dir.path(), &["scan", ".", "--format", "json"]).1);
     assert!(!ids.contains(&"BR101".to_string()) && !ids.contains(&"BR902".to_string()), "{ids:?}");
 }
+
+// 8. git, run on an attacker's repository.
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn changed_since_runs_none_of_the_repositorys_programs_and_takes_no_options() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "README.md", "hi\n");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "one"]);
+    // The repository's config names an fsmonitor program that leaves a mark.
+    let mark = dir.path().join("pwned-by-fsmonitor");
+    let hook = dir.path().join("monitor.sh");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", mark.display())).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    git(dir.path(), &["config", "core.fsmonitor", &hook.display().to_string()]);
+    write(
+        dir.path(),
+        "ünïcode/.mcp.json",
+        &format!("{{\"mcpServers\": {{\"gh\": {{\"env\": {{\"GITHUB_TOKEN\": \"{GHP}\"}}}}}}}}"),
+    );
+    let (code, stdout, stderr) = run(dir.path(), &["scan", ".", "--changed-since", "HEAD", "--format", "json"]);
+    assert!(!mark.exists(), "git ran the repository's fsmonitor");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(rule_ids(&stdout).contains(&"BR101".to_string()), "a non-ASCII path was dropped: {stdout}");
+    // A revision that looks like an option is refused, and writes nothing.
+    let (code, _, stderr) = run(dir.path(), &["scan", ".", "--changed-since=--output=pwned.txt"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!dir.path().join("pwned.txt").exists());
+    // Outside a repository: one clear line.
+    let plain = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(plain.path(), &["scan", ".", "--changed-since", "HEAD"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not inside a git repository") && stderr.lines().count() == 1, "{stderr}");
+}
+
+// 12, 13, 16. What the command line touches.
+
+#[test]
+fn output_never_replaces_a_file_the_scan_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = r#"{"mcpServers": {"x": {"url": "http://x.example/mcp"}}}"#;
+    write(dir.path(), ".cursor/mcp.json", config);
+    for args in [
+        vec!["scan", ".", "--output", ".cursor/mcp.json"],
+        vec!["report", ".", "--output", "./.cursor/mcp.json"],
+        vec!["graph", ".", "-o", ".cursor/mcp.json"],
+        vec!["baseline", ".", "-o", ".cursor/mcp.json"],
+    ] {
+        let (code, _, stderr) = run(dir.path(), &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("refusing to write"), "{stderr}");
+        assert_eq!(std::fs::read_to_string(dir.path().join(".cursor/mcp.json")).unwrap(), config);
+    }
+    // `-` is standard output, not a file named `-`.
+    let (_, stdout, _) = run(dir.path(), &["scan", ".", "--output", "-", "--format", "json"]);
+    assert!(stdout.contains("\"schema_version\""));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_named_on_the_command_line_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("mcp.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).unwrap();
+    let (code, _, stderr) = run(dir.path(), &["scan", "mcp.json", "zero.json", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let (_, stdout, _) = run(dir.path(), &["scan", "mcp.json", "zero.json", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let errors: Vec<String> = value["errors"].as_array().unwrap().iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors.iter().all(|e| e.contains("not a regular file")), "{errors:?}");
+}
+
+#[test]
+fn a_missing_path_is_named_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(dir.path(), &["scan", "no-such-dir"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no-such-dir: no such file or directory"), "{stderr}");
+}
+
+#[test]
+fn unreadable_files_are_named_in_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".cursor")).unwrap();
+    std::fs::write(dir.path().join(".cursor/mcp.json"), b"{\"a\": \"\0\"}").unwrap();
+    let (_, stdout, _) = run(dir.path(), &["scan", "."]);
+    assert!(stdout.contains(".cursor/mcp.json:1:1: binary file"), "{stdout}");
+}
+
+#[test]
+fn explain_and_baseline_errors_show_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, stdout, _) = run(dir.path(), &["explain", "BR105"]);
+    let (_, example, _) = run(dir.path(), &["explain", "BR102"]);
+    for text in [&stdout, &example] {
+        assert!(!text.contains("EHOtZJHMFPo3") && !text.contains(GHP_BODY), "{text}");
+    }
+    write(dir.path(), "base.json", &format!("{{\"schema_version\": \"{GHP}\", \"findings\": []}}"));
+    let (code, _, stderr) = run(dir.path(), &["scan", ".", "--baseline", "base.json"]);
+    assert_eq!(code, 2);
+    assert!(!stderr.contains(GHP_BODY), "{stderr}");
+}

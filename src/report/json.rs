@@ -18,6 +18,9 @@ struct Report<'a> {
     findings: &'a [Finding],
     errors: Vec<ErrorEntry<'a>>,
     graph_summary: GraphSummary,
+    /// The config file read, and what it turned off; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<&'a crate::config::ConfigReport>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +96,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
             .map(|e| ErrorEntry { path: &e.path, line: e.line, column: e.column, message: &e.message })
             .collect(),
         graph_summary: graph_summary(output),
+        config: output.config.as_ref(),
     };
     // Serialising plain data to a string cannot fail.
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();

@@ -105,6 +105,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Resu
     context.insert("errors", &errors);
     context.insert("files_scanned", &output.files_scanned);
     context.insert("configs_parsed", &output.configs_parsed);
+    context.insert("config", &output.config);
     tera.render("scan.md", &context)
 }
 

@@ -173,6 +173,27 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Stri
     if !root.starts_with('/') {
         root.insert(0, '/'); // Windows drive paths: file:///C:/…
     }
+    let mut invocation = json!({ "executionSuccessful": true, "toolExecutionNotifications": notifications });
+    // The config that shaped the scan, and each thing it turned off: code
+    // scanning shows these beside the results.
+    if let Some(config) = &output.config {
+        let mut notes = vec![json!({
+            "descriptor": { "id": "config" },
+            "level": "note",
+            "message": { "text": format!("read config file {}", config.path) },
+        })];
+        notes.extend(config.effects.iter().map(|effect| {
+            json!({ "descriptor": { "id": "config" }, "level": "note", "message": { "text": format!("{}: {effect}", config.path) } })
+        }));
+        if config.hidden_findings > 0 {
+            notes.push(json!({
+                "descriptor": { "id": "config" },
+                "level": "warning",
+                "message": { "text": format!("{} finding(s) hidden by the ignore entries of {}", config.hidden_findings, config.path) },
+            }));
+        }
+        invocation["toolConfigurationNotifications"] = json!(notes);
+    }
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -185,7 +206,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Stri
             } },
             "originalUriBaseIds": { "SRCROOT": { "uri": format!("file://{}", uri(&root)) } },
             "columnKind": "unicodeCodePoints",
-            "invocations": [{ "executionSuccessful": true, "toolExecutionNotifications": notifications }],
+            "invocations": [invocation],
             "results": results,
         }],
     });

@@ -230,9 +230,26 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
         out.push('\n');
     }
     out.push_str(&largest_blast_radii(output));
+    out.push_str(&config_text(output));
     out.push_str(&summary(output, findings));
     out.push('\n');
     out
+}
+
+/// The config file that shaped the scan, and what it turned off: a
+/// repository's own config can silence checks, and must say so.
+fn config_text(output: &ScanOutput) -> String {
+    let Some(config) = &output.config else { return String::new() };
+    let mut text = format!("config: {}\n", config.path);
+    for effect in &config.effects {
+        text.push_str(&format!("  {effect}\n"));
+    }
+    if config.hidden_findings > 0 {
+        let n = config.hidden_findings;
+        text.push_str(&format!("  hid {n} finding{} through its ignore entries\n", if n == 1 { "" } else { "s" }));
+    }
+    text.push('\n');
+    text
 }
 
 /// The three agents that reach the most, with what they reach.
