@@ -58,6 +58,15 @@ pub struct ChainStep {
     pub location: Option<Location>,
 }
 
+/// A piece of a finding's message: the rule's own words, or a value drawn
+/// from a scanned file. Renderers that give text meaning (Markdown) treat
+/// the two differently: only our words may open a code span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagePart {
+    pub text: String,
+    pub from_file: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub rule_id: String,
@@ -79,6 +88,9 @@ pub struct Finding {
     /// Keys of the graph nodes the finding is about (for per-agent views).
     #[serde(skip)]
     pub subjects: Vec<String>,
+    /// The message in pieces; by default one piece, treated as drawn from a file.
+    #[serde(skip)]
+    pub parts: Vec<MessagePart>,
 }
 
 impl Finding {
@@ -103,6 +115,7 @@ impl Finding {
             title,
             severity,
             category,
+            parts: vec![MessagePart { text: crate::redact::shown(&message), from_file: true }],
             // Messages quote names and values from the file: masked, one line.
             message: crate::redact::shown(&message),
             help,

@@ -369,3 +369,57 @@ fn explain_and_baseline_errors_show_no_secret() {
     assert_eq!(code, 2);
     assert!(!stderr.contains(GHP_BODY), "{stderr}");
 }
+
+// 9, 10. Markup and control characters from names and paths.
+
+#[test]
+fn backticks_in_names_cannot_open_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x` <img src=https://evil.example/p.png> [click](https://evil.example) `y";
+    write(
+        dir.path(),
+        &format!("{name}/.mcp.json"),
+        &format!("{{\"mcpServers\": {{\"{name}\": {{\"url\": \"http://a.example/mcp\"}}}}}}"),
+    );
+    for args in [vec!["scan", ".", "--format", "markdown"], vec!["report", ".", "--format", "markdown"]] {
+        let (_, stdout, _) = run(dir.path(), &args);
+        // A Mermaid block is not Markdown (its labels are escaped for Mermaid).
+        let stdout = match (stdout.find("```mermaid"), stdout.rfind("```")) {
+            (Some(a), Some(b)) if a < b => format!("{}{}", &stdout[..a], &stdout[b..]),
+            _ => stdout,
+        };
+        // Raw HTML or a link survives only inside a code span fenced longer
+        // than the name's own backticks; elsewhere it is escaped.
+        for line in stdout.lines().filter(|l| l.contains("<img") || l.contains("](https://evil")) {
+            let start = line.find("``x`").unwrap_or_else(|| panic!("{args:?}: live markup in {line}"));
+            let end = line[start + 2..].find("``").map(|e| e + start + 2).unwrap_or(0);
+            let img = line.find("<img").unwrap_or(start + 1);
+            assert!(start < img && img < end, "{args:?}: live markup in {line}");
+        }
+        assert!(stdout.contains("&lt;img") || stdout.contains("``x`"), "{stdout}");
+    }
+}
+
+#[test]
+fn control_characters_in_paths_never_reach_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J\n::error file=x.rs::forged";
+    write(dir.path(), &format!("{name}/.mcp.json"), r#"{"mcpServers": {"x": {"url": "http://a.example/mcp"}}}"#);
+    for args in [
+        vec!["scan", "."],
+        vec!["scan", ".", "--format", "json"],
+        vec!["scan", ".", "--format", "sarif"],
+        vec!["scan", ".", "--format", "markdown"],
+        vec!["report", ".", "--format", "markdown"],
+        vec!["report", ".", "--format", "html"],
+        vec!["graph", ".", "--format", "dot"],
+        vec!["graph", ".", "--format", "mermaid"],
+        vec!["graph", ".", "--format", "json"],
+    ] {
+        let (_, stdout, stderr) = run(dir.path(), &args);
+        for text in [&stdout, &stderr] {
+            assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{args:?} wrote a control character");
+            assert!(!text.lines().any(|l| l.starts_with("::error")), "{args:?} forged a workflow command:\n{text}");
+        }
+    }
+}

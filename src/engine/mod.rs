@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use petgraph::stable_graph::{EdgeIndex, EdgeReference, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use crate::findings::{ChainStep, Finding, Location};
+use crate::findings::{ChainStep, Finding, Location, MessagePart};
 use crate::graph::reach::Adjacency;
 use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
 pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
@@ -291,21 +291,24 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
 
 /// Renders `{{ node.x }}`, `{{ from.x }}`, `{{ to.x }}`, `{{ edge.x }}` and
 /// `{{ item }}` from attributes; attributes never hold secret values.
-fn render(template: &str, hit: &Hit<'_>) -> String {
-    let mut out = String::new();
+/// The message, as pieces: the rule's words and the values put in them.
+fn render(template: &str, hit: &Hit<'_>) -> Vec<MessagePart> {
+    let mut parts = Vec::new();
+    let ours = |text: &str| MessagePart { text: text.to_string(), from_file: false };
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
-        out.push_str(&rest[..open]);
+        parts.push(ours(&rest[..open]));
         let Some(close) = rest[open..].find("}}") else {
-            out.push_str(&rest[open..]);
-            return out;
+            parts.push(ours(&rest[open..]));
+            return parts;
         };
         let expr = rest[open + 2..open + close].trim();
-        out.push_str(&resolve(expr, hit));
+        parts.push(MessagePart { text: resolve(expr, hit), from_file: true });
         rest = &rest[open + close + 2..];
     }
-    out.push_str(rest);
-    out
+    parts.push(ours(rest));
+    parts.retain(|p| !p.text.is_empty());
+    parts
 }
 
 /// Characters of one value quoted in a message: a name of megabytes (a
@@ -364,7 +367,10 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
     ]
     .join("\u{1f}");
     let chain = chain_steps(graph, &hit.chain);
-    let mut finding = Finding::of_rule(rule, render(&rule.message, hit), file, loc, &subject);
+    let parts = render(&rule.message, hit);
+    let message: String = parts.iter().map(|p| p.text.as_str()).collect();
+    let mut finding = Finding::of_rule(rule, message, file, loc, &subject);
+    finding.parts = parts;
     finding.chain = chain;
     finding.subjects = [hit.node, hit.from, hit.to].into_iter().flatten().map(|n| n.key.clone()).collect();
     Some(finding)

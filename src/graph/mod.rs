@@ -183,15 +183,17 @@ impl Edge {
 
 impl Node {
     /// How reports name the node: `claude-code`, `claude-code in web/`,
-    /// `researcher (crewai, config)`.
+    /// `researcher (crewai, config)`. Names and scopes come from scanned
+    /// files and paths: the label is masked, with controls made visible.
     pub fn label(&self) -> String {
         let scope = self.str_attr("scope").filter(|s| *s != ".");
-        match (self.kind, self.str_attr("framework"), scope) {
+        let label = match (self.kind, self.str_attr("framework"), scope) {
             (NodeKind::Agent, Some(framework), Some(scope)) => format!("{} ({framework}, {scope})", self.name),
             (NodeKind::Agent, Some(framework), None) => format!("{} ({framework})", self.name),
             (NodeKind::Agent, None, Some(scope)) => format!("{} in {scope}", self.name),
             _ => self.name.clone(),
-        }
+        };
+        crate::redact::shown(&label)
     }
 
     /// Turned off in its config (`disabled: true`, `enabled: false`).

@@ -12,34 +12,110 @@ use crate::scan::ScanOutput;
 
 const TEMPLATE: &str = include_str!("../../templates/scan.md.tera");
 
-/// Escapes text from scanned files for Markdown in a table cell: no table
-/// break, no HTML, no links or images, no emphasis run-away. Inside code
-/// spans (between backticks) Markdown is inert, and only `|` is escaped, as
-/// tables require.
+/// Escapes text from scanned files for Markdown outside code: every
+/// character that could open markup (emphasis, code spans, links, images,
+/// HTML, table cells, autolinks) is escaped, so a scanned string shows as
+/// written and can neither close nor open anything. Control characters are
+/// made visible first.
 pub fn escape_markdown(text: &str) -> String {
+    let shown = crate::redact::shown(text);
+    let mut out = String::with_capacity(shown.len() + 8);
+    let mut chars = shown.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '`' | '[' | ']' | '(' | ')' | '*' | '_' | '\\' | '!' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // `https://…` and `www.…` would become live links (GFM autolinks).
+            ':' if chars.peek() == Some(&'/') => out.push_str("\\:"),
+            '.' if out.ends_with("www") => out.push_str("\\."),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Our own text (a rule's remediation) for Markdown: its code spans stay
+/// code, the rest is escaped as text. Never for text from a scanned file,
+/// whose backticks could pair with ours.
+pub fn escape_own_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, segment) in text.split('`').enumerate() {
         if i > 0 {
             out.push('`');
         }
-        let in_code = i % 2 == 1;
-        for c in segment.chars() {
-            match c {
-                '|' => out.push_str("\\|"),
-                '\n' | '\r' => out.push(' '),
-                _ if in_code => out.push(c),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                '[' | ']' | '(' | ')' | '*' | '_' | '\\' | '!' | '#' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                other => out.push(other),
-            }
+        if i % 2 == 1 {
+            out.push_str(&segment.replace('|', "\\|").replace(['\n', '\r'], " "));
+        } else {
+            out.push_str(&escape_markdown(segment));
         }
     }
     out
+}
+
+/// A finding's message for Markdown: the rule's backticks open and close
+/// code spans; values from files inside them become part of a span fenced
+/// longer than any backtick run they hold, and values outside are escaped.
+pub fn message_markdown(parts: &[crate::findings::MessagePart]) -> String {
+    let mut out = String::new();
+    let mut code: Option<String> = None;
+    for part in parts {
+        if part.from_file {
+            match code.as_mut() {
+                Some(span) => span.push_str(&part.text),
+                None => out.push_str(&escape_markdown(&part.text)),
+            }
+            continue;
+        }
+        for (i, piece) in part.text.split('`').enumerate() {
+            if i > 0 {
+                match code.take() {
+                    Some(span) => out.push_str(&code_span(&span)),
+                    None => code = Some(String::new()),
+                }
+            }
+            match code.as_mut() {
+                Some(span) => span.push_str(piece),
+                None => out.push_str(&escape_markdown(piece)),
+            }
+        }
+    }
+    if let Some(span) = code {
+        // An unclosed span in a rule's words: show the rest as text.
+        out.push_str(&escape_markdown(&span));
+    }
+    out
+}
+
+/// Text from scanned files as one inline code span: fenced by a run of
+/// backticks longer than any inside it (CommonMark closes a span only on a
+/// run of equal length), `|` escaped for table cells, controls made visible.
+pub fn code_span(text: &str) -> String {
+    let shown = crate::redact::shown(text).replace('|', "\\|");
+    let longest = shown.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if shown.starts_with('`') || shown.ends_with('`') || shown.trim().is_empty() { " " } else { "" };
+    format!("{fence}{pad}{shown}{pad}{fence}")
+}
+
+/// The filters the Markdown templates use: `md` for text from scanned
+/// files, `md_code` for such text as a code span, `md_ours` for our own
+/// text (rule remediations) whose code spans stay code.
+pub fn register_filters(tera: &mut Tera) {
+    let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_string);
+    tera.register_filter("md", move |value: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(escape_markdown(&text(value))))
+    });
+    tera.register_filter("md_code", move |value: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(code_span(&text(value))))
+    });
+    tera.register_filter("md_ours", move |value: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(escape_own_markdown(&text(value))))
+    });
 }
 
 #[derive(Serialize)]
@@ -48,7 +124,8 @@ struct Row<'a> {
     rule_id: &'a str,
     help_uri: String,
     line: usize,
-    message: &'a str,
+    /// Already Markdown.
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -70,9 +147,7 @@ fn icon(severity: Severity) -> &'static str {
 pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Result<String, tera::Error> {
     let mut tera = Tera::default();
     tera.add_raw_template("scan.md", TEMPLATE)?;
-    tera.register_filter("md", |value: &Value, _: &HashMap<String, Value>| {
-        Ok(Value::String(escape_markdown(value.as_str().unwrap_or(&value.to_string()))))
-    });
+    register_filters(&mut tera);
     let uris: HashMap<&str, String> = rules.iter().map(|r| (r.id.as_str(), super::sarif::help_uri(r))).collect();
     let mut groups: BTreeMap<&str, Vec<Row<'_>>> = BTreeMap::new();
     for f in findings {
@@ -81,7 +156,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Resu
             rule_id: &f.rule_id,
             help_uri: uris.get(f.rule_id.as_str()).cloned().unwrap_or_default(),
             line: f.location.line,
-            message: &f.message,
+            message: message_markdown(&f.parts),
         });
     }
     let groups: Vec<Group<'_>> = groups.into_iter().map(|(path, findings)| Group { path, findings }).collect();
@@ -111,11 +186,34 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Resu
 
 #[cfg(test)]
 mod tests {
-    use super::escape_markdown;
+    use super::{code_span, escape_markdown, message_markdown};
 
     #[test]
     fn scanned_text_cannot_inject_markdown() {
-        assert_eq!(escape_markdown("a|b <script> [x](http://e)"), "a\\|b &lt;script&gt; \\[x\\]\\(http://e\\)");
-        assert_eq!(escape_markdown("use `run_sql` and `a|b`"), "use `run_sql` and `a\\|b`");
+        assert_eq!(escape_markdown("a|b <script> [x](http://e)"), "a\\|b &lt;script&gt; \\[x\\]\\(http\\://e\\)");
+        assert_eq!(escape_markdown("`a`<img src=x>`"), "\\`a\\`&lt;img src=x&gt;\\`");
+        assert_eq!(escape_markdown("see www.evil.example"), "see www\\.evil.example");
+    }
+
+    #[test]
+    fn messages_keep_the_rules_code_spans_and_fence_the_values() {
+        use crate::findings::MessagePart;
+        let part = |text: &str, from_file| MessagePart { text: text.into(), from_file };
+        let parts = [
+            part("`", false),
+            part("x` <img src=y> `z", true),
+            part("` is reached at ", false),
+            part("http://h", true),
+        ];
+        assert_eq!(message_markdown(&parts), "``x` <img src=y> `z`` is reached at http\\://h");
+        assert_eq!(message_markdown(&[part("a `b_c` d", false)]), "a `b_c` d");
+    }
+
+    #[test]
+    fn code_spans_hold_any_backticks() {
+        assert_eq!(code_span("dir/my_server"), "`dir/my_server`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x``"), "``` `x`` ```");
+        assert_eq!(code_span("a|b\nc"), "`a\\|b\\nc`");
     }
 }

@@ -94,7 +94,7 @@ pub fn render(graph: &Graph) -> String {
         let node = graph.node(index);
         let Some(&(x, y)) = place.get(&index) else { continue };
         let (_, _, fill, stroke) = KINDS.iter().find(|k| k.0 == node.kind).copied().unwrap_or(KINDS[0]);
-        let label = crate::redact::mask(&node.label());
+        let label = node.label();
         let _ = write!(
             svg,
             "<g class=\"node {}\"><rect x=\"{x}\" y=\"{y}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\"/><text x=\"{}\" y=\"{}\">{}</text><title>{}</title></g>",

@@ -269,7 +269,7 @@ fn largest_blast_radii(output: &ScanOutput) -> String {
             }
             let caps =
                 if r.capabilities.is_empty() { String::new() } else { format!("; can {}", r.capabilities.join(", ")) };
-            format!("  {} reaches {}{caps}\n", r.label, parts.join(", "))
+            format!("  {} reaches {}{caps}\n", crate::redact::shown(&r.label), parts.join(", "))
         })
         .collect();
     if shown.is_empty() {

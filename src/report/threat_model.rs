@@ -139,6 +139,8 @@ struct Threat {
 struct Evidence {
     location: String,
     message: String,
+    /// The message as Markdown (code spans kept, values fenced).
+    message_md: String,
 }
 
 #[derive(Serialize)]
@@ -147,6 +149,7 @@ struct ChainRow {
     title: String,
     severity: &'static str,
     message: String,
+    message_md: String,
     layers: String,
     steps: Vec<Evidence>,
 }
@@ -218,7 +221,7 @@ fn source_of(graph: &Graph, node: &crate::graph::Node) -> String {
         .and_then(|l| graph.file(l.file).map(|f| (f, l)))
         .map(|(f, l)| {
             let (line, _) = f.line_col(l.span.start);
-            format!("{}:{line}", f.display)
+            format!("{}:{line}", crate::redact::shown(&f.display))
         })
         .unwrap_or_else(|| "(named only)".into())
 }
@@ -269,7 +272,7 @@ fn inventory(graph: &Graph) -> Inventory {
             }
         };
         // A credential's name shows at most a masked prefix or a variable name.
-        let name = crate::redact::mask(&node.label());
+        let name = node.label();
         into.push(Component { name, layer, detail, source: source_of(graph, node) });
     }
     inv
@@ -396,7 +399,11 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
                         components: components.into_iter().take(8).collect(),
                         evidence: list
                             .iter()
-                            .map(|f| Evidence { location: where_(f), message: f.message.clone() })
+                            .map(|f| Evidence {
+                                location: where_(f),
+                                message: f.message.clone(),
+                                message_md: super::markdown::message_markdown(&f.parts),
+                            })
                             .collect(),
                         mitigation: first_paragraph(&rule.remediation),
                     })
@@ -413,20 +420,25 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
             title: f.title.clone(),
             severity: f.severity.as_str(),
             message: f.message.clone(),
+            message_md: super::markdown::message_markdown(&f.parts),
             layers: by_id.get(f.rule_id.as_str()).map(|r| r.standards.maestro.join(" + ")).unwrap_or_default(),
             steps: f
                 .chain
                 .iter()
-                .map(|s| Evidence {
-                    location: s
-                        .location
-                        .as_ref()
-                        .map(|l| format!("{}:{}:{}", l.path, l.line, l.column))
-                        .unwrap_or_default(),
-                    message: match &s.edge {
+                .map(|s| {
+                    let message = match &s.edge {
                         Some(edge) => format!("{} {}", s.node, edge.replace('_', " ")),
                         None => s.node.clone(),
-                    },
+                    };
+                    Evidence {
+                        location: s
+                            .location
+                            .as_ref()
+                            .map(|l| format!("{}:{}:{}", l.path, l.line, l.column))
+                            .unwrap_or_default(),
+                        message_md: super::markdown::escape_markdown(&message),
+                        message,
+                    }
                 })
                 .collect(),
         })
@@ -459,13 +471,14 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         .scanned
         .iter()
         .map(|f| FileRow {
-            path: f.display.clone(),
+            path: crate::redact::shown(&f.display),
             format: f.format.map(|x| x.id().to_string()).unwrap_or_else(|| "not an agent config".into()),
         })
         .collect();
     let formats: BTreeSet<String> =
         output.scanned.iter().filter_map(|f| f.format.map(|x| x.id().to_string())).collect();
-    let root = output.root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| ".".into());
+    let root =
+        output.root.file_name().map(|n| crate::redact::shown(&n.to_string_lossy())).unwrap_or_else(|| ".".into());
     Model {
         title: format!("Threat model: {root}"),
         date: today(),
@@ -500,9 +513,7 @@ fn tera() -> Result<Tera, tera::Error> {
     let mut tera = Tera::default();
     // The `.html` name turns autoescaping on for the HTML report.
     tera.add_raw_templates(vec![("report.md", MARKDOWN), ("report.html", HTML)])?;
-    tera.register_filter("md", |value: &tera::Value, _: &HashMap<String, tera::Value>| {
-        Ok(tera::Value::String(super::markdown::escape_markdown(value.as_str().unwrap_or(&value.to_string()))))
-    });
+    super::markdown::register_filters(&mut tera);
     Ok(tera)
 }
 
