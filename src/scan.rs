@@ -190,6 +190,9 @@ pub fn scan_discovered(
 ) -> ScanOutput {
     discovered.files.retain(|f| keep(&f.display));
     discovered.skipped.retain(|f| keep(&f.display));
+    // Reports must not depend on the order paths were named or found in.
+    discovered.files.sort_by(|a, b| a.display.cmp(&b.display));
+    discovered.skipped.sort_by(|a, b| a.display.cmp(&b.display));
     let read_paths = discovered.files.iter().map(|f| f.path.clone()).collect();
     let mut files = Vec::new();
     let mut facts: Vec<Facts> = Vec::new();

@@ -181,8 +181,8 @@ pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
         }
         let [agents, tools, credentials, resources] = counts;
         radii.push(BlastRadius {
-            agent: node.key.clone(),
-            name: node.name.clone(),
+            agent: crate::redact::shown(&node.key),
+            name: crate::redact::shown(&node.name),
             label: node.label(),
             size: agents + tools + credentials + resources,
             agents,
