@@ -64,6 +64,8 @@ fn lower(value: ast::Value<'_>, duplicates: &mut Vec<Duplicate>) -> Node {
         ast::Value::Object(o) => {
             let range = span(o.range);
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            // Key → position, so a large object costs one lookup per key.
+            let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
             for prop in o.properties {
                 let (key, key_span) = match prop.name {
                     ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
@@ -71,12 +73,15 @@ fn lower(value: ast::Value<'_>, duplicates: &mut Vec<Duplicate>) -> Node {
                 };
                 let value = lower(prop.value, duplicates);
                 // The last copy wins, where the first one stood.
-                match entries.iter_mut().find(|e| e.key == key) {
+                match seen.get(&key).and_then(|&at| entries.get_mut(at)) {
                     Some(earlier) => {
                         duplicates.push(Duplicate { key: key.clone(), first: earlier.key_span, second: key_span });
                         *earlier = Entry { key, key_span, value };
                     }
-                    None => entries.push(Entry { key, key_span, value }),
+                    None => {
+                        seen.insert(key.clone(), entries.len());
+                        entries.push(Entry { key, key_span, value });
+                    }
                 }
             }
             Node::new(Value::Object(entries), range)
