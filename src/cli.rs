@@ -79,6 +79,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: RulesFormat,
     },
+    /// List the formats read: where each is found and what is read.
+    Formats {
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatsFormat,
+    },
     /// Explain one rule: why it matters and how to fix it.
     Explain {
         /// A rule id (BR101) or name (literal-long-lived-secret).
@@ -136,6 +141,13 @@ pub enum GraphFormat {
     Mermaid,
     Dot,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatsFormat {
+    Table,
+    /// The README's format table.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -270,6 +282,13 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Command::Man => return man(),
+        Command::Formats { format } => {
+            print(&match format {
+                FormatsFormat::Markdown => crate::formats::registry::format_table_markdown(),
+                FormatsFormat::Table => crate::formats::registry::format_table_text(),
+            });
+            return ExitCode::SUCCESS;
+        }
         _ => {}
     }
     let paths: Vec<PathBuf> = match &cli.command {
@@ -305,7 +324,9 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
             unreadable_configs(&scanned)
         }
-        Command::Init { .. } | Command::Completions { .. } | Command::Man => ExitCode::SUCCESS,
+        Command::Init { .. } | Command::Completions { .. } | Command::Man | Command::Formats { .. } => {
+            ExitCode::SUCCESS
+        }
         Command::Rules { format } => {
             print(&report_rules(&rules, format));
             ExitCode::SUCCESS

@@ -20,6 +20,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("mcp-registry", "mcp-registry"),
     ("n8n", "n8n"),
     ("claude-code", "claude-code-mcp|claude-code-settings"),
+    ("claude-code-user", "claude-code-user"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),
     ("codex", "codex"),

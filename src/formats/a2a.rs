@@ -7,6 +7,21 @@ use super::{servers, Ctx};
 use crate::graph::{Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "a2a",
+    client: "a2a",
+    name: "A2A agent cards",
+    syntax: Syntax::Json,
+    paths: &["**/agent-card.json", "**/agent_card.json", "**/.well-known/agent.json"],
+    user: &[],
+    markers: &["\"skills\""],
+    reads: "`url`, `securitySchemes`, `skills`",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     doc.get("skills").is_some()
         && (doc.get("url").is_some() || doc.get("supportedInterfaces").is_some())

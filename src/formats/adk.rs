@@ -7,6 +7,21 @@ use super::{join, Ctx};
 use crate::graph::{Edge, EdgeKind, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Span};
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "adk",
+    client: "adk",
+    name: "Google ADK",
+    syntax: Syntax::Yaml,
+    paths: &["**/root_agent.{yaml,yml}"],
+    user: &[],
+    markers: &["agent_class", "sub_agents", "instruction:"],
+    reads: "`root_agent.yaml` and the files its `sub_agents` name",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     doc.get("agent_class").is_some()
         || doc.get("sub_agents").is_some()

@@ -7,6 +7,21 @@ use super::{join, servers, Ctx};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "autogen",
+    client: "autogen",
+    name: "AutoGen",
+    syntax: Syntax::Json,
+    paths: &[],
+    user: &[],
+    markers: &["autogen"],
+    reads: "JSON components with `provider: autogen_…`",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     doc.get("provider").and_then(Doc::as_str).is_some_and(|p| p.starts_with("autogen"))
         && doc.get("component_type").is_some()

@@ -6,6 +6,21 @@ use super::{builtin, servers, Ctx};
 use crate::graph::{AttrValue, Edge, EdgeKind, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Value};
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "claude-code-subagent",
+    client: "claude-code",
+    name: "Claude Code sub-agents",
+    syntax: Syntax::FrontMatter,
+    paths: &["**/.claude/agents/*.md"],
+    user: &[],
+    markers: &[],
+    reads: "front matter `name`, `tools`; the main agent delegates to each",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if !doc.is_object() {
         return; // Markdown without front matter: not a sub-agent.

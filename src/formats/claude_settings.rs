@@ -6,6 +6,21 @@ use super::{builtin, join, servers, true_at, Ctx};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, SetAttr};
 use crate::source::{Node as Doc, Span};
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "claude-code-settings",
+    client: "claude-code",
+    name: "Claude Code",
+    syntax: Syntax::Json,
+    paths: &["**/.claude/settings.json", "**/.claude/settings.local.json", "**/managed-settings.json"],
+    user: &[".claude/settings.json", ".claude/settings.local.json"],
+    markers: &[],
+    reads: "`permissions`, `defaultMode`, `env`, hooks and helpers",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     if let Some(allow) = doc.at(&["permissions", "allow"]) {

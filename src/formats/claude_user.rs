@@ -6,6 +6,21 @@ use super::{join, mcp_servers, servers, Ctx};
 use crate::graph::{Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "claude-code-user",
+    client: "claude-code",
+    name: "Claude Code",
+    syntax: Syntax::Json,
+    paths: &["**/.claude.json"],
+    user: &[".claude.json"],
+    markers: &[],
+    reads: "user and per-project `mcpServers`",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     mcp_servers::describe_map(ctx, &agent, doc, "mcpServers");

@@ -6,6 +6,21 @@ use super::{join, mcp_servers, servers, true_at, Ctx};
 use crate::graph::AttrValue;
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "codex",
+    client: "codex",
+    name: "Codex CLI",
+    syntax: Syntax::Toml,
+    paths: &["**/.codex/config.toml", "**/codex/config.toml"],
+    user: &[".codex/config.toml"],
+    markers: &[],
+    reads: "`mcp_servers`, `approval_policy`, `sandbox_mode`, profiles; also any `config.toml` holding them",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     policies(ctx, &agent, doc, "");

@@ -5,6 +5,21 @@
 use super::{servers, Ctx};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "continue",
+    client: "continue",
+    name: "Continue",
+    syntax: Syntax::Yaml,
+    paths: &["**/.continue/config.yaml", "**/.continue/{mcpServers,agents,assistants}/*.{yaml,yml}"],
+    user: &[".continue/config.yaml"],
+    markers: &["mcpServers"],
+    reads: "`mcpServers`, `models`",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     if let Some(list) = doc.get("mcpServers") {

@@ -8,6 +8,21 @@ use super::{join, Ctx};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Span};
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "crewai",
+    client: "crewai",
+    name: "CrewAI",
+    syntax: Syntax::Yaml,
+    paths: &[],
+    user: &[],
+    markers: &["goal:"],
+    reads: "`agents.yaml` + `tasks.yaml`: agents with `role`/`goal`, tools, `allow_delegation`",
+    adapt: Adapt::First(adapt),
+};
+
 /// Is this YAML a CrewAI agents file (`role` + `goal`) or tasks file
 /// (`description` + `expected_output`)?
 pub fn sniff(doc: &Doc) -> bool {

@@ -6,6 +6,21 @@ use super::{join, Ctx};
 use crate::graph::{Edge, EdgeKind, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "dify",
+    client: "dify",
+    name: "Dify",
+    syntax: Syntax::Yaml,
+    paths: &[],
+    user: &[],
+    markers: &["kind: app"],
+    reads: "app exports (`kind: app`)",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     doc.get("kind").and_then(Doc::as_str) == Some("app") && doc.get("app").is_some()
 }

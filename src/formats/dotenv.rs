@@ -5,6 +5,21 @@
 use super::Ctx;
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "dotenv",
+    client: "environment",
+    name: "dotenv",
+    syntax: Syntax::Dotenv,
+    paths: &["**/.env", "**/.env.*", "**/*.env"],
+    user: &[],
+    markers: &[],
+    reads: "`KEY=value` secrets (`.env.example` and other templates: only known token formats)",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     for entry in doc.entries() {
         // dotenv credentials belong to whatever loads the file; no owner edge.

@@ -7,6 +7,21 @@ use super::{builtin, mcp_servers, true_at, Ctx};
 use crate::graph::AttrValue;
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "gemini",
+    client: "gemini-cli",
+    name: "Gemini CLI",
+    syntax: Syntax::Json,
+    paths: &["**/.gemini/settings.json", "**/gemini-cli/settings.json"],
+    user: &[".gemini/settings.json"],
+    markers: &[],
+    reads: "`mcpServers`, tool and approval settings (both key layouts)",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     mcp_servers::describe_map(ctx, &agent, doc, "mcpServers");

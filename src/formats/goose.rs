@@ -6,6 +6,21 @@ use super::{join, servers, Ctx};
 use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "goose",
+    client: "goose",
+    name: "Goose",
+    syntax: Syntax::Yaml,
+    paths: &["**/goose/config.yaml"],
+    user: &[".config/goose/config.yaml", "AppData/Roaming/Block/goose/config/config.yaml"],
+    markers: &[],
+    reads: "`extensions`, `GOOSE_MODE`",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     if let Some(mode) = doc.get("GOOSE_MODE") {

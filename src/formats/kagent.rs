@@ -7,6 +7,21 @@ use super::{join, servers, Ctx};
 use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "kagent",
+    client: "kagent",
+    name: "kagent",
+    syntax: Syntax::Yaml,
+    paths: &[],
+    user: &[],
+    markers: &["kagent.dev/"],
+    reads: "`apiVersion: kagent.dev/…` Agents, ModelConfigs, tool servers (every document)",
+    adapt: Adapt::All(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     doc.get("apiVersion").and_then(Doc::as_str).is_some_and(|v| v.starts_with("kagent.dev/"))
 }

@@ -6,6 +6,21 @@ use super::{join, Ctx};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "langgraph",
+    client: "langgraph",
+    name: "LangGraph",
+    syntax: Syntax::Json,
+    paths: &["**/langgraph.json"],
+    user: &[],
+    markers: &["\"graphs\""],
+    reads: "`graphs`, `auth`, `http.cors`",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let key = format!("agent:langgraph:{}", ctx.scope);
     let mut deployment = Node::new(NodeKind::Agent, key.clone(), "langgraph deployment", Some(ctx.loc(doc.span, "")));

@@ -8,6 +8,21 @@ use super::{join, Ctx};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr, CAPABILITIES, FLOWS};
 use crate::source::{Node as Doc, Span};
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "blastradius-manifest",
+    client: "manifest",
+    name: "System manifest",
+    syntax: Syntax::Yaml,
+    paths: &[],
+    user: &[],
+    markers: &["blastradius/"],
+    reads: "`apiVersion: blastradius/v1`, `kind: AgentSystem` (docs/agent-system.md)",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     doc.get("apiVersion").and_then(Doc::as_str).is_some_and(|v| v.starts_with("blastradius/"))
         && doc.get("kind").and_then(Doc::as_str) == Some("AgentSystem")

@@ -7,6 +7,21 @@ use super::{join, servers, Ctx};
 use crate::graph::{Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "mcp-registry",
+    client: "mcp-registry",
+    name: "MCP registry",
+    syntax: Syntax::Json,
+    paths: &[],
+    user: &[],
+    markers: &["modelcontextprotocol"],
+    reads: "`server.json` with the registry `$schema`: packages, remotes, secrets",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     let schema = doc.get("$schema").and_then(Doc::as_str).unwrap_or("");
     let named = doc.get("name").and_then(Doc::as_str).is_some_and(|n| n.contains('/'));

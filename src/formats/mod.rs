@@ -22,6 +22,7 @@ mod manifest;
 mod mcp_registry;
 mod mcp_servers;
 mod n8n;
+pub mod registry;
 pub mod secrets;
 mod servers;
 mod tool_defs;
@@ -34,136 +35,8 @@ use std::path::Path;
 use crate::catalog::TokenCatalog;
 use crate::graph::{AttrValue, Edge, EdgeFact, EdgeKind, Facts, FileId, Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, SourceFile, Span, Syntax};
+pub use registry::Format;
 use secrets::{SecretFact, Storage, ValueContext};
-
-/// Every format blastradius reads. `id` is the name used in reports and in
-/// the corpus's PROVENANCE.tsv.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Format {
-    ClaudeDesktop,
-    ClaudeCodeMcp,
-    ClaudeCodeSettings,
-    Cursor,
-    VsCode,
-    Windsurf,
-    Cline,
-    Roo,
-    Kiro,
-    AmazonQ,
-    Gemini,
-    Codex,
-    Zed,
-    Continue,
-    CrewAi,
-    Goose,
-    LibreChat,
-    /// A JSON file with a top-level `mcpServers` map and no more telling name.
-    GenericMcp,
-    Dotenv,
-    ClaudeSubagent,
-    A2aCard,
-    McpRegistry,
-    LangGraph,
-    Kagent,
-    Adk,
-    AutoGen,
-    N8n,
-    Dify,
-    ToolDefinitions,
-    Manifest,
-    ClaudeCodeUser,
-}
-
-impl Format {
-    pub fn id(self) -> &'static str {
-        match self {
-            Format::ClaudeDesktop => "claude-desktop",
-            Format::ClaudeCodeMcp => "claude-code-mcp",
-            Format::ClaudeCodeSettings => "claude-code-settings",
-            Format::Cursor => "cursor",
-            Format::VsCode => "vscode",
-            Format::Windsurf => "windsurf",
-            Format::Cline => "cline",
-            Format::Roo => "roo",
-            Format::Kiro => "kiro",
-            Format::AmazonQ => "amazonq",
-            Format::Gemini => "gemini",
-            Format::Codex => "codex",
-            Format::Zed => "zed",
-            Format::Continue => "continue",
-            Format::CrewAi => "crewai",
-            Format::Goose => "goose",
-            Format::LibreChat => "librechat",
-            Format::GenericMcp => "mcp-json",
-            Format::Dotenv => "dotenv",
-            Format::ClaudeSubagent => "claude-code-subagent",
-            Format::A2aCard => "a2a",
-            Format::McpRegistry => "mcp-registry",
-            Format::LangGraph => "langgraph",
-            Format::Kagent => "kagent",
-            Format::Adk => "adk",
-            Format::AutoGen => "autogen",
-            Format::N8n => "n8n",
-            Format::Dify => "dify",
-            Format::ToolDefinitions => "tool-definitions",
-            Format::Manifest => "blastradius-manifest",
-            Format::ClaudeCodeUser => "claude-code-user",
-        }
-    }
-
-    /// The agent host the file configures, as named in node keys and reports.
-    pub fn client(self) -> &'static str {
-        match self {
-            Format::ClaudeDesktop => "claude-desktop",
-            Format::ClaudeCodeMcp | Format::ClaudeCodeSettings => "claude-code",
-            Format::Cursor => "cursor",
-            Format::VsCode => "vscode",
-            Format::Windsurf => "windsurf",
-            Format::Cline => "cline",
-            Format::Roo => "roo-code",
-            Format::Kiro => "kiro",
-            Format::AmazonQ => "amazon-q",
-            Format::Gemini => "gemini-cli",
-            Format::Codex => "codex",
-            Format::Zed => "zed",
-            Format::Continue => "continue",
-            Format::CrewAi => "crewai",
-            Format::Goose => "goose",
-            Format::LibreChat => "librechat",
-            Format::GenericMcp => "mcp-client",
-            Format::Dotenv => "environment",
-            Format::ClaudeSubagent => "claude-code",
-            Format::A2aCard => "a2a",
-            Format::McpRegistry => "mcp-registry",
-            Format::LangGraph => "langgraph",
-            Format::Kagent => "kagent",
-            Format::Adk => "adk",
-            Format::AutoGen => "autogen",
-            Format::N8n => "n8n",
-            Format::Dify => "dify",
-            Format::ToolDefinitions => "tool-definitions",
-            Format::Manifest => "manifest",
-            Format::ClaudeCodeUser => "claude-code",
-        }
-    }
-
-    pub fn syntax(self) -> Syntax {
-        match self {
-            Format::Codex => Syntax::Toml,
-            Format::Continue
-            | Format::CrewAi
-            | Format::Goose
-            | Format::LibreChat
-            | Format::Kagent
-            | Format::Adk
-            | Format::Dify
-            | Format::Manifest => Syntax::Yaml,
-            Format::ClaudeSubagent => Syntax::FrontMatter,
-            Format::Dotenv => Syntax::Dotenv,
-            _ => Syntax::Json,
-        }
-    }
-}
 
 /// How a path is recognised: by its name alone, or by name and then content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,109 +55,31 @@ pub enum Candidate {
 /// Strings one of the free-named formats always contains, checked on the raw
 /// text before parsing so most JSON and YAML files cost one substring search.
 pub fn has_marker(text: &str, syntax: Syntax) -> bool {
-    const JSON: &[&str] = &[
-        "\"mcpServers\"",
-        "\"context_servers\"",
-        "autogen",
-        "n8n-nodes",
-        "\"skills\"",
-        "modelcontextprotocol",
-        "\"inputSchema\"",
-        "\"input_schema\"",
-        "\"graphs\"",
-        "\"type\": \"function\"",
-        "\"type\":\"function\"",
-    ];
-    const YAML: &[&str] = &[
-        "kagent.dev/",
-        "agent_class",
-        "sub_agents",
-        "instruction:",
-        "kind: app",
-        "mcpServers",
-        "goal:",
-        "blastradius/",
-    ];
-    let markers = if syntax == Syntax::Json { JSON } else { YAML };
-    markers.iter().any(|m| text.contains(m))
+    registry::has_marker(text, syntax)
 }
 
 /// Recognises a file by its path (`/`-separated, relative or absolute).
 pub fn classify_path(path: &str) -> Option<Candidate> {
     let path = path.replace('\\', "/");
+    if let Some(format) = registry::format_of_path(&path) {
+        return Some(Candidate::Known(format));
+    }
+    // Generic names: read, then recognised by their keys.
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let parent = lower.rsplit('/').nth(1).unwrap_or("");
-    let ends = |suffix: &str| lower == suffix || lower.ends_with(&format!("/{suffix}"));
-    use Candidate::Known;
-    let known = if ends(".cursor/mcp.json") {
-        Format::Cursor
-    } else if ends(".vscode/mcp.json") || (ends("code/user/mcp.json")) {
-        Format::VsCode
-    } else if name == ".mcp.json" {
-        Format::ClaudeCodeMcp
-    } else if name == ".claude.json" {
-        Format::ClaudeCodeUser
-    } else if parent == ".claude" && (name == "settings.json" || name == "settings.local.json")
-        || name == "managed-settings.json"
-    {
-        Format::ClaudeCodeSettings
-    } else if name.starts_with("claude_desktop_config") && name.ends_with(".json") {
-        Format::ClaudeDesktop
-    } else if ends(".gemini/settings.json") || ends("gemini-cli/settings.json") {
-        Format::Gemini
-    } else if name == "config.toml" && (parent == ".codex" || parent == "codex") {
-        Format::Codex
-    } else if name == "mcp_config.json" || name == "windsurf_mcp.json" {
-        Format::Windsurf
-    } else if name == "cline_mcp_settings.json" {
-        Format::Cline
-    } else if ends(".roo/mcp.json") {
-        Format::Roo
-    } else if ends(".kiro/settings/mcp.json") {
-        Format::Kiro
-    } else if ends(".amazonq/mcp.json") || ends("amazonq/mcp.json") {
-        Format::AmazonQ
-    } else if name == "librechat.yaml" || name == "librechat.yml" {
-        Format::LibreChat
-    } else if name == "settings.json" && (parent == ".zed" || parent == "zed") {
-        Format::Zed
-    } else if ends(".continue/config.yaml")
-        || (name.ends_with(".yaml") || name.ends_with(".yml"))
-            && ["mcpservers", "agents", "assistants"].iter().any(|dir| {
-                let dir = format!(".continue/{dir}/");
-                lower.starts_with(&dir) || lower.contains(&format!("/{dir}"))
-            })
-    {
-        Format::Continue
-    } else if name == "config.yaml" && (ends("goose/config.yaml")) {
-        Format::Goose
-    } else if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
-        Format::Dotenv
-    } else if parent == "agents" && lower.contains(".claude/agents/") && name.ends_with(".md") {
-        Format::ClaudeSubagent
-    } else if matches!(name, "agent-card.json" | "agent_card.json") || ends(".well-known/agent.json") {
-        Format::A2aCard
-    } else if name == "langgraph.json" {
-        Format::LangGraph
-    } else if name == "root_agent.yaml" || name == "root_agent.yml" {
-        Format::Adk
-    } else {
-        return match name {
-            "mcp.json" | "settings.json" | "mcp_settings.json" | "mcp-config.json" | "mcp_servers.json" => {
-                Some(Candidate::Sniff(Syntax::Json))
-            }
-            "config.yaml" | "config.yml" | "agents.yaml" | "agents.yml" | "tasks.yaml" | "tasks.yml" => {
-                Some(Candidate::Sniff(Syntax::Yaml))
-            }
-            "config.toml" => Some(Candidate::Sniff(Syntax::Toml)),
-            "server.json" | "agent.json" | "tools.json" | "functions.json" => Some(Candidate::Sniff(Syntax::Json)),
-            _ if name.ends_with(".json") => Some(Candidate::Content(Syntax::Json)),
-            _ if name.ends_with(".yaml") || name.ends_with(".yml") => Some(Candidate::Content(Syntax::Yaml)),
-            _ => None,
-        };
-    };
-    Some(Known(known))
+    match name {
+        "mcp.json" | "settings.json" | "mcp_settings.json" | "mcp-config.json" | "mcp_servers.json" => {
+            Some(Candidate::Sniff(Syntax::Json))
+        }
+        "config.yaml" | "config.yml" | "agents.yaml" | "agents.yml" | "tasks.yaml" | "tasks.yml" => {
+            Some(Candidate::Sniff(Syntax::Yaml))
+        }
+        "config.toml" => Some(Candidate::Sniff(Syntax::Toml)),
+        "server.json" | "agent.json" | "tools.json" | "functions.json" => Some(Candidate::Sniff(Syntax::Json)),
+        _ if name.ends_with(".json") => Some(Candidate::Content(Syntax::Json)),
+        _ if name.ends_with(".yaml") || name.ends_with(".yml") => Some(Candidate::Content(Syntax::Yaml)),
+        _ => None,
+    }
 }
 
 /// Picks a format for a generic file from its top-level keys.
@@ -570,38 +365,9 @@ pub fn adapt(file: FileId, source: &SourceFile, format: Format, docs: &[Doc]) ->
     let mut ctx = Ctx::new(file, source, format);
     let null = Doc::new(crate::source::Value::Null, Span::default());
     let doc = docs.first().unwrap_or(&null);
-    match format {
-        Format::ClaudeCodeSettings => claude_settings::adapt(&mut ctx, doc),
-        Format::Codex => codex::adapt(&mut ctx, doc),
-        Format::Continue => continue_dev::adapt(&mut ctx, doc),
-        Format::ClaudeSubagent => claude_agents::adapt(&mut ctx, doc),
-        Format::A2aCard => a2a::adapt(&mut ctx, doc),
-        Format::McpRegistry => mcp_registry::adapt(&mut ctx, doc),
-        Format::LangGraph => langgraph::adapt(&mut ctx, doc),
-        Format::Kagent => kagent::adapt(&mut ctx, docs),
-        Format::Adk => adk::adapt(&mut ctx, doc),
-        Format::AutoGen => autogen::adapt(&mut ctx, doc),
-        Format::N8n => n8n::adapt(&mut ctx, doc),
-        Format::Dify => dify::adapt(&mut ctx, doc),
-        Format::ToolDefinitions => tool_defs::adapt(&mut ctx, doc),
-        Format::Manifest => manifest::adapt(&mut ctx, doc),
-        Format::ClaudeCodeUser => claude_user::adapt(&mut ctx, doc),
-        Format::CrewAi => crewai::adapt(&mut ctx, doc),
-        Format::Dotenv => dotenv::adapt(&mut ctx, doc),
-        Format::Gemini => gemini::adapt(&mut ctx, doc),
-        Format::Goose => goose::adapt(&mut ctx, doc),
-        Format::VsCode => vscode::adapt(&mut ctx, doc),
-        Format::Zed => zed::adapt(&mut ctx, doc),
-        Format::ClaudeDesktop
-        | Format::ClaudeCodeMcp
-        | Format::Cursor
-        | Format::Windsurf
-        | Format::Cline
-        | Format::Roo
-        | Format::Kiro
-        | Format::AmazonQ
-        | Format::LibreChat
-        | Format::GenericMcp => mcp_servers::adapt(&mut ctx, doc),
+    match format.spec().adapt {
+        registry::Adapt::First(adapt) => adapt(&mut ctx, doc),
+        registry::Adapt::All(adapt) => adapt(&mut ctx, docs),
     }
     raw_tokens(&mut ctx);
     ctx.facts

@@ -7,6 +7,21 @@ use super::{join, Ctx};
 use crate::graph::{Edge, EdgeKind, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "n8n",
+    client: "n8n",
+    name: "n8n",
+    syntax: Syntax::Json,
+    paths: &[],
+    user: &[],
+    markers: &["n8n-nodes"],
+    reads: "workflow JSON with `n8n-nodes-…` nodes",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn sniff(doc: &Doc) -> bool {
     doc.get("nodes").is_some_and(|nodes| {
         nodes.items().iter().any(|n| {

@@ -7,6 +7,21 @@ use super::Ctx;
 use crate::graph::{AttrValue, Item, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Value};
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "tool-definitions",
+    client: "tool-definitions",
+    name: "Tool definitions",
+    syntax: Syntax::Json,
+    paths: &[],
+    user: &[],
+    markers: &["\"inputSchema\"", "\"input_schema\"", "\"type\": \"function\"", "\"type\":\"function\""],
+    reads: "MCP `tools/list` results and OpenAI/Anthropic function tools",
+    adapt: Adapt::First(adapt),
+};
+
 /// Phrases that address the model rather than describe the tool: the marks
 /// of tool poisoning in published MCP attacks.
 const INSTRUCTION_PHRASES: &[&str] = &[

@@ -7,6 +7,28 @@ use super::{join, servers, Ctx};
 use crate::graph::SetAttr;
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "vscode",
+    client: "vscode",
+    name: "VS Code / Copilot",
+    syntax: Syntax::Json,
+    paths: &["**/.vscode/mcp.json", "**/Code/User/mcp.json"],
+    user: &[
+        "Library/Application Support/Code/User/mcp.json",
+        ".config/Code/User/mcp.json",
+        "AppData/Roaming/Code/User/mcp.json",
+        "Library/Application Support/Code/User/settings.json",
+        ".config/Code/User/settings.json",
+        "AppData/Roaming/Code/User/settings.json",
+    ],
+    markers: &[],
+    reads: "`servers`, `inputs`, legacy `mcp`, `chat.tools.autoApprove` (JSONC)",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     let (root, prefix) = match doc.get("mcp") {

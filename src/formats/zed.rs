@@ -4,6 +4,21 @@
 use super::{join, servers, Ctx};
 use crate::source::Node as Doc;
 
+use super::registry::{Adapt, FormatSpec};
+use crate::source::Syntax;
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "zed",
+    client: "zed",
+    name: "Zed",
+    syntax: Syntax::Json,
+    paths: &["**/.zed/settings.json", "**/zed/settings.json"],
+    user: &[".config/zed/settings.json"],
+    markers: &["\"context_servers\""],
+    reads: "`context_servers`",
+    adapt: Adapt::First(adapt),
+};
+
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     if let Some(map) = doc.get("context_servers") {
