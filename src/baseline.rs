@@ -92,10 +92,19 @@ fn unquoted(message: &str) -> String {
     crate::redact::shown(&out)
 }
 
-/// Drops the findings the baseline knows; returns how many were dropped.
-pub fn apply(baseline: &Baseline, findings: &mut Vec<Finding>) -> usize {
+/// Drops the findings the baseline knows; returns them, as hidden by it.
+pub fn apply(baseline: &Baseline, findings: &mut Vec<Finding>, name: &str) -> Vec<crate::findings::Suppressed> {
     let known: BTreeSet<&str> = baseline.findings.iter().map(|e| e.fingerprint.as_str()).collect();
-    let before = findings.len();
-    findings.retain(|f| !known.contains(f.fingerprint.as_str()));
-    before - findings.len()
+    let (hidden, kept): (Vec<Finding>, Vec<Finding>) =
+        std::mem::take(findings).into_iter().partition(|f| known.contains(f.fingerprint.as_str()));
+    *findings = kept;
+    let reason = format!("recorded in the baseline {}", crate::redact::shown(name));
+    hidden
+        .into_iter()
+        .map(|finding| crate::findings::Suppressed {
+            finding,
+            kind: crate::findings::SuppressionKind::External,
+            reason: reason.clone(),
+        })
+        .collect()
 }

@@ -263,9 +263,22 @@ fn scan_configured(paths: &[PathBuf], rules: &[Rule], config: &Config) -> scan::
 
 /// Drops the findings the config ignores, and records what the config did.
 fn apply_ignores(output: &mut scan::ScanOutput, config: &Config) {
-    let before = output.findings.len();
-    output.findings.retain(|f| !config.ignored(&f.rule_id, &f.location.path));
-    output.config = config.report(before - output.findings.len());
+    let mut hidden = 0;
+    let mut suppressed = Vec::new();
+    output.findings.retain(|f| match config.ignore_reason(&f.rule_id, &f.location.path) {
+        Some(reason) => {
+            hidden += 1;
+            suppressed.push(crate::findings::Suppressed {
+                finding: f.clone(),
+                kind: crate::findings::SuppressionKind::External,
+                reason: format!("ignored by the config: {}", crate::redact::shown(reason)),
+            });
+            false
+        }
+        None => true,
+    });
+    output.suppressed.extend(suppressed);
+    output.config = config.report(hidden);
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -527,7 +540,8 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
     if let Some(path) = &args.baseline {
         match crate::baseline::read(path) {
             Ok(baseline) => {
-                crate::baseline::apply(&baseline, &mut output.findings);
+                let hidden = crate::baseline::apply(&baseline, &mut output.findings, &path.display().to_string());
+                output.suppressed.extend(hidden);
             }
             Err(err) => {
                 eprintln!("error: {err}");

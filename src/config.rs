@@ -333,9 +333,11 @@ impl Config {
         self.exclude.as_ref().is_some_and(|g| g.is_match(display))
     }
 
-    pub fn ignored(&self, rule_id: &str, path: &str) -> bool {
+    /// The reason of the first `ignore` entry that covers this finding.
+    pub fn ignore_reason(&self, rule_id: &str, path: &str) -> Option<&str> {
         self.ignores
             .iter()
-            .any(|i| i.glob.is_match(path) && (i.rules.is_empty() || i.rules.iter().any(|r| r == rule_id)))
+            .find(|i| i.glob.is_match(path) && (i.rules.is_empty() || i.rules.iter().any(|r| r == rule_id)))
+            .map(|i| i.reason.as_str())
     }
 }

@@ -152,6 +152,25 @@ impl Finding {
     }
 }
 
+/// Who hid a finding: a comment in the file, or something outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// A `blastradius: ignore[…]` comment.
+    InSource,
+    /// The config file's `ignore`, or a baseline.
+    External,
+}
+
+/// A finding that was hidden, with who hid it and why: SARIF reports it as
+/// dismissed rather than losing it, and summaries count it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub kind: SuppressionKind,
+    /// The reason given (the comment's text, the config entry's `reason`).
+    pub reason: String,
+}
+
 /// Rule, file, key path and subject: no line numbers, so moving a value
 /// leaves it alone; another token, path or key changes it.
 pub fn fingerprint(rule_id: &str, path: &str, pointer: &str, subject: &str) -> String {

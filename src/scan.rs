@@ -51,6 +51,8 @@ pub struct ScanOutput {
     pub read_paths: Vec<PathBuf>,
     /// The config file that shaped this scan, and what it did.
     pub config: Option<crate::config::ConfigReport>,
+    /// Findings hidden by an inline comment, the config's `ignore` or a baseline.
+    pub suppressed: Vec<crate::findings::Suppressed>,
 }
 
 impl ScanOutput {
@@ -243,7 +245,7 @@ pub fn scan_discovered(
     let graph = graph::build(files, facts);
     let mut findings = engine::evaluate(rules, &graph);
     findings.extend(duplicate_findings(rules, &graph, &duplicates));
-    crate::suppress::apply(&graph.files, &literals, &mut findings, rules);
+    let suppressed = crate::suppress::apply(&graph.files, &literals, &mut findings, rules);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     ScanOutput {
         root: discovered.root,
@@ -255,6 +257,7 @@ pub fn scan_discovered(
         configs_parsed,
         read_paths,
         config: None,
+        suppressed,
     }
 }
 

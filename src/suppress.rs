@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 
 use crate::engine::Rule;
-use crate::findings::Finding;
+use crate::findings::{Finding, Suppressed, SuppressionKind};
 use crate::graph::Loc;
 use crate::source::{SourceFile, Span};
 
@@ -90,14 +90,21 @@ fn rule_matches(entry: &str, finding: &Finding, rules: &[Rule]) -> bool {
     entry == finding.rule_id || rules.iter().any(|r| r.id == finding.rule_id && r.name == entry)
 }
 
-/// Drops suppressed findings and adds the findings about suppressions.
-pub fn apply(files: &[Arc<SourceFile>], literals: &[Vec<Span>], findings: &mut Vec<Finding>, rules: &[Rule]) {
+/// Drops suppressed findings (returned, with their reasons) and adds the
+/// findings about suppressions.
+pub fn apply(
+    files: &[Arc<SourceFile>],
+    literals: &[Vec<Span>],
+    findings: &mut Vec<Finding>,
+    rules: &[Rule],
+) -> Vec<Suppressed> {
     let mut suppressions = find(files, literals);
     if suppressions.is_empty() {
-        return;
+        return Vec::new();
     }
+    let mut hidden = Vec::new();
     findings.retain(|finding| {
-        let mut suppressed = false;
+        let mut reason = None;
         for s in suppressions.iter_mut().filter(|s| s.target == finding.location.line) {
             if s.file != finding.loc.file {
                 continue;
@@ -105,11 +112,18 @@ pub fn apply(files: &[Arc<SourceFile>], literals: &[Vec<Span>], findings: &mut V
             for (entry, _, used) in s.rules.iter_mut() {
                 if rule_matches(entry, finding, rules) {
                     *used = true;
-                    suppressed = true;
+                    reason = Some(s.reason.clone());
                 }
             }
         }
-        !suppressed
+        if let Some(reason) = &reason {
+            hidden.push(Suppressed {
+                finding: finding.clone(),
+                kind: SuppressionKind::InSource,
+                reason: crate::redact::shown(reason),
+            });
+        }
+        reason.is_none()
     });
     let meta = |id: &str| rules.iter().find(|r| r.id == id);
     for s in &suppressions {
@@ -145,4 +159,5 @@ pub fn apply(files: &[Arc<SourceFile>], literals: &[Vec<Span>], findings: &mut V
         }
     }
     crate::findings::sort_and_dedup(findings);
+    hidden
 }

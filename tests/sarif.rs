@@ -81,3 +81,59 @@ fn uris_are_percent_encoded() {
         "Library/Application%20Support/x.json"
     );
 }
+
+/// Hidden findings stay in the log as dismissed: an inline comment's as
+/// `inSource`, the config's `ignore` and the baseline's as `external`, each
+/// with its reason; config effects are tool-configuration notifications.
+#[test]
+fn hidden_findings_are_dismissed_results_with_their_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("fixtures")).unwrap();
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    std::fs::create_dir_all(root.join(".vscode")).unwrap();
+    std::fs::write(
+        root.join(".vscode/mcp.json"),
+        "{\n  \"servers\": {\n    // blastradius: ignore[BR601] pinned by the lock file\n    \"f\": {\"command\": \"uvx\", \"args\": [\"mcp-server-fetch\"]}\n  }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("fixtures/.env"), "GITHUB_TOKEN=ghp_Zx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9Q\n").unwrap();
+    std::fs::write(root.join(".claude/settings.json"), r#"{"permissions": {"defaultMode": "acceptEdits"}}"#).unwrap();
+    std::fs::write(
+        root.join(".blastradius.yaml"),
+        "ignore:\n  - path: \"fixtures/**\"\n    reason: fixtures hold fake tokens\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("blastradius").unwrap().current_dir(root).args(args).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["baseline", ".", "-o", "base.json"]);
+    let text = run(&["scan", ".", "--format", "sarif", "--baseline", "base.json"]);
+    validate(&text);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut dismissed: Vec<String> = value["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let s = &r["suppressions"][0];
+            s.is_object().then(|| format!("{} {} {}", r["ruleId"], s["kind"], s["justification"]))
+        })
+        .collect();
+    dismissed.sort();
+    assert!(
+        dismissed.iter().any(|d| d.contains("\"BR601\" \"inSource\" \"pinned by the lock file\"")),
+        "{dismissed:#?}"
+    );
+    assert!(
+        dismissed
+            .iter()
+            .any(|d| d.contains("\"BR107\" \"external\" \"ignored by the config: fixtures hold fake tokens\"")),
+        "{dismissed:#?}"
+    );
+    assert!(
+        dismissed.iter().any(|d| d.contains("\"BR305\" \"external\" \"recorded in the baseline base.json\"")),
+        "{dismissed:#?}"
+    );
+}

@@ -150,8 +150,18 @@ fn result(finding: &Finding, index: usize) -> Value {
 
 pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> String {
     let driver_rules: Vec<Value> = rules.iter().map(driver_rule).collect();
-    let results: Vec<Value> =
-        findings.iter().map(|f| result(f, rules.iter().position(|r| r.id == f.rule_id).unwrap_or(0))).collect();
+    let index = |f: &Finding| rules.iter().position(|r| r.id == f.rule_id).unwrap_or(0);
+    let mut results: Vec<Value> = findings.iter().map(|f| result(f, index(f))).collect();
+    // Hidden findings stay in the log as dismissed, with who hid them and why.
+    for hidden in &output.suppressed {
+        let mut dismissed = result(&hidden.finding, index(&hidden.finding));
+        let kind = match hidden.kind {
+            crate::findings::SuppressionKind::InSource => "inSource",
+            crate::findings::SuppressionKind::External => "external",
+        };
+        dismissed["suppressions"] = json!([{ "kind": kind, "justification": hidden.reason }]);
+        results.push(dismissed);
+    }
     let notifications: Vec<Value> = output
         .errors
         .iter()

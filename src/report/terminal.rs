@@ -344,6 +344,11 @@ pub fn summary(output: &ScanOutput, findings: &[Finding]) -> String {
         let n = output.errors.len();
         line.push_str(&format!("; {} could not be read or parsed", plural(n, "file")));
     }
+    if !output.suppressed.is_empty() {
+        let n = output.suppressed.len();
+        let verb = if n == 1 { "was" } else { "were" };
+        line.push_str(&format!("; {} {verb} hidden by suppressions, the config or a baseline", plural(n, "finding")));
+    }
     line
 }
 
