@@ -84,10 +84,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: FormatsFormat,
     },
-    /// Explain one rule: why it matters and how to fix it.
+    /// Explain one rule: why it matters and how to fix it; or, with
+    /// --attributes, the graph attributes custom rules can use.
     Explain {
         /// A rule id (BR101) or name (literal-long-lived-secret).
-        rule: String,
+        #[arg(required_unless_present = "attributes")]
+        rule: Option<String>,
+        /// Document the graph's attributes (rules/catalog/vocabulary.yaml).
+        #[arg(long, conflicts_with = "rule")]
+        attributes: bool,
     },
 }
 
@@ -344,13 +349,23 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&report_rules(&rules, format));
             ExitCode::SUCCESS
         }
-        Command::Explain { rule } => match rules.iter().find(|r| r.id.eq_ignore_ascii_case(&rule) || r.name == rule) {
+        Command::Explain { attributes: true, .. } => {
+            print(&crate::graph::vocab::Vocabulary::get().document());
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule, .. } => match rule
+            .as_deref()
+            .and_then(|rule| rules.iter().find(|r| r.id.eq_ignore_ascii_case(rule) || r.name == rule))
+        {
             Some(rule) => {
                 print(&explain(rule));
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("error: no rule `{rule}`; `blastradius rules` lists them");
+                eprintln!(
+                    "error: no rule `{}`; `blastradius rules` lists them",
+                    crate::redact::shown(rule.as_deref().unwrap_or_default())
+                );
                 ExitCode::from(2)
             }
         },

@@ -60,7 +60,7 @@ pub fn load_rule_dir(dir: &std::path::Path) -> Result<Vec<Rule>, RuleError> {
             std::fs::read_to_string(&file).map_err(|e| RuleError { path: path.clone(), message: e.to_string() })?;
         let rule: Rule =
             crate::yaml::from_str(&text).map_err(|e| RuleError { path: path.clone(), message: e.to_string() })?;
-        rules.push(rule);
+        rules.push(checked(&path, &text, rule)?);
     }
     Ok(rules)
 }
@@ -71,10 +71,46 @@ pub fn builtin_rules() -> Result<Vec<(String, Rule)>, RuleError> {
     for (path, text) in embedded::RULE_FILES {
         let rule: Rule =
             crate::yaml::from_str(text).map_err(|e| RuleError { path: path.to_string(), message: e.to_string() })?;
-        rules.push((path.to_string(), rule));
+        rules.push((path.to_string(), checked(path, text, rule)?));
     }
     rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     Ok(rules)
+}
+
+/// The rule, if every attribute, value and message variable it names is in
+/// the graph's vocabulary; otherwise each problem, located in the file.
+fn checked(path: &str, text: &str, rule: Rule) -> Result<Rule, RuleError> {
+    let problems = crate::graph::vocab::Vocabulary::get().check(&rule);
+    if problems.is_empty() {
+        return Ok(rule);
+    }
+    let lines = crate::source::LineIndex::new(text);
+    let located: Vec<String> = problems
+        .iter()
+        .map(|(needle, message, section)| {
+            // The first place the name is written as a whole word in its section.
+            let from = text.find(&format!("\n{section}:")).unwrap_or(0);
+            let at = whole_word(text, needle, from).or_else(|| whole_word(text, needle, 0)).unwrap_or(0);
+            let (line, column) = lines.line_col(text, at);
+            format!("{line}:{column}: {message}")
+        })
+        .collect();
+    Err(RuleError { path: path.to_string(), message: located.join(&format!("\n{path}: ")) })
+}
+
+fn whole_word(text: &str, word: &str, from: usize) -> Option<usize> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
+    let mut start = from;
+    while let Some(found) = text.get(start..)?.find(word) {
+        let at = start + found;
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
+            return Some(at);
+        }
+        start = at + word.len();
+    }
+    None
 }
 
 /// One place a rule matched, before it becomes a finding.

@@ -5,6 +5,7 @@ mod build;
 pub mod dump;
 mod enrich;
 pub mod reach;
+pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
