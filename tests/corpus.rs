@@ -1,12 +1,13 @@
-//! The real-world corpus (`../shared/corpus`, 101 configs from public
+//! The real-world corpus (`../shared/corpus`, 146 configs from public
 //! repositories): everything valid parses, every file is recognised as the
 //! format PROVENANCE.tsv names, and the findings are a reviewed snapshot.
 //! A clone without `../shared` skips this test and says so.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use blastradius::engine::builtin_rules;
+
+mod common;
 
 /// Formats in the corpus that blastradius does not read yet, with the issue
 /// that adds each. Some are read meanwhile by a generic adapter (a plugin's
@@ -38,11 +39,9 @@ const INVALID: &[&str] =
 
 #[test]
 fn corpus_scan() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.join("PROVENANCE.tsv").is_file() {
-        eprintln!("skipped: {} is absent (the corpus lives beside the project)", corpus.display());
+    let Some(corpus) = common::shared("corpus/PROVENANCE.tsv").and_then(|p| p.parent().map(|p| p.to_path_buf())) else {
         return;
-    }
+    };
     let rules: Vec<_> = builtin_rules().unwrap().into_iter().map(|(_, r)| r).collect();
     let output = blastradius::scan::scan(std::slice::from_ref(&corpus), &rules);
     let recognised: BTreeMap<&str, Option<&str>> =

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -29,11 +31,8 @@ fn sarif(path: &str, extra: &[&str]) -> (i32, String) {
 }
 
 fn validate(text: &str) {
-    let schema_path = root().join("../shared/schemas/sarif-2.1.0.json");
-    let Ok(schema) = std::fs::read_to_string(&schema_path) else {
-        eprintln!("skipped: SARIF schema validation, {} is absent", schema_path.display());
-        return;
-    };
+    let Some(schema_path) = common::shared("schemas/sarif-2.1.0.json") else { return };
+    let schema = std::fs::read_to_string(&schema_path).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let value: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -50,8 +49,24 @@ fn sarif_of_the_examples_validates() {
         let (code, text) = sarif(path, &[]);
         assert_eq!(code, 1, "{name}: SARIF output never silences a failing gate");
         validate(&text);
-        insta::assert_snapshot!(format!("sarif_{name}"), text);
+        // The snapshot holds what differs between runs: the results, the
+        // notifications, and which rules the driver lists (their full text
+        // is the rule catalogue, snapshotted once below).
+        let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let driver = &mut value["runs"][0]["tool"]["driver"];
+        let ids: Vec<serde_json::Value> = driver["rules"].as_array().unwrap().iter().map(|r| r["id"].clone()).collect();
+        driver["rules"] = serde_json::Value::Array(ids);
+        insta::assert_snapshot!(format!("sarif_{name}"), serde_json::to_string_pretty(&value).unwrap());
     }
+}
+
+#[test]
+fn sarif_driver_rules_carry_the_catalogue() {
+    let (_, text) = sarif("testdata/examples/crew", &["--fail-on", "never"]);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rules = value["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let br101 = rules.iter().find(|r| r["id"] == "BR101").unwrap();
+    insta::assert_snapshot!("sarif_driver_rule_br101", serde_json::to_string_pretty(br101).unwrap());
 }
 
 #[test]

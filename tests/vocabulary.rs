@@ -10,6 +10,8 @@ use assert_cmd::Command;
 use blastradius::graph::vocab::Vocabulary;
 use blastradius::graph::AttrValue;
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -27,12 +29,7 @@ fn adapters_set_only_declared_attributes() {
     let vocabulary = Vocabulary::get();
     let rules: Vec<_> = blastradius::engine::builtin_rules().unwrap().into_iter().map(|(_, r)| r).collect();
     let mut roots = vec![root().join("testdata")];
-    let corpus = root().join("../shared/corpus");
-    if corpus.is_dir() {
-        roots.push(corpus);
-    } else {
-        eprintln!("skipped the corpus: {} is absent", corpus.display());
-    }
+    roots.extend(common::shared("corpus"));
     let mut problems = std::collections::BTreeSet::new();
     for dir in roots {
         let graph = blastradius::scan::scan(&[dir], &rules).graph;
