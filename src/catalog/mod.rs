@@ -1,8 +1,11 @@
-//! The knowledge catalog: token formats and well-known MCP servers, as data in
+//! The knowledge catalog: token formats, well-known MCP servers and what
+//! shell command grants allow, as data in
 //! `rules/catalog/`, embedded in the binary at build time.
 
+pub mod commands;
 pub mod servers;
 pub mod tokens;
 
+pub use commands::{CommandCatalog, CommandGrant};
 pub use servers::{ServerCatalog, ServerEntry};
 pub use tokens::{Lifetime, TokenCatalog, TokenMatch};

@@ -2,6 +2,7 @@
 //! nodes shared by every grant that names them.
 
 use super::Ctx;
+use crate::catalog::CommandCatalog;
 use crate::graph::{Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
 
 /// What a built-in tool can do, by its canonical name.
@@ -53,47 +54,24 @@ pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specif
     let unrestricted = specifier.is_none_or(|s| matches!(s.trim(), "" | "*" | ":*" | "**"));
     edge.set_str("scope", if unrestricted { "unrestricted" } else { "restricted" }, Some(loc.clone()));
     edge.set_str("auto_approve", if unrestricted { "all" } else { "some" }, Some(loc.clone()));
-    if canonical == "shell" && !unrestricted {
-        // The program the grant lets run, and whether its arguments are open.
-        let first = specifier.and_then(|s| s.split([' ', ':']).find(|w| !w.is_empty()));
-        if let Some(program) = first {
-            edge.set_str("program", program.trim_end_matches('*'), Some(loc.clone()));
-        }
-        if let Some(program) = specifier.and_then(open_program) {
-            edge.set_str("open_program", program, Some(loc));
+    if let (true, false, Some(specifier)) = (canonical == "shell", unrestricted, specifier) {
+        // What the command grant allows (rules/catalog/commands.yaml): the
+        // program past any wrapper, whether it runs anything, and, when it
+        // does not, what that one program can do.
+        let command = CommandCatalog::get().classify(specifier);
+        edge.set_str("program", command.program, Some(loc.clone()));
+        edge.set_str("command_class", command.class, Some(loc.clone()));
+        match command.opened_by {
+            Some(by) => edge.set_str("open_program", by, Some(loc)),
+            None => {
+                edge.set_list("capabilities", plain(&command.capabilities), None);
+                edge.set_list("flows", plain(&command.flows), None);
+            }
         }
     }
     ctx.add_edge(agent, &key, edge);
 }
 
-/// The program of a shell grant that leaves its arguments open: `python:*`,
-/// `node *`, `bash -c:*`, `python -c ":*`. `xargs kill:*` and
-/// `python -m json.tool` fix what runs, so they are not open.
-pub fn open_program(specifier: &str) -> Option<&str> {
-    let words: Vec<&str> = specifier
-        .split(|c: char| c.is_whitespace() || c == ':')
-        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    match words.as_slice() {
-        [program, "*"] => Some(program),
-        [program, flag, "*"] if matches!(*flag, "-c" | "-e" | "--eval" | "-exec" | "-lc") => Some(program),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::open_program;
-
-    #[test]
-    fn open_programs() {
-        assert_eq!(open_program("python:*"), Some("python"));
-        assert_eq!(open_program("node *"), Some("node"));
-        assert_eq!(open_program("python -c \":*"), Some("python"));
-        assert_eq!(open_program("npm run test:*"), None);
-        assert_eq!(open_program("xargs kill:*"), None);
-        assert_eq!(open_program("python -m json.tool"), None);
-        assert_eq!(open_program("npx tsc*"), None);
-    }
+fn plain(values: &[String]) -> Vec<Item> {
+    values.iter().map(|v| Item { value: v.clone(), loc: None }).collect()
 }

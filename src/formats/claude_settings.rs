@@ -23,9 +23,13 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
+    // `deny` wins over `allow` in Claude Code: a denied tool is no grant.
+    // (`ask` still prompts, so it grants nothing without a person.)
+    let denied: Vec<&str> =
+        doc.at(&["permissions", "deny"]).map(Doc::items).unwrap_or_default().iter().filter_map(Doc::as_str).collect();
     if let Some(allow) = doc.at(&["permissions", "allow"]) {
         for (i, rule) in allow.items().iter().enumerate() {
-            if let Some(text) = rule.as_str() {
+            if let Some(text) = rule.as_str().filter(|text| !is_denied(text, &denied)) {
                 permission(ctx, &agent, text, rule.span, &format!("permissions.allow[{i}]"));
             }
         }
@@ -63,6 +67,13 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
     }
     hooks(ctx, &agent, doc);
+}
+
+/// Whether a `deny` rule takes away an `allow` rule: the same rule, or the
+/// whole tool (`WebFetch` denies every `WebFetch(domain:…)`).
+fn is_denied(allow: &str, denied: &[&str]) -> bool {
+    let tool = |rule: &str| rule.split('(').next().unwrap_or(rule).trim().to_string();
+    denied.iter().any(|deny| deny.trim() == allow.trim() || (!deny.contains('(') && tool(deny) == tool(allow)))
 }
 
 /// One `permissions.allow` rule: `Tool` or `Tool(specifier)`.

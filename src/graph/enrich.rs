@@ -334,33 +334,17 @@ fn narrow_tool_names(edge: &mut Edge, tool: &Node) {
 
 fn narrow_by_program(edge: &mut Edge) {
     let grant = edge.attrs.get("grant").map(|a| a.value.to_string()).unwrap_or_default();
-    let program = edge.attrs.get("program").map(|a| a.value.to_string());
-    let (capabilities, flows): (&[&str], Vec<&str>) = if edge.attrs.contains_key("open_program") {
+    // Shell grants were classified where they were read (formats::builtin,
+    // with rules/catalog/commands.yaml); one that runs anything keeps the
+    // whole shell.
+    if edge.attrs.contains_key("command_class") || edge.attrs.contains_key("open_program") {
         return;
-    } else if let Some(program) = program {
-        // Programs that move data off the machine, and ones that read it.
-        const SENDS: &[&str] = &[
-            "curl", "wget", "http", "https", "nc", "ncat", "ssh", "scp", "sftp", "rsync", "ftp", "telnet", "gh", "aws",
-            "gcloud", "az", "kubectl", "docker", "mail", "sendmail",
-        ];
-        const READS: &[&str] =
-            &["cat", "head", "tail", "less", "more", "grep", "rg", "find", "ls", "tree", "sed", "awk"];
-        let mut flows = Vec::new();
-        if SENDS.contains(&program.as_str()) || (program == "git" && grant.contains("push")) {
-            flows.push("exfiltration");
-        }
-        if READS.contains(&program.as_str()) {
-            flows.push("private_data");
-        }
-        (&["shell.exec"], flows)
-    } else if grant.starts_with("WebFetch") || grant.starts_with("web_fetch") {
+    }
+    if grant.starts_with("WebFetch") || grant.starts_with("web_fetch") {
         // A fetch pinned to a domain reads that site; it cannot send data to another.
-        (&["net.fetch"], vec!["untrusted_input"])
-    } else {
-        return;
-    };
-    edge.set_list("capabilities", plain_items(capabilities), None);
-    edge.set_list("flows", plain_items(&flows), None);
+        edge.set_list("capabilities", plain_items(&["net.fetch"]), None);
+        edge.set_list("flows", plain_items(&["untrusted_input"]), None);
+    }
 }
 
 fn mark_risky_auto_approvals(edge: &mut Edge) {

@@ -1,0 +1,322 @@
+//! What a shell command grant allows (`Bash(timeout 30 npm run:*)`), from
+//! `rules/catalog/commands.yaml`: wrappers are looked through, interpreters
+//! with inline code and runners of any package or script run anything, and
+//! every other program grants what its class can do.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+const COMMANDS_YAML: &str = include_str!("../../rules/catalog/commands.yaml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassSpec {
+    #[serde(default)]
+    runs_anything_when_open: bool,
+    #[serde(default)]
+    capabilities: Vec<String>,
+    #[serde(default)]
+    flows: Vec<String>,
+    #[allow(dead_code)] // documentation, kept in the catalog for readers
+    doc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgramSpec {
+    class: String,
+    #[serde(default)]
+    skip: usize,
+    #[serde(default)]
+    inline: Vec<String>,
+    #[serde(default)]
+    runs: Option<Vec<String>>,
+    #[serde(default)]
+    writes: Vec<String>,
+    #[serde(default)]
+    sends: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandCatalog {
+    classes: BTreeMap<String, ClassSpec>,
+    programs: BTreeMap<String, ProgramSpec>,
+}
+
+/// What one grant allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandGrant {
+    /// The program that runs in the end, past any wrapper (`npm` in `timeout 30 npm run:*`).
+    pub program: String,
+    /// The program's class in the catalog, or `program` for one the catalog does not know.
+    pub class: String,
+    /// Set when the grant runs any command at all: the word that opens it
+    /// (`timeout`, `python -c`, `npm run`).
+    pub opened_by: Option<String>,
+    pub capabilities: Vec<String>,
+    pub flows: Vec<String>,
+}
+
+/// A whole shell: what a grant that runs anything can do.
+const SHELL_CAPABILITIES: &[&str] = &["shell.exec", "fs.read", "fs.write", "net.fetch", "net.send"];
+const SHELL_FLOWS: &[&str] = &["private_data", "exfiltration"];
+
+impl CommandCatalog {
+    /// The embedded catalog, parsed once.
+    pub fn get() -> &'static CommandCatalog {
+        static CATALOG: OnceLock<CommandCatalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            // The embedded file is ours and tested; failing here is a build defect.
+            let catalog: CommandCatalog =
+                crate::yaml::from_str(COMMANDS_YAML).unwrap_or_else(|e| panic!("rules/catalog/commands.yaml: {e}"));
+            for (name, program) in &catalog.programs {
+                assert!(
+                    catalog.classes.contains_key(&program.class),
+                    "commands.yaml: {name}: no class {}",
+                    program.class
+                );
+            }
+            catalog
+        })
+    }
+
+    /// Classifies the specifier of a shell grant: the text inside
+    /// `Bash(…)`. A trailing `:*`, ` *` or `*` leaves the arguments open.
+    pub fn classify(&self, specifier: &str) -> CommandGrant {
+        let spec = specifier.trim();
+        let open = spec.ends_with('*');
+        let core = spec.trim_end_matches('*').trim_end_matches(':').trim();
+        let words: Vec<String> = core
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string())
+            .filter(|w| !w.is_empty())
+            .collect();
+        self.walk(&words, open, None)
+    }
+
+    fn walk(&self, words: &[String], open: bool, wrapper: Option<&str>) -> CommandGrant {
+        // `VAR=value cmd`: assignments come before the command.
+        let words: Vec<&str> = words.iter().map(String::as_str).skip_while(|w| is_assignment(w)).collect();
+        let Some((first, args)) = words.split_first() else {
+            return match wrapper {
+                Some(wrapper) if open => anything(wrapper, wrapper, "wrapper"),
+                Some(wrapper) => self.known(wrapper, "wrapper"),
+                None if open => anything("*", "*", "shell"),
+                None => self.known("", "unknown"),
+            };
+        };
+        let program = first.rsplit(['/', '\\']).next().unwrap_or(first).trim_end_matches(".exe");
+        let Some(spec) = self.programs.get(program) else {
+            return self.known(program, "unknown");
+        };
+        let class = spec.class.as_str();
+        let positional: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+        let opens = |by: String| anything(program, &by, class);
+        match class {
+            "wrapper" => {
+                // Its own flags and `skip` arguments, then the command it runs.
+                let mut rest = args;
+                let mut skipped = 0;
+                while let Some((w, tail)) = rest.split_first() {
+                    if w.starts_with('-') || skipped < spec.skip {
+                        skipped += usize::from(!w.starts_with('-'));
+                        rest = tail;
+                        continue;
+                    }
+                    break;
+                }
+                let rest: Vec<String> = rest.iter().map(|w| w.to_string()).collect();
+                let inner = self.walk(&rest, open, Some(program));
+                match inner.opened_by {
+                    Some(by) if rest.is_empty() => CommandGrant { opened_by: Some(by), ..inner },
+                    _ => inner,
+                }
+            }
+            "shell" if open => opens(program.to_string()),
+            "interpreter" => {
+                let inline = args.iter().find(|a| spec.inline.iter().any(|f| f == *a));
+                // Inline code with the code left open, or the interpreter with
+                // open arguments; `python -c "print(1)"` as written runs that only.
+                match (inline, open) {
+                    (Some(flag), true) => opens(format!("{program} {flag}")),
+                    (None, true) if positional.is_empty() => opens(program.to_string()),
+                    _ => self.known(program, class),
+                }
+            }
+            "runner" | "remote" | "cloud" => {
+                let first_arg = positional.first().copied();
+                let opened = match (&spec.runs, first_arg) {
+                    // A runner of packages (npx): open when the package is not fixed.
+                    (None, None) if class == "runner" => open,
+                    (None, _) if class == "remote" => {
+                        // `ssh host` then the command: open when no command is fixed.
+                        open && positional.len() <= spec.skip
+                    }
+                    (None, _) => false,
+                    (Some(_), None) => open,
+                    // A subcommand that runs code, with what it runs left open.
+                    (Some(runs), Some(sub)) => runs.iter().any(|r| r == sub) && open && positional.len() == 1,
+                };
+                if opened {
+                    return opens(first_arg.map_or(program.to_string(), |s| format!("{program} {s}")));
+                }
+                self.known(program, class)
+            }
+            // `find` with open arguments can be given `-exec`.
+            "read" if open && !spec.inline.is_empty() => {
+                match args.iter().find(|a| spec.inline.iter().any(|f| f == *a)) {
+                    Some(flag) => opens(format!("{program} {flag}")),
+                    None => opens(program.to_string()),
+                }
+            }
+            "codehost" | "vcs" => {
+                let mut grant = self.known(program, class);
+                let sub = positional.join(" ");
+                let matches = |list: &[String]| {
+                    (open && positional.is_empty())
+                        || list.iter().any(|w| sub == *w || sub.starts_with(&format!("{w} ")))
+                };
+                if matches(&spec.writes) {
+                    add(&mut grant.capabilities, if class == "codehost" { "repo.write" } else { "fs.write" });
+                }
+                if matches(&spec.sends) {
+                    add(&mut grant.capabilities, "net.send");
+                    add(&mut grant.capabilities, "repo.write");
+                    add(&mut grant.flows, "exfiltration");
+                }
+                grant
+            }
+            _ => self.known(program, class),
+        }
+    }
+
+    /// A program run as written: its class's capabilities.
+    fn known(&self, program: &str, class: &str) -> CommandGrant {
+        let (capabilities, flows) = match self.classes.get(class) {
+            Some(spec) if !spec.runs_anything_when_open || class == "shell" || class == "remote" => {
+                (spec.capabilities.clone(), spec.flows.clone())
+            }
+            _ => (vec!["shell.exec".to_string()], Vec::new()),
+        };
+        CommandGrant { program: program.to_string(), class: class.to_string(), opened_by: None, capabilities, flows }
+    }
+}
+
+fn anything(program: &str, by: &str, class: &str) -> CommandGrant {
+    CommandGrant {
+        program: program.to_string(),
+        class: class.to_string(),
+        opened_by: Some(by.to_string()),
+        capabilities: SHELL_CAPABILITIES.iter().map(|c| c.to_string()).collect(),
+        flows: SHELL_FLOWS.iter().map(|f| f.to_string()).collect(),
+    }
+}
+
+fn add(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|i| i == item) {
+        list.push(item.to_string());
+    }
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with('-')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opened(spec: &str) -> Option<String> {
+        CommandCatalog::get().classify(spec).opened_by
+    }
+
+    #[test]
+    fn wrappers_interpreters_and_runners_run_anything() {
+        for (spec, by) in [
+            ("timeout:*", "timeout"),
+            ("timeout 30 npm run:*", "npm run"),
+            ("env FOO=1 bash -c:*", "bash"),
+            ("VAR=x python3 -c:*", "python3 -c"),
+            ("xargs:*", "xargs"),
+            ("sudo:*", "sudo"),
+            ("nohup:*", "nohup"),
+            ("bash -c:*", "bash"),
+            ("python -c \":*", "python -c"),
+            ("node -e:*", "node -e"),
+            ("python3:*", "python3"),
+            ("npx:*", "npx"),
+            ("npm:*", "npm"),
+            ("npm run:*", "npm run"),
+            ("pnpm dlx:*", "pnpm dlx"),
+            ("uv run:*", "uv run"),
+            ("pip install:*", "pip install"),
+            ("make:*", "make"),
+            ("docker run:*", "docker run"),
+            ("docker exec:*", "docker exec"),
+            ("kubectl exec:*", "kubectl exec"),
+            ("ssh prod:*", "ssh prod"),
+            ("find . -exec:*", "find -exec"),
+            ("find:*", "find"),
+            ("eval:*", "eval"),
+            ("osascript -e:*", "osascript -e"),
+        ] {
+            assert_eq!(opened(spec).as_deref(), Some(by), "{spec}");
+        }
+    }
+
+    #[test]
+    fn narrow_grants_stay_narrow() {
+        for spec in [
+            "npm test:*",
+            "npm run test:*",
+            "npm run build",
+            "git status",
+            "ls:*",
+            "cat:*",
+            "dotnet build",
+            "npx tsc*",
+            "python -m pytest:*",
+            "timeout 30 npm test:*",
+            "xargs git branch -D",
+            "gh pr view:*",
+            "curl:*",
+            "rm:*",
+            "python -c \"print(1)\"",
+            "find . -name x -exec rm {} ;",
+        ] {
+            assert_eq!(opened(spec), None, "{spec}");
+        }
+    }
+
+    #[test]
+    fn classes_say_what_a_program_can_do() {
+        let catalog = CommandCatalog::get();
+        let curl = catalog.classify("curl:*");
+        assert_eq!(curl.class, "network");
+        assert!(
+            curl.flows.contains(&"untrusted_input".to_string()) && curl.flows.contains(&"exfiltration".to_string())
+        );
+        assert!(catalog.classify("psql:*").capabilities.contains(&"db.write".to_string()));
+        assert!(catalog.classify("aws s3 ls:*").capabilities.contains(&"cloud.admin".to_string()));
+        assert!(catalog.classify("rm -rf:*").capabilities.contains(&"fs.write".to_string()));
+        let push = catalog.classify("git push:*");
+        assert!(
+            push.flows.contains(&"exfiltration".to_string()) && push.capabilities.contains(&"repo.write".to_string())
+        );
+        let status = catalog.classify("git status");
+        assert!(!status.flows.contains(&"exfiltration".to_string()));
+        let view = catalog.classify("gh pr view:*");
+        assert!(
+            view.flows.contains(&"untrusted_input".to_string())
+                && !view.capabilities.contains(&"repo.write".to_string())
+        );
+        assert!(catalog.classify("gh pr create:*").capabilities.contains(&"repo.write".to_string()));
+        assert_eq!(catalog.classify("mytool --flag").capabilities, ["shell.exec"]);
+        assert!(catalog.classify("cat:*").flows.contains(&"private_data".to_string()));
+    }
+}
