@@ -42,6 +42,7 @@ struct ProgramSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandCatalog {
+    shell_tools: Vec<String>,
     classes: BTreeMap<String, ClassSpec>,
     programs: BTreeMap<String, ProgramSpec>,
 }
@@ -81,6 +82,13 @@ impl CommandCatalog {
             }
             catalog
         })
+    }
+
+    /// Whether a tool's name says it runs shell commands (`execute_command`,
+    /// `run_terminal_cmd`): matched case-insensitively, `-` as `_`.
+    pub fn is_shell_tool(&self, name: &str) -> bool {
+        let name = name.rsplit("__").next().unwrap_or(name).to_ascii_lowercase().replace('-', "_");
+        self.shell_tools.contains(&name)
     }
 
     /// Classifies the specifier of a shell grant: the text inside
@@ -290,6 +298,19 @@ mod tests {
             "find . -name x -exec rm {} ;",
         ] {
             assert_eq!(opened(spec), None, "{spec}");
+        }
+    }
+
+    #[test]
+    fn shell_tools_by_name() {
+        let catalog = CommandCatalog::get();
+        for name in
+            ["Bash", "execute_command", "run_terminal_cmd", "mcp__desktop__execute-command", "run_shell_command"]
+        {
+            assert!(catalog.is_shell_tool(name), "{name}");
+        }
+        for name in ["get_issue", "bash_history_search", "execute_sparql"] {
+            assert!(!catalog.is_shell_tool(name), "{name}");
         }
     }
 

@@ -37,10 +37,11 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if let Some(mode) = doc.at(&["permissions", "defaultMode"]) {
         ctx.approval_setting(&agent, mode, "permissions.defaultMode", &["bypassPermissions"], &["acceptEdits", "auto"]);
     }
-    // Skips the warning that guards bypass mode: the switch users flip to run unattended.
+    // Skips only the warning shown before bypass mode starts; bypass itself
+    // still has to be chosen (defaultMode or --dangerously-skip-permissions).
     if let Some(flag) = true_at(doc, &["skipDangerousModePermissionPrompt"]) {
         let pointer = "skipDangerousModePermissionPrompt";
-        ctx.note(&agent, "approval_bypass", format!("{pointer}: true"), flag.span, pointer);
+        ctx.note(&agent, "approval_warning_skipped", format!("{pointer}: true"), flag.span, pointer);
     }
     if let Some(dirs) = doc.at(&["permissions", "additionalDirectories"]) {
         let items = servers::items(ctx, dirs, "permissions.additionalDirectories");

@@ -352,6 +352,13 @@ fn mark_risky_auto_approvals(edge: &mut Edge) {
         Some(AttrValue::List(items)) => items.iter().filter(|i| is_risky_tool_name(&i.value)).cloned().collect(),
         _ => return,
     };
+    // A tool named like a shell (`execute_command`) approved without a prompt
+    // approves every command.
+    let shells: Vec<Item> =
+        risky.iter().filter(|i| crate::catalog::CommandCatalog::get().is_shell_tool(&i.value)).cloned().collect();
+    if !shells.is_empty() {
+        edge.set_list("auto_approved_shell_tools", shells, None);
+    }
     if !risky.is_empty() {
         edge.set_list("auto_approved_risky_tools", risky, None);
     }
