@@ -16,13 +16,10 @@ mod common;
 const PENDING: &[(&str, u32)] = &[
     ("gha-", 10),
     ("opencode", 11),
-    ("crush", 11),
     ("copilot-agent", 11),
     ("claude-skill", 11),
     ("claude-plugin", 11),
     ("claude-plugin-hooks", 11),
-    ("kilocode", 11),
-    ("amp", 11),
 ];
 
 fn pending_issue(format: &str) -> Option<u32> {

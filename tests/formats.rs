@@ -9,6 +9,9 @@ use blastradius::engine::builtin_rules;
 /// Fixture folder → the format id of every config file in it.
 const FIXTURES: &[(&str, &str)] = &[
     ("a2a", "a2a"),
+    ("amp", "amp"),
+    ("crush", "crush"),
+    ("kilocode", "kilocode"),
     ("adk", "adk"),
     ("amazonq", "amazonq"),
     ("autogen", "autogen"),

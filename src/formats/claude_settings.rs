@@ -3,7 +3,7 @@
 //! auto-enable, env, the API key helper and hooks.
 
 use super::{builtin, join, servers, true_at, Ctx};
-use crate::graph::{AttrValue, Edge, EdgeKind, Item, SetAttr};
+use crate::graph::{AttrValue, Item};
 use crate::source::{Node as Doc, Span};
 
 use super::registry::{Adapt, FormatSpec};
@@ -120,18 +120,7 @@ fn mcp_grant(ctx: &mut Ctx<'_>, agent: &str, rest: &str, loc: crate::graph::Loc)
         Some((s, t)) => (s, Some(t)),
         None => (rest, None),
     };
-    let key = servers::tool_key(ctx, server);
-    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
-    match tool {
-        None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
-        Some(name) => {
-            edge.set_str("auto_approve", "some", Some(loc.clone()));
-            let approved = vec![Item { value: name.to_string(), loc: Some(loc.clone()) }];
-            edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
-        }
-    }
-    edge.set_str("grant", crate::redact::mask(&format!("mcp__{rest}")), Some(loc));
-    ctx.add_edge(agent, &key, edge);
+    servers::tool_grant(ctx, agent, server, tool, &format!("mcp__{rest}"), loc);
 }
 
 /// Hook commands run on events, with the agent's environment.

@@ -118,6 +118,23 @@ pub(super) const AMAZON_Q: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
+pub(super) const KILO_CODE: FormatSpec = FormatSpec {
+    id: "kilocode",
+    client: "kilo-code",
+    name: "Kilo Code",
+    syntax: Syntax::Json,
+    paths: &["**/.kilocode/mcp.json"],
+    user: &[
+        "Library/Application Support/Code/User/globalStorage/kilocode.kilo-code/settings/mcp_settings.json",
+        ".config/Code/User/globalStorage/kilocode.kilo-code/settings/mcp_settings.json",
+        "AppData/Roaming/Code/User/globalStorage/kilocode.kilo-code/settings/mcp_settings.json",
+        ".kilocode/cli/global/settings/mcp_settings.json",
+    ],
+    markers: &[],
+    reads: "`mcpServers`, `alwaysAllow`",
+    adapt: Adapt::First(adapt),
+};
+
 pub(super) const LIBRECHAT: FormatSpec = FormatSpec {
     id: "librechat",
     client: "librechat",

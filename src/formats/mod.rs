@@ -3,6 +3,7 @@
 
 mod a2a;
 mod adk;
+mod amp;
 mod autogen;
 mod builtin;
 mod claude_agents;
@@ -11,6 +12,7 @@ mod claude_user;
 mod codex;
 mod continue_dev;
 mod crewai;
+mod crush;
 mod dify;
 mod dotenv;
 mod gemini;
@@ -343,6 +345,8 @@ pub fn scope_of(display: &str) -> String {
         ".roo",
         ".amazonq",
         ".continue",
+        ".amp",
+        ".kilocode",
     ];
     for suffix in CONFIG_DIRS {
         if dir == *suffix {

@@ -93,6 +93,9 @@ registry! {
     ToolDefinitions => super::tool_defs::SPEC,
     Manifest => super::manifest::SPEC,
     ClaudeCodeUser => super::claude_user::SPEC,
+    KiloCode => super::mcp_servers::KILO_CODE,
+    Crush => super::crush::SPEC,
+    Amp => super::amp::SPEC,
 }
 
 impl Format {

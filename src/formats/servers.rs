@@ -3,7 +3,7 @@
 //! names (research/formats.md §0), so one reader takes them all.
 
 use super::{join, launch, secrets, Ctx};
-use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
+use crate::graph::{Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Span, Value};
 
 /// Keys naming the remote URL, by dialect: `url` (most), `serverUrl`
@@ -161,6 +161,23 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
     edge.set_str("auto_approve", approve, edge.attrs.get("auto_approve_source").and_then(|a| a.loc.clone()));
     ctx.add_edge(agent, &key, edge);
     key
+}
+
+/// A grant of a server's tools without a prompt: every tool (`tool` None or
+/// `*`), or the one named. `grant` is the rule as written.
+pub fn tool_grant(ctx: &mut Ctx<'_>, agent: &str, server: &str, tool: Option<&str>, grant: &str, loc: Loc) {
+    let key = tool_key(ctx, server);
+    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+    match tool {
+        None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
+        Some(name) => {
+            edge.set_str("auto_approve", "some", Some(loc.clone()));
+            let approved = vec![Item { value: name.to_string(), loc: Some(loc.clone()) }];
+            edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
+        }
+    }
+    edge.set_str("grant", crate::redact::mask(grant), Some(loc));
+    ctx.add_edge(agent, &key, edge);
 }
 
 pub fn tool_key(ctx: &Ctx<'_>, name: &str) -> String {
