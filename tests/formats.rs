@@ -24,6 +24,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ("n8n", "n8n"),
     ("claude-code", "claude-code-mcp|claude-code-settings"),
     ("claude-code-user", "claude-code-user"),
+    ("claude-skill", "claude-skill"),
+    ("claude-command", "claude-command"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),
     ("codex", "codex"),

@@ -78,7 +78,7 @@ fn is_denied(allow: &str, denied: &[&str]) -> bool {
 }
 
 /// One `permissions.allow` rule: `Tool` or `Tool(specifier)`.
-fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span, pointer: &str) {
+pub(super) fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span, pointer: &str) {
     let loc = ctx.loc(span, pointer);
     let (tool, specifier) = match rule.split_once('(') {
         Some((tool, rest)) => (tool.trim(), Some(rest.trim_end_matches(')'))),

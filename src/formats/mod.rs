@@ -8,6 +8,7 @@ mod autogen;
 mod builtin;
 mod claude_agents;
 mod claude_settings;
+mod claude_skills;
 mod claude_user;
 mod codex;
 mod continue_dev;
@@ -349,11 +350,15 @@ pub fn scope_of(display: &str) -> String {
         ".kilocode",
     ];
     for suffix in CONFIG_DIRS {
-        if dir == *suffix {
+        if dir == *suffix || dir.starts_with(&format!("{suffix}/")) {
             return ".".into();
         }
         if let Some(rest) = dir.strip_suffix(&format!("/{suffix}")) {
             return rest.to_string();
+        }
+        // Deeper inside a config directory (`.claude/skills/x/SKILL.md`).
+        if let Some(at) = dir.find(&format!("/{suffix}/")) {
+            return dir[..at].to_string();
         }
     }
     if dir.is_empty() {

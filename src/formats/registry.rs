@@ -96,6 +96,8 @@ registry! {
     KiloCode => super::mcp_servers::KILO_CODE,
     Crush => super::crush::SPEC,
     Amp => super::amp::SPEC,
+    ClaudeSkill => super::claude_skills::SKILL,
+    ClaudeCommand => super::claude_skills::COMMAND,
 }
 
 impl Format {
