@@ -26,6 +26,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("claude-code-user", "claude-code-user"),
     ("claude-skill", "claude-skill"),
     ("claude-command", "claude-command"),
+    ("copilot-agent", "copilot-agent"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),
     ("codex", "codex"),

@@ -12,6 +12,7 @@ mod claude_skills;
 mod claude_user;
 mod codex;
 mod continue_dev;
+mod copilot_agents;
 mod crewai;
 mod crush;
 mod dify;
@@ -348,6 +349,7 @@ pub fn scope_of(display: &str) -> String {
         ".continue",
         ".amp",
         ".kilocode",
+        ".github",
     ];
     for suffix in CONFIG_DIRS {
         if dir == *suffix || dir.starts_with(&format!("{suffix}/")) {

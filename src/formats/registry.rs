@@ -98,6 +98,7 @@ registry! {
     Amp => super::amp::SPEC,
     ClaudeSkill => super::claude_skills::SKILL,
     ClaudeCommand => super::claude_skills::COMMAND,
+    CopilotAgent => super::copilot_agents::SPEC,
 }
 
 impl Format {
