@@ -27,6 +27,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("claude-skill", "claude-skill"),
     ("claude-command", "claude-command"),
     ("copilot-agent", "copilot-agent"),
+    ("opencode", "opencode"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),
     ("codex", "codex"),

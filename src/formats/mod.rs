@@ -26,6 +26,7 @@ mod manifest;
 mod mcp_registry;
 mod mcp_servers;
 mod n8n;
+mod opencode;
 pub mod registry;
 pub mod secrets;
 mod servers;
@@ -350,6 +351,7 @@ pub fn scope_of(display: &str) -> String {
         ".amp",
         ".kilocode",
         ".github",
+        ".opencode",
     ];
     for suffix in CONFIG_DIRS {
         if dir == *suffix || dir.starts_with(&format!("{suffix}/")) {

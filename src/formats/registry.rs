@@ -99,6 +99,7 @@ registry! {
     ClaudeSkill => super::claude_skills::SKILL,
     ClaudeCommand => super::claude_skills::COMMAND,
     CopilotAgent => super::copilot_agents::SPEC,
+    Opencode => super::opencode::SPEC,
 }
 
 impl Format {
