@@ -28,6 +28,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ("claude-command", "claude-command"),
     ("copilot-agent", "copilot-agent"),
     ("opencode", "opencode"),
+    ("claude-plugin", "claude-plugin"),
+    ("claude-plugin-hooks", "claude-plugin-hooks"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),
     ("codex", "codex"),

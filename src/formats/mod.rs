@@ -7,6 +7,7 @@ mod amp;
 mod autogen;
 mod builtin;
 mod claude_agents;
+mod claude_plugins;
 mod claude_settings;
 mod claude_skills;
 mod claude_user;

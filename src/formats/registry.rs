@@ -100,6 +100,8 @@ registry! {
     ClaudeCommand => super::claude_skills::COMMAND,
     CopilotAgent => super::copilot_agents::SPEC,
     Opencode => super::opencode::SPEC,
+    ClaudePlugin => super::claude_plugins::PLUGIN,
+    ClaudePluginHooks => super::claude_plugins::HOOKS,
 }
 
 impl Format {
