@@ -30,6 +30,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("opencode", "opencode"),
     ("claude-plugin", "claude-plugin"),
     ("claude-plugin-hooks", "claude-plugin-hooks"),
+    ("github-workflow", "github-workflow"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),
     ("codex", "codex"),

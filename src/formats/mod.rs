@@ -19,6 +19,7 @@ mod crush;
 mod dify;
 mod dotenv;
 mod gemini;
+mod github_workflows;
 mod goose;
 mod kagent;
 mod langgraph;

@@ -102,6 +102,7 @@ registry! {
     Opencode => super::opencode::SPEC,
     ClaudePlugin => super::claude_plugins::PLUGIN,
     ClaudePluginHooks => super::claude_plugins::HOOKS,
+    GithubWorkflow => super::github_workflows::SPEC,
 }
 
 impl Format {

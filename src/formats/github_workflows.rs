@@ -1,0 +1,385 @@
+//! GitHub Actions workflows (`.github/workflows/*.yml`) that run an AI
+//! agent: an agent action (`anthropics/claude-code-action`, …) or an agent
+//! CLI in a `run:` block (`claude -p`, `codex exec`, …). Each such step is an
+//! agent: its triggers (who can write its input), the event text that
+//! reaches its prompt (directly or through `env:`), the secrets and
+//! `GITHUB_TOKEN` permissions in reach, its approval flags and allowed
+//! tools, and how its action is pinned. A workflow with no agent yields
+//! nothing.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::registry::{Adapt, FormatSpec};
+use super::{claude_settings, Ctx};
+use crate::graph::{Item, Node, NodeKind, SetAttr};
+use crate::source::{Node as Doc, Syntax, Value};
+
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    id: "github-workflow",
+    client: "github-actions",
+    name: "GitHub Actions agents",
+    syntax: Syntax::Yaml,
+    paths: &["**/.github/workflows/*.{yml,yaml}"],
+    user: &[],
+    markers: &[],
+    reads: "steps that run an agent action or CLI: triggers, event text in prompts, secrets, token permissions, approval flags, allowed tools, action pins",
+    adapt: Adapt::First(adapt),
+};
+
+/// Agent actions, matched by prefix before `@`.
+const AGENT_ACTIONS: &[&str] = &[
+    "anthropics/claude-code-action",
+    "anthropics/claude-code-base-action",
+    "google-github-actions/run-gemini-cli",
+    "openai/codex-action",
+    "actions/ai-inference",
+];
+
+/// Inputs of those actions that carry the prompt.
+const PROMPT_INPUTS: &[&str] = &[
+    "prompt",
+    "direct_prompt",
+    "override_prompt",
+    "custom_instructions",
+    "system_prompt",
+    "append_system_prompt",
+    "prompt_file",
+    "prompt-file",
+    "system-prompt",
+];
+
+/// Events whose text anyone who can open an issue, comment or fork writes.
+const OUTSIDER_EVENTS: &[&str] = &[
+    "issues",
+    "issue_comment",
+    "pull_request_review_comment",
+    "pull_request_review",
+    "discussion",
+    "discussion_comment",
+    "pull_request_target",
+    "workflow_run",
+];
+
+/// Flags and inputs that turn approvals or the sandbox off.
+const BYPASS: &[&str] = &[
+    "--dangerously-skip-permissions",
+    "bypassPermissions",
+    "--yolo",
+    "--dangerously-bypass-approvals-and-sandbox",
+    "danger-full-access",
+    "--full-auto",
+];
+
+fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    // Our own literal patterns, tested: failing here is a build defect.
+    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("workflow pattern: {e}")))
+}
+
+/// An agent CLI run in a shell line (not installed, not asked its version).
+fn cli_agent(line: &str) -> Option<&'static str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(
+        &RE,
+        r"(?:^|[\s;&|(])(?:npx\s+(?:-y\s+)?@anthropic-ai/claude-code|claude\s+(?:-p|--print)|codex\s+exec|gemini\s+(?:-p|--prompt|--yolo)|aider\s|opencode\s+run|goose\s+run|cursor-agent\s|copilot\s+-p)",
+    );
+    if line.contains("install") || line.contains("--version") {
+        return None;
+    }
+    let m = re.find(line)?;
+    let text = m.as_str();
+    Some(if text.contains("claude") {
+        "claude"
+    } else if text.contains("codex") {
+        "codex"
+    } else if text.contains("gemini") {
+        "gemini"
+    } else if text.contains("aider") {
+        "aider"
+    } else if text.contains("opencode") {
+        "opencode"
+    } else if text.contains("goose") {
+        "goose"
+    } else if text.contains("copilot") {
+        "copilot"
+    } else {
+        "cursor-agent"
+    })
+}
+
+/// `${{ github.event.….title|body|message|head_ref… }}`: text an outsider writes.
+fn untrusted_expressions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(
+        &RE,
+        r"\$\{\{\s*(github\.(?:event\.[A-Za-z0-9_.\[\]']*(?:title|body|message|head_ref|label|name|page_name|ref)|head_ref))\s*\}\}",
+    );
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?.range();
+            let field = c.get(1)?.as_str();
+            // The repository's or a workflow's own names are not outsiders' text.
+            let own = ["repository.name", "workflow_run.name", "workflow.name", "sender.name", "event_name"]
+                .iter()
+                .any(|o| field.ends_with(o));
+            (!own).then(|| (whole, field.to_string()))
+        })
+        .collect()
+}
+
+pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+    // One substring check for workflows without an agent.
+    let text = &ctx.source.text;
+    let maybe = AGENT_ACTIONS.iter().any(|a| text.contains(a))
+        || ["claude", "codex", "gemini", "aider", "opencode", "goose", "cursor-agent", "copilot"]
+            .iter()
+            .any(|c| text.contains(c));
+    if !maybe {
+        return;
+    }
+    let triggers = triggers(doc);
+    let outsider: Vec<Item> =
+        triggers.iter().filter(|t| OUTSIDER_EVENTS.contains(&t.value.as_str())).cloned().collect();
+    let workflow_env = env_of(doc);
+    let Some(jobs) = doc.get("jobs") else { return };
+    for job in jobs.entries() {
+        let permissions = job.value.get("permissions").or_else(|| doc.get("permissions"));
+        let job_env = env_of(&job.value);
+        for (i, step) in job.value.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
+            let pointer = format!("jobs.{}.steps[{i}]", job.key);
+            let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
+            let action = uses.split('@').next().unwrap_or("");
+            let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
+            let agent_kind = if AGENT_ACTIONS.iter().any(|a| action.eq_ignore_ascii_case(a)) {
+                action.rsplit('/').next().unwrap_or(action).to_string()
+            } else if let Some(cli) = run.lines().find_map(cli_agent) {
+                cli.to_string()
+            } else {
+                continue;
+            };
+            let label = step.get("name").and_then(Doc::as_str).map_or(agent_kind.clone(), str::to_string);
+            let key = format!("agent:github-actions:{}:{}:{i}", ctx.source.display, job.key);
+            let loc = ctx.loc(step.get("uses").or_else(|| step.get("run")).map_or(step.span, |n| n.span), &pointer);
+            let mut agent =
+                Node::new(NodeKind::Agent, key.clone(), format!("{} / {label}", job.key), Some(loc.clone()));
+            agent.set_str("framework", "github-actions", None);
+            agent.set_str("client", agent_kind.as_str(), None);
+            agent.set_str("scope", ctx.scope.clone(), None);
+            agent.set_list("triggers", triggers.clone(), None);
+            if !outsider.is_empty() {
+                agent.set_list("outsider_triggers", outsider.clone(), None);
+            }
+            if !uses.is_empty() {
+                let uses_node = step.get("uses").unwrap_or(step);
+                let uses_loc = ctx.loc(uses_node.span, &format!("{pointer}.uses"));
+                let reference = uses.split_once('@').map_or("", |(_, r)| r);
+                let pinned = reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
+                agent.set_str("action_ref", uses, Some(uses_loc.clone()));
+                agent.set_bool("action_pinned", pinned, Some(uses_loc));
+            }
+            token_permissions(ctx, &mut agent, permissions);
+            // Claude's and Codex's actions run only for users with write access
+            // unless told otherwise (`allowed_non_write_users`, `allow-users`).
+            let opened = ["allowed_non_write_users", "allow-users", "allow_users"]
+                .iter()
+                .find_map(|k| step.get("with").and_then(|w| w.get(k)).and_then(Doc::scalar_text));
+            let checks_actor =
+                action.starts_with("anthropics/claude-code") || action.eq_ignore_ascii_case("openai/codex-action");
+            if checks_actor && opened.as_deref().is_none_or(str::is_empty) {
+                agent.set_str("trigger_gate", "the action's own check: users with write access only", None);
+            }
+            // A condition on who triggered the job is a gate (comment text is not).
+            if let Some(gate) = job.value.get("if").and_then(Doc::scalar_text) {
+                if gate.contains("author_association") || gate.contains("github.actor") {
+                    let gate: String = crate::redact::shown(gate.trim()).chars().take(160).collect();
+                    agent.set_str(
+                        "trigger_gate",
+                        gate,
+                        Some(ctx.loc(job.value.get("if").map_or(step.span, |n| n.span), "if")),
+                    );
+                }
+            }
+            ctx.add_node(agent);
+
+            let step_env = env_of(step);
+            // The prompt: the action's prompt inputs, or the run script.
+            let mut prompt_parts: Vec<(&Doc, String)> = Vec::new();
+            if let Some(with) = step.get("with") {
+                for input in with.entries() {
+                    let input_pointer = format!("{pointer}.with.{}", input.key);
+                    if PROMPT_INPUTS.contains(&input.key.as_str()) {
+                        prompt_parts.push((&input.value, input_pointer.clone()));
+                    }
+                    ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
+                    flags(ctx, &key, &input.value, &input_pointer);
+                    if matches!(input.key.as_str(), "allowed_tools" | "claude_args") {
+                        allowed_tools(ctx, &key, &input.value, &input_pointer);
+                    }
+                }
+            }
+            if let Some(run_node) = step.get("run") {
+                prompt_parts.push((run_node, format!("{pointer}.run")));
+                flags(ctx, &key, run_node, &format!("{pointer}.run"));
+                allowed_tools(ctx, &key, run_node, &format!("{pointer}.run"));
+            }
+            for (name, value, env_pointer) in &step_env {
+                ctx.credentials_in(&key, Some(name), value, env_pointer, "env");
+            }
+            // Event text in the prompt, directly or through an env variable.
+            let envs: Vec<&(String, &Doc, String)> = workflow_env.iter().chain(&job_env).chain(&step_env).collect();
+            let mut reached = Vec::new();
+            for (node, part_pointer) in &prompt_parts {
+                let Some(text) = node.as_str() else { continue };
+                for (range, field) in untrusted_expressions(text) {
+                    let span = ctx.sub_span(node, text, range);
+                    reached
+                        .push(Item {
+                            value: format!("{field} → the prompt"), loc: Some(ctx.loc(span, part_pointer))
+                        });
+                }
+                for (name, value, env_pointer) in &envs {
+                    let Some(value_text) = value.as_str() else { continue };
+                    let fields = untrusted_expressions(value_text);
+                    let Some((range, field)) = fields.first() else { continue };
+                    let named = [format!("env.{name}"), format!("${name}"), format!("${{{name}}}")];
+                    if named.iter().any(|n| text.contains(n.as_str())) {
+                        let span = ctx.sub_span(value, value_text, range.clone());
+                        let via = format!("{field} → env {name} → the prompt");
+                        reached.push(Item { value: via, loc: Some(ctx.loc(span, env_pointer)) });
+                    }
+                }
+            }
+            ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
+        }
+    }
+}
+
+/// The workflow's triggers (`on:` as a name, a list or a map).
+fn triggers(doc: &Doc) -> Vec<Item> {
+    let Some(on) = doc.get("on") else { return Vec::new() };
+    let names: Vec<String> = match &on.value {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        Value::Object(entries) => entries.iter().map(|e| e.key.clone()).collect(),
+        _ => Vec::new(),
+    };
+    names.into_iter().map(|value| Item { value, loc: None }).collect()
+}
+
+/// `env:` entries: (name, value, pointer).
+fn env_of(node: &Doc) -> Vec<(String, &Doc, String)> {
+    node.get("env")
+        .map(Doc::entries)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| (e.key.clone(), &e.value, format!("env.{}", e.key)))
+        .collect()
+}
+
+/// The `GITHUB_TOKEN`'s permissions: job over workflow; none written means
+/// the repository default, which may be write-all.
+fn token_permissions(ctx: &Ctx<'_>, agent: &mut Node, permissions: Option<&Doc>) {
+    let Some(permissions) = permissions else {
+        agent.set_str("github_token", "repository default (possibly write-all)", None);
+        agent.set_bool("github_token_write", true, None);
+        return;
+    };
+    let loc = ctx.loc(permissions.span, "permissions");
+    let writes: Vec<String> = match &permissions.value {
+        Value::String(s) if s == "write-all" => vec!["all".into()],
+        Value::Object(entries) => entries
+            .iter()
+            .filter(|e| e.value.as_str() == Some("write") && e.key != "id-token")
+            .map(|e| e.key.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let summary = if writes.is_empty() { "read".to_string() } else { format!("write: {}", writes.join(", ")) };
+    agent.set_str("github_token", summary, Some(loc.clone()));
+    agent.set_bool("github_token_write", !writes.is_empty(), Some(loc));
+}
+
+/// Approval or sandbox bypass flags in an input or a run script.
+fn flags(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
+    let Some(text) = node.as_str() else { return };
+    for flag in BYPASS {
+        if let Some(at) = text.find(flag) {
+            let span = ctx.sub_span(node, text, at..at + flag.len());
+            ctx.note(agent, "approval_bypass", (*flag).to_string(), span, pointer);
+        }
+    }
+}
+
+/// `--allowedTools "Bash(git:*),Read"` (or `allowed_tools: "…"`): rules of
+/// Claude Code's permission syntax, each a grant.
+fn allowed_tools(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r#"--allowed-?[Tt]ools[= ]+(?:"([^"]*)"|'([^']*)'|(\S+))"#);
+    let Some(text) = node.as_str() else { return };
+    let lists: Vec<(usize, &str)> = if pointer.ends_with("allowed_tools") {
+        vec![(0, text)]
+    } else {
+        re.captures_iter(text)
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)).map(|m| (m.start(), m.as_str())))
+            .collect()
+    };
+    for (offset, list) in lists {
+        let mut at = 0;
+        for piece in split_top_level(list) {
+            let lead = piece.len() - piece.trim_start().len();
+            let rule = piece.trim();
+            if !rule.is_empty() {
+                let start = offset + at + lead;
+                let span = ctx.sub_span(node, text, start..start + rule.len());
+                claude_settings::permission(ctx, agent, rule, span, pointer);
+            }
+            at += piece.len() + 1;
+        }
+    }
+}
+
+/// Splits on commas and spaces outside parentheses.
+fn split_top_level(list: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in list.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                pieces.push(&list[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&list[start..]);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_clis_in_run_lines() {
+        assert_eq!(cli_agent("claude -p \"$PROMPT\" --allowedTools Bash"), Some("claude"));
+        assert_eq!(cli_agent("npx -y @anthropic-ai/claude-code --print hi"), Some("claude"));
+        assert_eq!(cli_agent("codex exec --full-auto fix"), Some("codex"));
+        assert_eq!(cli_agent("npm install -g @anthropic-ai/claude-code"), None);
+        assert_eq!(cli_agent("claude --version"), None);
+        assert_eq!(cli_agent("echo claude is great"), None);
+    }
+
+    #[test]
+    fn outsiders_text() {
+        let fields: Vec<String> = untrusted_expressions(
+            "Fix ${{ github.event.issue.title }}: ${{ github.event.comment.body }} in ${{ github.event.repository.name }}",
+        )
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect();
+        assert_eq!(fields, ["github.event.issue.title", "github.event.comment.body"]);
+    }
+}
