@@ -588,10 +588,17 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
         ColorChoice::Never => false,
         ColorChoice::Auto => !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let options = report::terminal::Options { color, width: 100 };
+    let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
     let text = match args.format {
-        OutputFormat::Terminal => {
-            report::terminal::render(&output, findings, &report::terminal::Options { color, width: 100 })
+        // Printed as each finding is drawn.
+        OutputFormat::Terminal if to_stdout => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) ends the output, not the run.
+            let _ = report::terminal::render_to(&output, findings, &options, &mut stdout);
+            String::new()
         }
+        OutputFormat::Terminal => report::terminal::render(&output, findings, &options),
         OutputFormat::Json => report::json::render(&output, findings),
         OutputFormat::Sarif => report::sarif::render(&output, findings, rules),
         OutputFormat::Markdown => match report::markdown::render(&output, findings, rules) {
@@ -602,7 +609,8 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
             }
         },
     };
-    if !write_or_print(args.output.as_deref(), &text, &output) {
+    let streamed = matches!(args.format, OutputFormat::Terminal) && to_stdout;
+    if !streamed && !write_or_print(args.output.as_deref(), &text, &output) {
         return ExitCode::from(2);
     }
     if args.output.is_some() {

@@ -176,7 +176,23 @@ pub struct Options {
     pub width: usize,
 }
 
+/// The whole report as one string (for `--output` and tests).
 pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> String {
+    let mut buffer = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = render_to(output, findings, options, &mut buffer);
+    String::from_utf8_lossy(&buffer).into_owned()
+}
+
+/// Writes the report to `sink` one finding at a time, as each is drawn: a
+/// scan with many findings starts printing at once and holds one finding's
+/// text, not the whole report.
+pub fn render_to(
+    output: &ScanOutput,
+    findings: &[Finding],
+    options: &Options,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_context_lines(1);
     let texts = super::redacted_texts(&output.graph);
@@ -204,6 +220,8 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
         let _ = handler.render_report(&mut out, &shown);
         out.push_str(&chain_text(&files, finding, &texts));
         out.push('\n');
+        sink.write_all(out.as_bytes())?;
+        out.clear();
     }
     for error in &output.errors {
         let text = error.file.and_then(|f| texts.get(&f));
@@ -233,7 +251,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], options: &Options) -> S
     out.push_str(&config_text(output));
     out.push_str(&summary(output, findings));
     out.push('\n');
-    out
+    sink.write_all(out.as_bytes())
 }
 
 /// The config file that shaped the scan, and what it turned off: a
