@@ -138,17 +138,16 @@ fn private_key_bodies_are_masked_through_the_end_line() {
 #[test]
 fn bearer_tokens_headers_and_commented_passwords_are_masked_in_snippets() {
     let dir = tempfile::tempdir().unwrap();
+    // Each secret sits on a line drawn around a finding (BR601 on the
+    // unpinned package, BR107 on the token), where no detector had claimed it.
     write(
         dir.path(),
         ".mcp.json",
-        r#"{"mcpServers": {"api": {"command": "bash", "args": ["-c", "curl -H 'Authorization: Bearer Zx81kLmq0PpYt7WsQe4R' https://api.example"], "env": {"AUTH_HEADER": "Bearer Qp0Lm9Zx8Kw7Vu6Ts5Rr", "PORT": "8080"}}}}"#,
+        "{\"mcpServers\": {\"api\": {\n  \"command\": \"npx\",\n  \"args\": [\"-y\", \"some-server\", \"--header\", \"Authorization: Bearer Zx81kLmq0PpYt7WsQe4R\"],\n  \"env\": {\"AUTH_HEADER\": \"Bearer Qp0Lm9Zx8Kw7Vu6Ts5Rr\"}\n}}}\n",
     );
-    write(
-        dir.path(),
-        "crew/agents.yaml",
-        "# password: hunter2hunter2\nlead:\n  role: Lead\n  goal: Plan\n  allow_code_execution: true\n",
-    );
+    write(dir.path(), ".env", &format!("# password: hunter2hunter2\nGITHUB_TOKEN={GHP}\n"));
     let (_, stdout, _) = run(dir.path(), &["scan", "."]);
+    assert!(stdout.contains("BR601") && stdout.contains("BR107"), "{stdout}");
     for secret in ["Zx81kLmq0PpYt7WsQe4R", "Qp0Lm9Zx8Kw7Vu6Ts5Rr", "hunter2hunter2"] {
         assert!(!stdout.contains(secret), "{secret} shown:\n{stdout}");
     }
