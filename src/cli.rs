@@ -133,6 +133,8 @@ pub enum OutputFormat {
     Sarif,
     /// A pull-request comment.
     Markdown,
+    /// GitHub Actions workflow commands: annotations on the pull request's diff.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -600,6 +602,7 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
         }
         OutputFormat::Terminal => report::terminal::render(&output, findings, &options),
         OutputFormat::Json => report::json::render(&output, findings),
+        OutputFormat::Github => report::github::render(&output, findings),
         OutputFormat::Sarif => report::sarif::render(&output, findings, rules),
         OutputFormat::Markdown => match report::markdown::render(&output, findings, rules) {
             Ok(text) => text,

@@ -380,3 +380,10 @@ fn no_output_format_shows_a_secret_kept_in_a_url_a_command_or_a_grant() {
         }
     }
 }
+
+#[test]
+fn github_annotations_of_the_example() {
+    let (code, stdout, _) = run(&["scan", "testdata/examples/agent-repo", "--format", "github"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("github_example", stdout);
+}

@@ -422,3 +422,21 @@ fn control_characters_in_paths_never_reach_any_output() {
         }
     }
 }
+
+// CI annotations: no scanned string can end a workflow command or forge one.
+#[test]
+fn github_annotations_escape_every_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x,y:z%\n::error file=forged.rs::pwned";
+    write(dir.path(), &format!("{name}/.mcp.json"), r#"{"mcpServers": {"a,b": {"url": "http://a.example/mcp"}}}"#);
+    let (code, stdout, _) = run(dir.path(), &["scan", ".", "--format", "github"]);
+    assert_eq!(code, 1);
+    let commands: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 1, "{stdout}");
+    let line = commands[0];
+    assert!(
+        line.starts_with("::warning file=x%2Cy%3Az%25\\n%3A%3Aerror file=forged.rs%3A%3Apwned/.mcp.json,line=1,col="),
+        "{line}"
+    );
+    assert!(line.contains(",title=BR701 ") && line.contains("::`a,b` is reached at http://a.example/mcp"), "{line}");
+}

@@ -1,5 +1,6 @@
 //! Report stage: pure renderers over findings and the graph.
 
+pub mod github;
 pub mod graph;
 pub mod json;
 pub mod markdown;
