@@ -56,7 +56,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
 }
 
 /// Comma-separated rules with their byte ranges, commas inside `(…)` kept.
-fn split_rules(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+pub(super) fn split_rules(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     let mut rules = Vec::new();
     let (mut depth, mut start) = (0usize, 0usize);
     for (i, c) in text.char_indices() {

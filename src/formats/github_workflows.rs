@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::registry::{Adapt, FormatSpec};
-use super::{claude_settings, Ctx};
+use super::{claude_settings, claude_skills, Ctx};
 use crate::graph::{Item, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Syntax, Value};
 
@@ -325,37 +325,11 @@ fn allowed_tools(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
             .collect()
     };
     for (offset, list) in lists {
-        let mut at = 0;
-        for piece in split_top_level(list) {
-            let lead = piece.len() - piece.trim_start().len();
-            let rule = piece.trim();
-            if !rule.is_empty() {
-                let start = offset + at + lead;
-                let span = ctx.sub_span(node, text, start..start + rule.len());
-                claude_settings::permission(ctx, agent, rule, span, pointer);
-            }
-            at += piece.len() + 1;
+        for (range, rule) in claude_skills::split_rules(list) {
+            let span = ctx.sub_span(node, text, offset + range.start..offset + range.end);
+            claude_settings::permission(ctx, agent, rule, span, pointer);
         }
     }
-}
-
-/// Splits on commas and spaces outside parentheses.
-fn split_top_level(list: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let (mut depth, mut start) = (0usize, 0usize);
-    for (i, c) in list.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                pieces.push(&list[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    pieces.push(&list[start..]);
-    pieces
 }
 
 #[cfg(test)]
