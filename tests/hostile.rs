@@ -440,3 +440,19 @@ fn github_annotations_escape_every_value() {
     );
     assert!(line.contains(",title=BR701 ") && line.contains("::`a,b` is reached at http://a.example/mcp"), "{line}");
 }
+
+#[test]
+fn control_characters_in_names_never_reach_a_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    // A crew whose agent names carry an escape code: chaining findings name them step by step.
+    write(
+        dir.path(),
+        "crew/agents.yaml",
+        "\"lead\\e[2J\":\n  role: Lead\n  goal: Plan\n  allow_delegation: true\n\"runner\\e]52;c;x\\a\":\n  role: Runner\n  goal: Run\n  tools: [ShellTool]\n",
+    );
+    for args in [vec!["scan", "."], vec!["scan", ".", "--format", "sarif"], vec!["scan", ".", "--format", "json"]] {
+        let (_, stdout, _) = run(dir.path(), &args);
+        assert!(stdout.contains("BR401"), "{args:?}: {stdout}");
+        assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'), "{args:?} wrote a control character");
+    }
+}

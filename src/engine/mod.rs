@@ -417,7 +417,8 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
 fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
     let label = |index: NodeIndex| {
         let node = graph.node(index);
-        format!("{}:{}", node.kind.as_str(), crate::redact::mask(&node.name))
+        // Names come from scanned files: masked, with control characters made visible.
+        format!("{}:{}", node.kind.as_str(), crate::redact::shown(&node.name))
     };
     let locate = |loc: Option<&Loc>| loc.and_then(|l| graph.file(l.file).map(|f| Location::of(f, l.span)));
     let mut steps = Vec::new();

@@ -87,26 +87,12 @@ fn cli_agent(line: &str) -> Option<&'static str> {
     if line.contains("install") || line.contains("--version") {
         return None;
     }
-    let m = re.find(line)?;
-    let text = m.as_str();
-    Some(if text.contains("claude") {
-        "claude"
-    } else if text.contains("codex") {
-        "codex"
-    } else if text.contains("gemini") {
-        "gemini"
-    } else if text.contains("aider") {
-        "aider"
-    } else if text.contains("opencode") {
-        "opencode"
-    } else if text.contains("goose") {
-        "goose"
-    } else if text.contains("copilot") {
-        "copilot"
-    } else {
-        "cursor-agent"
-    })
+    let text = re.find(line)?.as_str();
+    AGENT_CLIS.iter().copied().find(|cli| text.contains(cli))
 }
+
+/// The agent CLIs `cli_agent` recognises, by the name in their command line.
+const AGENT_CLIS: &[&str] = &["claude", "codex", "gemini", "aider", "opencode", "goose", "cursor-agent", "copilot"];
 
 /// `${{ github.event.….title|body|message|head_ref… }}`: text an outsider writes.
 fn untrusted_expressions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
