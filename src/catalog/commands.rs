@@ -43,8 +43,21 @@ struct ProgramSpec {
 #[serde(deny_unknown_fields)]
 pub struct CommandCatalog {
     shell_tools: Vec<String>,
+    tool_name_words: ToolNameWords,
     classes: BTreeMap<String, ClassSpec>,
     programs: BTreeMap<String, ProgramSpec>,
+}
+
+/// Words in tool names: which say the tool writes, executes or sends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolNameWords {
+    /// Always a change: `delete_file`, `send_email`.
+    changes: Vec<String>,
+    /// A change unless a word of `reads` qualifies it: `execute_sql` runs
+    /// anything, `execute_sparql` queries.
+    acts: Vec<String>,
+    reads: Vec<String>,
 }
 
 /// What one grant allows.
@@ -89,6 +102,18 @@ impl CommandCatalog {
     pub fn is_shell_tool(&self, name: &str) -> bool {
         let name = name.rsplit("__").next().unwrap_or(name).to_ascii_lowercase().replace('-', "_");
         self.shell_tools.contains(&name)
+    }
+
+    /// Whether a tool's name says it writes, executes or sends, by its
+    /// words (`write_file`, `executeCommand`, `send-email`; `*` is every tool).
+    pub fn is_risky_tool_name(&self, name: &str) -> bool {
+        if name == "*" {
+            return true;
+        }
+        let words = name_words(name);
+        let has = |list: &[String]| words.iter().any(|w| list.contains(w));
+        let w = &self.tool_name_words;
+        has(&w.changes) || (has(&w.acts) && !has(&w.reads))
     }
 
     /// Classifies the specifier of a shell grant: the text inside
@@ -233,6 +258,28 @@ fn is_assignment(word: &str) -> bool {
     word.split_once('=').is_some_and(|(name, _)| {
         !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with('-')
     })
+}
+
+/// The lower-case words of a tool name: split at `_ - . / space` and at
+/// lower-to-upper case changes (`executeCommand` → execute, command).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ' | '/') {
+            words.push(std::mem::take(&mut current));
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_lowercase();
+        current.push(c.to_ascii_lowercase());
+    }
+    words.push(current);
+    words
 }
 
 #[cfg(test)]

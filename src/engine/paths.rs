@@ -126,7 +126,7 @@ pub fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> 
         for &(holder, _) in searcher.reached() {
             for (last, target) in order.adjacency.out(holder, p.last) {
                 let tool = graph.node(target);
-                if tool.is_disabled() {
+                if tool.is_disabled() || (p.unprompted && !graph.graph[last].unprompted(graph.node(holder))) {
                     continue;
                 }
                 let flows = graph.graph[last].granted(tool, "flows");
@@ -150,8 +150,14 @@ pub fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> 
         let described: Vec<String> =
             witness.iter().map(|(flow, chain)| format!("{flow} via {}", path_text(graph, origin, chain))).collect();
         let chain: Vec<EdgeIndex> = witness.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+        // The finding points at the grant of the last flow (for the lethal
+        // trifecta, the way out: the leg to cut); each leg is in the chain.
         let node = graph.node(origin);
-        let loc = node.locs.first().cloned();
+        let loc = witness
+            .last()
+            .and_then(|(_, c)| c.last())
+            .and_then(|e| graph.graph[*e].loc.clone())
+            .or_else(|| node.locs.first().cloned());
         hits.push(Hit::along(node, loc, chain, vec![("flows", described.join("; "))]));
     }
     hits

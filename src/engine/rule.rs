@@ -291,6 +291,11 @@ pub struct ReachPattern {
     pub max: usize,
     pub last: EdgeKind,
     pub flows_all: Vec<String>,
+    /// Only legs the holder uses without a person approving each call
+    /// ([`crate::graph::Edge::unprompted`]): a prompt on every call is a
+    /// control, and combinations behind one are everywhere.
+    #[serde(default)]
+    pub unprompted: bool,
 }
 
 /// A cycle of `through` edges among nodes of `kind`: one finding per cycle.

@@ -23,6 +23,10 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
 
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
+    // Claude Code reads the project's files without asking (Read, Glob and
+    // Grep need no permission): private data is always within reach.
+    let loc = ctx.loc(doc.span, "");
+    builtin::grant(ctx, &agent, "read", "Read (no prompt by default)", Some("./**"), loc);
     // `deny` wins over `allow` in Claude Code: a denied tool is no grant.
     // (`ask` still prompts, so it grants nothing without a person.)
     let denied: Vec<&str> =

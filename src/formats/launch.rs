@@ -313,6 +313,13 @@ fn image(reference: &str, arg: usize) -> Image {
     if let Some((name, _)) = reference.split_once('@') {
         return Image { name: name.to_string(), reference: reference.to_string(), pin: "digest", arg };
     }
+    // A name with no registry and no namespace (`kali-mcp-server`,
+    // `crypto-mcp:latest`) is a local build or a Docker Official Image, which
+    // only Docker publishes: neither is someone else's moving code.
+    if !reference.contains('/') {
+        let name = reference.split(':').next().unwrap_or(reference);
+        return Image { name: name.to_string(), reference: reference.to_string(), pin: "local", arg };
+    }
     let last = reference.rsplit('/').next().unwrap_or(reference);
     let (name, pin) = match last.rsplit_once(':') {
         Some((_, tag)) => {
@@ -401,7 +408,9 @@ mod tests {
         let l = parse("docker", &args(&["run", "-v", "C:\\:/host", "ghcr.io/x/y:1.2@sha256:abc"]));
         assert_eq!(l.container_risks[0].0, "root-mount");
         assert_eq!(l.image.unwrap().pin, "digest");
-        assert_eq!(parse("docker", &args(&["run", "x:latest"])).image.unwrap().pin, "latest");
+        assert_eq!(parse("docker", &args(&["run", "me/x:latest"])).image.unwrap().pin, "latest");
+        // No registry, no namespace: a local build or an official image.
+        assert_eq!(parse("docker", &args(&["run", "x:latest"])).image.unwrap().pin, "local");
     }
 
     #[test]

@@ -233,8 +233,12 @@ pub fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str
         || host == "host.docker.internal";
     // `${input:domain}` and friends: the host is not known until run time.
     let templated = host.contains("${") || host.contains("{{") || host.is_empty();
+    // A Kubernetes service name resolves only inside its cluster, where
+    // traffic rarely leaves the node network (and a mesh often encrypts it).
+    let cluster = [".svc", ".svc.cluster.local", ".cluster.local"].iter().any(|s| host.ends_with(s));
     tool.set_str("url_host", host, loc.clone());
     tool.set_bool("url_loopback", loopback, loc.clone());
+    tool.set_bool("url_cluster_internal", cluster, loc.clone());
     tool.set_bool("url_host_templated", templated, loc);
 }
 

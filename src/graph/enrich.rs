@@ -271,34 +271,10 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
     }
 }
 
-/// Tool names that write, execute or send, by their words.
+/// Tool names that write, execute or send, by their words
+/// (`rules/catalog/commands.yaml`, `tool_name_words`).
 pub fn is_risky_tool_name(name: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "write", "edit", "create", "update", "delete", "remove", "rm", "exec", "execute", "run", "shell", "command",
-        "bash", "terminal", "push", "commit", "merge", "send", "post", "publish", "deploy", "drop", "insert", "kill",
-        "move", "rename", "upload", "apply", "install", "modify", "patch", "put", "replace", "script", "eval", "query",
-        "sql", "transfer", "pay", "order", "trade", "cancel", "close",
-    ];
-    if name == "*" {
-        return true;
-    }
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c == '_' || c == '-' || c == '.' || c == ' ' || c == '/' {
-            words.push(std::mem::take(&mut current));
-            prev_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && prev_lower {
-            words.push(std::mem::take(&mut current));
-        }
-        prev_lower = c.is_lowercase();
-        current.push(c.to_ascii_lowercase());
-    }
-    words.push(current);
-    words.iter().any(|w| WORDS.contains(&w.as_str()))
+    crate::catalog::CommandCatalog::get().is_risky_tool_name(name)
 }
 
 /// A grant narrower than its tool: a shell grant for one program, a web
@@ -397,5 +373,8 @@ mod tests {
         assert!(!is_risky_tool_name("read_file"));
         assert!(!is_risky_tool_name("list_directory"));
         assert!(!is_risky_tool_name("get_issue"));
+        assert!(is_risky_tool_name("execute_sql"));
+        assert!(!is_risky_tool_name("execute_sparql"));
+        assert!(is_risky_tool_name("migrate-reset"));
     }
 }

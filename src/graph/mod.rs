@@ -180,6 +180,16 @@ impl Edge {
             _ => tool.list_attr(list),
         }
     }
+
+    /// Whether `holder` uses this grant with nobody approving each call: the
+    /// grant approves it (`auto_approve` all or some), the holder's
+    /// approvals are off, or no person is there to ask (a framework agent or
+    /// a CI job, whose grants carry no `auto_approve` of `none`).
+    pub fn unprompted(&self, holder: &Node) -> bool {
+        let prompted =
+            matches!(self.attrs.get("auto_approve").map(|a| &a.value), Some(AttrValue::Str(s)) if s == "none");
+        !prompted || !holder.list_attr("approval_bypass").is_empty()
+    }
 }
 
 impl Node {
