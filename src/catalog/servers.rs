@@ -17,6 +17,10 @@ pub struct ServerEntry {
     pub images: Vec<String>,
     #[serde(default)]
     pub urls: Vec<String>,
+    /// Names hosts give the server when only its name is in sight
+    /// (`mcp__serena` in Claude Code permissions, defined elsewhere).
+    #[serde(default)]
+    pub names: Vec<String>,
     pub capabilities: Vec<String>,
     #[serde(default)]
     pub flows: Vec<String>,
@@ -52,6 +56,10 @@ impl ServerCatalog {
 
     pub fn by_host(&self, host: &str) -> Option<&ServerEntry> {
         self.entries.iter().find(|e| e.urls.iter().any(|u| u == host))
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&ServerEntry> {
+        self.entries.iter().find(|e| e.names.iter().any(|n| n == name))
     }
 }
 

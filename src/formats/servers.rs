@@ -164,20 +164,36 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
 }
 
 /// A grant of a server's tools without a prompt: every tool (`tool` None or
-/// `*`), or the one named. `grant` is the rule as written.
+/// `*`), or the one named. `grant` is the rule as written. A server of `*`
+/// (`mcp__*`) is every server the agent runs, now and later.
 pub fn tool_grant(ctx: &mut Ctx<'_>, agent: &str, server: &str, tool: Option<&str>, grant: &str, loc: Loc) {
-    let key = tool_key(ctx, server);
+    let key = if server == "*" { wildcard(ctx, &loc) } else { tool_key(ctx, server) };
     let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
     match tool {
         None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
         Some(name) => {
             edge.set_str("auto_approve", "some", Some(loc.clone()));
             let approved = vec![Item { value: name.to_string(), loc: Some(loc.clone()) }];
+            // The grant is of this one tool: what it allows narrows to it.
+            edge.set_list("tool_names", approved.clone(), None);
             edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
         }
     }
     edge.set_str("grant", crate::redact::mask(grant), Some(loc));
     ctx.add_edge(agent, &key, edge);
+}
+
+/// The node standing for every MCP server of the host (`mcp__*`); the
+/// enrich stage copies a grant of it to each server the agent runs.
+fn wildcard(ctx: &mut Ctx<'_>, loc: &Loc) -> String {
+    let key = tool_key(ctx, "*");
+    if ctx.node_mut(&key).is_none() {
+        let mut node = Node::new(NodeKind::Tool, key.clone(), "every MCP server", Some(loc.clone()));
+        node.set_str("tool_type", "mcp_wildcard", None);
+        node.set_str("capability_source", "unknown", None);
+        ctx.add_node(node);
+    }
+    key
 }
 
 pub fn tool_key(ctx: &Ctx<'_>, name: &str) -> String {

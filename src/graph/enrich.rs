@@ -18,6 +18,7 @@ pub fn enrich(graph: &mut Graph) {
     for index in graph.sorted_nodes() {
         open_filesystem_resources(graph, index);
     }
+    expand_wildcard_grants(graph);
     let edges: Vec<_> = graph.graph.edge_indices().collect();
     for index in edges {
         let Some((_, target)) = graph.graph.edge_endpoints(index) else { continue };
@@ -41,7 +42,10 @@ fn describe_capabilities(node: &mut Node, catalog: &ServerCatalog) {
         .str_attr("package")
         .and_then(|p| catalog.by_package(p))
         .or_else(|| node.str_attr("docker_image").and_then(|i| catalog.by_image(i)))
-        .or_else(|| node.str_attr("url_host").and_then(|h| catalog.by_host(h)));
+        .or_else(|| node.str_attr("url_host").and_then(|h| catalog.by_host(h)))
+        // Described nowhere we looked (`mcp__serena` with the server defined
+        // in a user file): its conventional name is all there is.
+        .or_else(|| if node.attrs.is_empty() { catalog.by_name(&node.name) } else { None });
     if let Some(entry) = entry {
         apply_entry(node, entry);
         return;
@@ -180,6 +184,32 @@ fn direct_reach(graph: &mut Graph, agent: NodeIndex) {
     let node = &mut graph.graph[agent];
     node.set_list("capabilities", plain_items(&capabilities), None);
     node.set_list("flows", plain_items(&flows), None);
+}
+
+/// `mcp__*` approves every tool of every MCP server the agent runs: the
+/// grant of the wildcard node is copied to each of the agent's servers.
+fn expand_wildcard_grants(graph: &mut Graph) {
+    for agent in graph.sorted_nodes() {
+        let out = super::reach::out_edges(graph, agent, EdgeKind::Uses);
+        let Some(grant) = out
+            .iter()
+            .find(|(_, tool)| graph.graph[*tool].str_attr("tool_type") == Some("mcp_wildcard"))
+            .map(|(edge, _)| graph.graph[*edge].clone())
+        else {
+            continue;
+        };
+        let servers: Vec<NodeIndex> = out
+            .iter()
+            .map(|(_, tool)| *tool)
+            .filter(|tool| {
+                let t = &graph.graph[*tool];
+                !matches!(t.str_attr("tool_type"), Some("builtin" | "mcp_wildcard" | "plugin"))
+            })
+            .collect();
+        for server in servers {
+            graph.graph.add_edge(agent, server, grant.clone());
+        }
+    }
 }
 
 /// Classifies a filesystem path by how much it opens.
