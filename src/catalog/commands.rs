@@ -206,6 +206,16 @@ impl CommandCatalog {
                 }
             }
             "codehost" | "vcs" => {
+                // A subcommand or flag that runs programs (`git config`,
+                // `git clone -u`, `git -c core.sshCommand=…`), left open.
+                let runs = spec.runs.as_deref().unwrap_or_default();
+                let sub_runs = positional.first().is_some_and(|s| runs.iter().any(|r| r == s));
+                let flag_runs = args.iter().any(|a| a.starts_with('-') && runs.iter().any(|r| r == a));
+                if open && (sub_runs || flag_runs) {
+                    let flag = args.iter().find(|a| a.starts_with('-') && runs.iter().any(|r| r == *a));
+                    let by = if sub_runs { positional.first() } else { flag };
+                    return opens(format!("{program} {}", by.copied().unwrap_or_default()));
+                }
                 let mut grant = self.known(program, class);
                 let sub = positional.join(" ");
                 let matches = |list: &[String]| {
@@ -220,6 +230,14 @@ impl CommandCatalog {
                     add(&mut grant.capabilities, "repo.write");
                     add(&mut grant.flows, "exfiltration");
                 }
+                grant
+            }
+            // A fixed request (`curl -s http://localhost:3000/health`) sends
+            // nothing of the agent's choosing; open arguments send anything.
+            "network" if !open => {
+                let mut grant = self.known(program, class);
+                grant.capabilities.retain(|c| c != "net.send");
+                grant.flows.retain(|f| f != "exfiltration");
                 grant
             }
             _ => self.known(program, class),
@@ -319,6 +337,14 @@ mod tests {
             ("find:*", "find"),
             ("eval:*", "eval"),
             ("osascript -e:*", "osascript -e"),
+            ("aerospace *", "aerospace"),
+            ("aws-vault exec:*", "aws-vault exec"),
+            ("git config *", "git config"),
+            ("git clone:*", "git clone"),
+            ("git -c core.pager=x:*", "git -c"),
+            ("claude:*", "claude"),
+            ("sed:*", "sed"),
+            ("./gradlew:*", "gradlew"),
         ] {
             assert_eq!(opened(spec).as_deref(), Some(by), "{spec}");
         }
@@ -343,9 +369,22 @@ mod tests {
             "rm:*",
             "python -c \"print(1)\"",
             "find . -name x -exec rm {} ;",
+            "git:*",
+            "git log:*",
+            "aerospace list-windows",
+            "git config user.name",
         ] {
             assert_eq!(opened(spec), None, "{spec}");
         }
+    }
+
+    #[test]
+    fn network_commands_send_only_with_open_arguments() {
+        let catalog = CommandCatalog::get();
+        let fixed = catalog.classify("curl -s http://localhost:3000/health");
+        assert!(!fixed.flows.contains(&"exfiltration".to_string()), "{fixed:?}");
+        let open = catalog.classify("curl:*");
+        assert!(open.flows.contains(&"exfiltration".to_string()), "{open:?}");
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specif
         // program past any wrapper, whether it runs anything, and, when it
         // does not, what that one program can do.
         let command = CommandCatalog::get().classify(specifier);
+        let open = specifier.trim().ends_with('*');
+        edge.set_bool("open_arguments", open, Some(loc.clone()));
         edge.set_str("program", command.program, Some(loc.clone()));
         edge.set_str("command_class", command.class, Some(loc.clone()));
         match command.opened_by {

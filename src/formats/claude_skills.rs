@@ -36,7 +36,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let Some(tools) = doc.get("allowed-tools").or_else(|| doc.get("allowed_tools")) else { return };
     let agent = ctx.host_agent(doc);
     let pointer = "allowed-tools";
-    // A list, or one string of comma-separated rules (commas inside
+    // A list, or one string of rules separated by commas or spaces (those inside
     // parentheses belong to the rule: `Bash(git add:*, git commit:*)` is rare but legal).
     match tools.as_str() {
         Some(text) => {
@@ -55,7 +55,8 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
 }
 
-/// Comma-separated rules with their byte ranges, commas inside `(…)` kept.
+/// Rules separated by commas or spaces, with their byte ranges; separators
+/// inside `(…)` belong to the rule.
 pub(super) fn split_rules(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     let mut rules = Vec::new();
     let (mut depth, mut start) = (0usize, 0usize);
@@ -63,7 +64,8 @@ pub(super) fn split_rules(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
         match c {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
+            // Commas or spaces between rules: both forms are in use.
+            c if depth == 0 && (c == ',' || c.is_whitespace()) => {
                 rules.push(start..i);
                 start = i + 1;
             }
@@ -90,5 +92,7 @@ mod tests {
     fn rules_split_on_top_level_commas() {
         let rules: Vec<&str> = split_rules("Bash(ssh:*), Bash(a, b),Read").into_iter().map(|(_, r)| r).collect();
         assert_eq!(rules, ["Bash(ssh:*)", "Bash(a, b)", "Read"]);
+        let rules: Vec<&str> = split_rules("Bash(curl:*) Bash(git add:*)  Read").into_iter().map(|(_, r)| r).collect();
+        assert_eq!(rules, ["Bash(curl:*)", "Bash(git add:*)", "Read"]);
     }
 }
