@@ -3,6 +3,7 @@
 //! `[mcp_servers.*]` and model providers' keys.
 
 use super::{join, mcp_servers, servers, true_at, Ctx};
+use crate::graph::path_scope;
 use crate::graph::AttrValue;
 use crate::source::Node as Doc;
 
@@ -32,7 +33,13 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if let Some(net) = true_at(doc, &["sandbox_workspace_write", "network_access"]) {
         let pointer = "sandbox_workspace_write.network_access";
         ctx.set_on(&agent, "sandbox_network_access", AttrValue::Bool(true), net.span, pointer);
+        // The network proxy limits sandboxed commands to its allowed domains.
+        if true_at(doc, &["features", "network_proxy", "enabled"]).is_none() {
+            ctx.note(&agent, "sandbox_network_open", format!("{pointer} = true"), net.span, pointer);
+        }
     }
+    trusted_projects(ctx, &agent, doc);
+    approved_app_tools(ctx, &agent, doc);
     if let Some(roots) = doc.at(&["sandbox_workspace_write", "writable_roots"]) {
         let items = servers::items(ctx, roots, "sandbox_workspace_write.writable_roots");
         ctx.extend_on(&agent, "fs_paths", items);
@@ -54,6 +61,37 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             for entry in provider.value.get("http_headers").map(Doc::entries).unwrap_or_default() {
                 ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &join(&base, &entry.key), "header");
             }
+        }
+    }
+}
+
+/// `[projects."<path>"] trust_level = "trusted"` for the home directory or
+/// the filesystem root: every repository below it is trusted, so its own
+/// `.codex/config.toml` (servers, approval policy) loads without a prompt.
+fn trusted_projects(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
+    for project in doc.get("projects").map(Doc::entries).unwrap_or_default() {
+        let Some(level) = project.value.get("trust_level") else { continue };
+        if level.as_str() != Some("trusted") || !matches!(path_scope(&project.key), "home" | "root") {
+            continue;
+        }
+        let pointer = join(&join("projects", &project.key), "trust_level");
+        ctx.note(agent, "trusted_broad_roots", format!("projects.\"{}\"", project.key), level.span, &pointer);
+    }
+}
+
+/// `[apps.<connector>.tools.<tool>] approval_mode = "approve"`: a connector's
+/// tool that runs without asking.
+fn approved_app_tools(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
+    for app in doc.get("apps").map(Doc::entries).unwrap_or_default() {
+        for tool in app.value.get("tools").map(Doc::entries).unwrap_or_default() {
+            let Some(mode) = tool.value.get("approval_mode") else { continue };
+            if mode.as_str() != Some("approve") {
+                continue;
+            }
+            let pointer = join(&join(&join(&join("apps", &app.key), "tools"), &tool.key), "approval_mode");
+            let loc = ctx.loc(mode.span, &pointer);
+            let grant = format!("apps.{}.tools.{}", app.key, tool.key);
+            servers::tool_grant(ctx, agent, &app.key, Some(&tool.key), &grant, loc);
         }
     }
 }

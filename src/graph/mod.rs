@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::source::{SourceFile, Span};
 
 pub use build::build;
+pub use enrich::path_scope;
 
 /// The closed capability taxonomy (DESIGN.md).
 pub const CAPABILITIES: &[&str] = &[
