@@ -132,6 +132,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     for job in jobs.entries() {
         let permissions = job.value.get("permissions").or_else(|| doc.get("permissions"));
         let job_env = env_of(&job.value);
+        let fetchers = fetching_steps(&job.value);
         for (i, step) in job.value.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
             let pointer = format!("jobs.{}.steps[{i}]", job.key);
             let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
@@ -174,6 +175,13 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 action.starts_with("anthropics/claude-code") || action.eq_ignore_ascii_case("openai/codex-action");
             if checks_actor && opened.as_deref().is_none_or(str::is_empty) {
                 agent.set_str("trigger_gate", "the action's own check: users with write access only", None);
+            }
+            // Where a gate belongs: the job's condition, located.
+            if let Some(condition) = job.value.get("if") {
+                let text: String = condition.scalar_text().map(|t| crate::redact::shown(t.trim())).unwrap_or_default();
+                let text: String = text.chars().take(160).collect();
+                let at = ctx.loc(condition.span, &format!("jobs.{}.if", job.key));
+                agent.set_str("job_condition", text, Some(at));
             }
             // A condition on who triggered the job is a gate (comment text is not).
             if let Some(gate) = job.value.get("if").and_then(Doc::scalar_text) {
@@ -224,6 +232,25 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                             value: format!("{field} → the prompt"), loc: Some(ctx.loc(span, part_pointer))
                         });
                 }
+                // Text a step fetched (an issue's body, a pull request's
+                // comments), handed over as that step's output.
+                for id in &fetchers {
+                    let reference = format!("steps.{id}.outputs.");
+                    let carries_text = |at: usize| {
+                        let name: String = text[at + reference.len()..]
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                            .collect();
+                        // `issue`, `pr_number`, `url`: a number or an address, not text.
+                        let last = name.rsplit(['_', '-']).next().unwrap_or("");
+                        !matches!(last, "number" | "num" | "id" | "url" | "sha" | "ref" | "issue" | "pr")
+                    };
+                    if let Some(at) = text.match_indices(&reference).map(|(at, _)| at).find(|at| carries_text(*at)) {
+                        let span = ctx.sub_span(node, text, at..at + reference.len());
+                        let via = format!("issue or pull request text fetched by step {id} → the prompt");
+                        reached.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+                    }
+                }
                 for (name, value, env_pointer) in &envs {
                     let Some(value_text) = value.as_str() else { continue };
                     let fields = untrusted_expressions(value_text);
@@ -239,6 +266,37 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
         }
     }
+}
+
+/// The ids of a job's steps that fetch text outsiders write: an issue's or
+/// pull request's body or comments, read with `gh`, the REST API in
+/// `actions/github-script`, or an issue helper action.
+fn fetching_steps(job: &Doc) -> Vec<String> {
+    let mut ids = Vec::new();
+    for step in job.get("steps").map(Doc::items).unwrap_or_default() {
+        let Some(id) = step.get("id").and_then(Doc::scalar_text) else { continue };
+        let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
+        let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
+        let script = step.get("with").and_then(|w| w.get("script")).and_then(Doc::as_str).unwrap_or("");
+        let gh = ["gh issue view", "gh pr view", "gh issue list", "gh pr diff"].iter().any(|c| run.contains(c))
+            || (run.contains("gh api")
+                && (run.contains("/issues") || run.contains("/pulls") || run.contains("/comments")));
+        let rest = script.contains(".body")
+            && ["issues.get", "pulls.get", "listComments", "issue.body", "pull_request.body"]
+                .iter()
+                .any(|c| script.contains(c));
+        let helper = uses.starts_with("actions-cool/issues-helper");
+        // A step handed fetched text (in its env or script) passes it on.
+        let text = format!(
+            "{run}\n{script}\n{}",
+            env_of(step).iter().filter_map(|(_, v, _)| v.as_str()).collect::<Vec<_>>().join("\n")
+        );
+        let relays = ids.iter().any(|f: &String| text.contains(&format!("steps.{f}.outputs.")));
+        if gh || rest || helper || relays {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// The workflow's triggers (`on:` as a name, a list or a map).
@@ -297,18 +355,17 @@ fn flags(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
     }
 }
 
-/// `--allowedTools "Bash(git:*),Read"` (or `allowed_tools: "…"`): rules of
-/// Claude Code's permission syntax, each a grant.
+/// `--allowedTools "Bash(git:*),Read"`, `--allowedTools "Edit" "Bash(npm:*)"`
+/// (or `allowed_tools: "…"`): rules of Claude Code's permission syntax,
+/// each a grant.
 fn allowed_tools(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = regex(&RE, r#"--allowed-?[Tt]ools[= ]+(?:"([^"]*)"|'([^']*)'|(\S+))"#);
+    let re = regex(&RE, r"--allowed-?[Tt]ools(?:=|\s+)");
     let Some(text) = node.as_str() else { return };
     let lists: Vec<(usize, &str)> = if pointer.ends_with("allowed_tools") {
         vec![(0, text)]
     } else {
-        re.captures_iter(text)
-            .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)).map(|m| (m.start(), m.as_str())))
-            .collect()
+        re.find_iter(text).flat_map(|m| flag_values(text, m.end())).collect()
     };
     for (offset, list) in lists {
         for (range, rule) in claude_skills::split_rules(list) {
@@ -316,6 +373,34 @@ fn allowed_tools(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
             claude_settings::permission(ctx, agent, rule, span, pointer);
         }
     }
+}
+
+/// The values of a command-line flag from `at`: quoted or bare words, up to
+/// the next `--flag`, the end of the line or a shell operator.
+fn flag_values(text: &str, mut at: usize) -> Vec<(usize, &str)> {
+    let mut values = Vec::new();
+    let bytes = text.as_bytes();
+    loop {
+        while at < bytes.len() && matches!(bytes[at], b' ' | b'\t') {
+            at += 1;
+        }
+        let Some(&first) = bytes.get(at) else { break };
+        let (start, end, next) = match first {
+            b'"' | b'\'' => match text[at + 1..].find(first as char) {
+                Some(len) => (at + 1, at + 1 + len, at + len + 2),
+                None => break,
+            },
+            b'\n' | b'\\' | b'|' | b'&' | b';' | b'>' | b'<' => break,
+            _ if text[at..].starts_with("--") => break,
+            _ => {
+                let len = text[at..].find(|c: char| c.is_whitespace()).unwrap_or(text.len() - at);
+                (at, at + len, at + len)
+            }
+        };
+        values.push((start, &text[start..end]));
+        at = next;
+    }
+    values
 }
 
 #[cfg(test)]
@@ -330,6 +415,17 @@ mod tests {
         assert_eq!(cli_agent("npm install -g @anthropic-ai/claude-code"), None);
         assert_eq!(cli_agent("claude --version"), None);
         assert_eq!(cli_agent("echo claude is great"), None);
+    }
+
+    #[test]
+    fn allowed_tools_values() {
+        let text = r#"--max-turns 5 --allowedTools "Edit" "Bash(gh:*)" Read --model x"#;
+        let at = text.find("Tools ").unwrap() + 6;
+        let values: Vec<&str> = flag_values(text, at).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(values, ["Edit", "Bash(gh:*)", "Read"]);
+        let text = "--allowedTools Edit,Read,Bash\n--model x";
+        let values: Vec<&str> = flag_values(text, 15).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(values, ["Edit,Read,Bash"]);
     }
 
     #[test]
