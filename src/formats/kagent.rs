@@ -3,7 +3,7 @@
 //! delegation), `ModelConfig` with its API-key secret, remote MCP servers.
 //! A file may hold several documents; every one is read.
 
-use super::{join, servers, Ctx};
+use super::{join, launch, servers, Ctx};
 use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::Node as Doc;
 
@@ -50,6 +50,9 @@ pub fn adapt(ctx: &mut Ctx<'_>, docs: &[Doc]) {
                 tool.set_str("tool_type", "mcp-server", None);
                 if let Some(url) = doc.at(&["spec", "url"]) {
                     servers::set_url(ctx, &mut tool, url, &format!("{prefix}spec.url"));
+                }
+                if let Some(image) = doc.at(&["spec", "deployment", "image"]) {
+                    image_of(ctx, &mut tool, image, &format!("{prefix}spec.deployment.image"));
                 }
                 ctx.add_node(tool);
             }
@@ -101,12 +104,28 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
                 let target = format!("tool:kagent:{ns}:{server_name}");
                 let loc = ctx.loc(tool.span, &pointer);
                 let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+                // Nobody approves a kagent agent's calls, except those of the
+                // tools listed in `requireApproval`.
+                let gated: Vec<String> = server
+                    .get("requireApproval")
+                    .map(Doc::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|n| n.scalar_text())
+                    .collect();
                 match server.get("toolNames") {
                     Some(names) => {
                         let items = servers::items(ctx, names, &join(&pointer, "mcpServer.toolNames"));
+                        let unprompted: Vec<Item> =
+                            items.iter().filter(|i| !gated.contains(&i.value)).cloned().collect();
+                        edge.set_str("auto_approve", if unprompted.is_empty() { "none" } else { "some" }, None);
+                        edge.set_list("auto_approved_tools", unprompted, None);
                         edge.set_list("tool_names", items, Some(loc));
                     }
-                    None => edge.set_bool("all_tools", true, Some(loc)),
+                    None => {
+                        edge.set_str("auto_approve", if gated.is_empty() { "all" } else { "some" }, None);
+                        edge.set_bool("all_tools", true, Some(loc));
+                    }
                 }
                 ctx.add_edge(&key, &target, edge);
             }
@@ -123,6 +142,20 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
             _ => {}
         }
     }
+    // Skills shipped as images, pulled into the agent's pod.
+    for (i, skill) in declarative.and_then(|d| d.get("skills")).map(Doc::items).unwrap_or_default().iter().enumerate() {
+        let Some(image) = skill.get("image") else { continue };
+        let pointer = format!("{prefix}{base}.skills[{i}].image");
+        let reference = image.scalar_text().unwrap_or_default();
+        let skill_key = format!("tool:kagent:{ns}:skill:{reference}");
+        let mut tool =
+            Node::new(NodeKind::Tool, skill_key.clone(), reference.as_str(), Some(ctx.loc(image.span, &pointer)));
+        tool.set_str("tool_type", "skill", None);
+        image_of(ctx, &mut tool, image, &pointer);
+        ctx.add_node(tool);
+        let edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(ctx.loc(image.span, &pointer)) };
+        ctx.add_edge(&key, &skill_key, edge);
+    }
     // Bring-your-own agents: the deployment's environment.
     for (i, env) in
         spec.and_then(|s| s.at(&["byo", "deployment", "env"])).map(Doc::items).unwrap_or_default().iter().enumerate()
@@ -134,6 +167,13 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
         } else if let Some(secret) = env.at(&["valueFrom", "secretKeyRef"]) {
             secret_ref(ctx, None, &key, var, secret, &join(&pointer, "valueFrom.secretKeyRef"));
         }
+    }
+}
+
+/// A container image the cluster pulls for a server or a skill.
+fn image_of(ctx: &Ctx<'_>, tool: &mut Node, image: &Doc, pointer: &str) {
+    if let Some(reference) = image.as_str() {
+        servers::set_image(tool, &launch::image(reference, 0), Some(ctx.loc(image.span, pointer)));
     }
 }
 

@@ -309,7 +309,7 @@ fn mount_source(value: &str) -> String {
     }
 }
 
-fn image(reference: &str, arg: usize) -> Image {
+pub fn image(reference: &str, arg: usize) -> Image {
     if let Some((name, _)) = reference.split_once('@') {
         return Image { name: name.to_string(), reference: reference.to_string(), pin: "digest", arg };
     }

@@ -258,6 +258,14 @@ pub fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str
     tool.set_bool("url_host_templated", templated, loc);
 }
 
+/// A container image the tool runs: its name, the reference as written and
+/// how it is pinned (BR603).
+pub fn set_image(tool: &mut Node, image: &launch::Image, loc: Option<Loc>) {
+    tool.set_str("docker_image", image.name.clone(), loc.clone());
+    tool.set_str("docker_image_ref", crate::redact::mask(&image.reference), loc.clone());
+    tool.set_str("docker_image_pin", image.pin, loc);
+}
+
 fn describe_launch(
     ctx: &Ctx<'_>,
     tool: &mut Node,
@@ -278,10 +286,7 @@ fn describe_launch(
         tool.set_bool("package_pinned", package.pinned, loc);
     }
     if let Some(image) = &launched.image {
-        let loc = arg_loc(image.arg);
-        tool.set_str("docker_image", image.name.clone(), loc.clone());
-        tool.set_str("docker_image_ref", crate::redact::mask(&image.reference), loc.clone());
-        tool.set_str("docker_image_pin", image.pin, loc);
+        set_image(tool, image, arg_loc(image.arg));
     }
     let risks: Vec<Item> = launched
         .container_risks
