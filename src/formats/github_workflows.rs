@@ -176,23 +176,16 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             if checks_actor && opened.as_deref().is_none_or(str::is_empty) {
                 agent.set_str("trigger_gate", "the action's own check: users with write access only", None);
             }
-            // Where a gate belongs: the job's condition, located.
+            // The job's condition, located: where a gate belongs, and a gate
+            // itself when it checks who triggered the job (comment text is not).
             if let Some(condition) = job.value.get("if") {
-                let text: String = condition.scalar_text().map(|t| crate::redact::shown(t.trim())).unwrap_or_default();
-                let text: String = text.chars().take(160).collect();
+                let raw = condition.scalar_text().unwrap_or_default();
+                let text: String = crate::redact::shown(raw.trim()).chars().take(160).collect();
                 let at = ctx.loc(condition.span, &format!("jobs.{}.if", job.key));
-                agent.set_str("job_condition", text, Some(at));
-            }
-            // A condition on who triggered the job is a gate (comment text is not).
-            if let Some(gate) = job.value.get("if").and_then(Doc::scalar_text) {
-                if gate.contains("author_association") || gate.contains("github.actor") {
-                    let gate: String = crate::redact::shown(gate.trim()).chars().take(160).collect();
-                    agent.set_str(
-                        "trigger_gate",
-                        gate,
-                        Some(ctx.loc(job.value.get("if").map_or(step.span, |n| n.span), "if")),
-                    );
+                if raw.contains("author_association") || raw.contains("github.actor") {
+                    agent.set_str("trigger_gate", text.clone(), Some(at.clone()));
                 }
+                agent.set_str("job_condition", text, Some(at));
             }
             ctx.add_node(agent);
 
