@@ -37,12 +37,16 @@ struct ProgramSpec {
     writes: Vec<String>,
     #[serde(default)]
     sends: Vec<String>,
+    /// Subcommands that make any call of the service's API (`gh api`).
+    #[serde(default)]
+    calls: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandCatalog {
     shell_tools: Vec<String>,
+    secret_files: Vec<String>,
     tool_name_words: ToolNameWords,
     classes: BTreeMap<String, ClassSpec>,
     programs: BTreeMap<String, ProgramSpec>,
@@ -70,6 +74,9 @@ pub struct CommandGrant {
     /// Set when the grant runs any command at all: the word that opens it
     /// (`timeout`, `python -c`, `npm run`).
     pub opened_by: Option<String>,
+    /// Set when the grant makes any call of a service's API with the
+    /// user's credentials: the words that do (`gh api`, `aws`).
+    pub any_call: Option<String>,
     pub capabilities: Vec<String>,
     pub flows: Vec<String>,
 }
@@ -114,6 +121,25 @@ impl CommandCatalog {
         let has = |list: &[String]| words.iter().any(|w| list.contains(w));
         let w = &self.tool_name_words;
         has(&w.changes) || (has(&w.acts) && !has(&w.reads))
+    }
+
+    /// Whether a read grant's path pattern (`.env`, `./.env.*`, `~/.ssh/**`)
+    /// names a file that holds secrets. Patterns that name everything
+    /// (`*`, `**`) are broad reads, judged elsewhere.
+    pub fn names_secret_files(&self, pattern: &str) -> bool {
+        let mut p = pattern.trim();
+        for prefix in ["./", "~/", "$HOME/", "/", "**/", "*/"] {
+            while let Some(rest) = p.strip_prefix(prefix) {
+                p = rest;
+            }
+        }
+        if p.chars().all(|c| matches!(c, '*' | '/')) {
+            return false;
+        }
+        self.secret_files.iter().any(|file| {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            wildcard(p, file) || wildcard(p, name) || p.trim_end_matches(['*', '/']).ends_with(file.as_str())
+        })
     }
 
     /// Classifies the specifier of a shell grant: the text inside
@@ -196,7 +222,11 @@ impl CommandCatalog {
                 if opened {
                     return opens(first_arg.map_or(program.to_string(), |s| format!("{program} {s}")));
                 }
-                self.known(program, class)
+                let mut grant = self.known(program, class);
+                if class == "cloud" && open && positional.is_empty() {
+                    grant.any_call = Some(program.to_string());
+                }
+                grant
             }
             // `find` with open arguments can be given `-exec`.
             "read" if open && !spec.inline.is_empty() => {
@@ -218,6 +248,11 @@ impl CommandCatalog {
                 }
                 let mut grant = self.known(program, class);
                 let sub = positional.join(" ");
+                let whole = positional.is_empty() && class == "codehost";
+                if open && (whole || spec.calls.contains(&sub)) {
+                    grant.any_call =
+                        Some(if sub.is_empty() { program.to_string() } else { format!("{program} {sub}") });
+                }
                 let matches = |list: &[String]| {
                     (open && positional.is_empty())
                         || list.iter().any(|w| sub == *w || sub.starts_with(&format!("{w} ")))
@@ -252,7 +287,14 @@ impl CommandCatalog {
             }
             _ => (vec!["shell.exec".to_string()], Vec::new()),
         };
-        CommandGrant { program: program.to_string(), class: class.to_string(), opened_by: None, capabilities, flows }
+        CommandGrant {
+            program: program.to_string(),
+            class: class.to_string(),
+            opened_by: None,
+            any_call: None,
+            capabilities,
+            flows,
+        }
     }
 }
 
@@ -261,9 +303,34 @@ fn anything(program: &str, by: &str, class: &str) -> CommandGrant {
         program: program.to_string(),
         class: class.to_string(),
         opened_by: Some(by.to_string()),
+        any_call: None,
         capabilities: SHELL_CAPABILITIES.iter().map(|c| c.to_string()).collect(),
         flows: SHELL_FLOWS.iter().map(|f| f.to_string()).collect(),
     }
+}
+
+/// A permission pattern's match, as opencode and Claude Code read them:
+/// `*` any run of characters (`/` included), `?` one character.
+pub fn wildcard(pattern: &str, subject: &str) -> bool {
+    let (p, s): (Vec<char>, Vec<char>) = (pattern.chars().collect(), subject.chars().collect());
+    let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = si;
+            pi += 1;
+        } else if let Some(at) = star {
+            pi = at + 1;
+            mark += 1;
+            si = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
 }
 
 fn add(list: &mut Vec<String>, item: &str) {
@@ -303,6 +370,28 @@ fn name_words(name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_file_patterns() {
+        let catalog = CommandCatalog::get();
+        for yes in [".env", ".env*", ".env.*", "./.env", "**/.env.local", "~/.ssh/**", "~/.aws/credentials", ".env-*"] {
+            assert!(catalog.names_secret_files(yes), "{yes}");
+        }
+        for no in ["*", "**", "./**", "src/**", "README.md", ".env.example", "docs/*.md"] {
+            assert!(!catalog.names_secret_files(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn any_api_call() {
+        let call = |spec: &str| CommandCatalog::get().classify(spec).any_call;
+        assert_eq!(call("gh api *").as_deref(), Some("gh api"));
+        assert_eq!(call("gh:*").as_deref(), Some("gh"));
+        assert_eq!(call("aws:*").as_deref(), Some("aws"));
+        assert_eq!(call("gh pr view:*"), None);
+        assert_eq!(call("gh api repos/o/r/pulls"), None);
+        assert_eq!(call("aws s3 ls:*"), None);
+    }
 
     fn opened(spec: &str) -> Option<String> {
         CommandCatalog::get().classify(spec).opened_by

@@ -210,7 +210,11 @@ fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hi
         }
     }
     if let Some(kind) = pattern.edge {
-        for edge in order.edges.iter().filter(|e| e.weight().kind == kind) {
+        // A grant an agent inherits (an opencode agent's from the global
+        // `permission`) is reported once, on the agent that holds it first;
+        // reach and path rules still walk it.
+        let inherited = |e: &&EdgeReference<'g, Edge>| e.weight().attrs.contains_key("inherited");
+        for edge in order.edges.iter().filter(|e| e.weight().kind == kind && !inherited(e)) {
             let from = graph.node(edge.source());
             let to = graph.node(edge.target());
             let weight = edge.weight();

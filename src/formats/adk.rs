@@ -101,13 +101,13 @@ fn define(ctx: &mut Ctx<'_>, key: &str, name: &str, spec: &Doc, span: Span, poin
             node.set_str("tool_type", "function", None);
             ctx.add_node(node);
         }
-        ctx.add_edge(key, &tool_key, Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc) });
+        ctx.add_edge(key, &tool_key, Edge::new(EdgeKind::Uses, Some(loc)));
     }
 }
 
 fn delegate(ctx: &mut Ctx<'_>, from: &str, to: &str, span: Span, pointer: &str, via: &str) {
     let loc = ctx.loc(span, pointer);
-    let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc) };
+    let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
     edge.set_str("via", via, None);
     ctx.add_edge(from, to, edge);
 }

@@ -61,7 +61,7 @@ fn walk(ctx: &mut Ctx<'_>, doc: &Doc, pointer: &str) -> Option<String> {
                 let member_pointer = format!("{}[{i}]", join(pointer, "config.participants"));
                 if let Some(member_key) = walk(ctx, member, &member_pointer) {
                     let loc = ctx.loc(member.span, &member_pointer);
-                    let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc) };
+                    let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
                     edge.set_str("via", "team", None);
                     ctx.add_edge(&key, &member_key, edge);
                 }
@@ -102,7 +102,7 @@ fn agent_parts(ctx: &mut Ctx<'_>, agent: &str, config: &Doc, pointer: &str) {
             node.set_bool("inline_source_code", true, None);
         }
         ctx.add_node(node);
-        ctx.add_edge(agent, &key, Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc) });
+        ctx.add_edge(agent, &key, Edge::new(EdgeKind::Uses, Some(loc)));
     }
     // MCP workbenches: `server_params` has the shape of an MCP server entry.
     let workbenches =
@@ -130,7 +130,7 @@ fn agent_parts(ctx: &mut Ctx<'_>, agent: &str, config: &Doc, pointer: &str) {
         let target = handoff.scalar_text().or_else(|| handoff.get("target").and_then(Doc::scalar_text));
         let Some(target) = target else { continue };
         let loc = ctx.loc(handoff.span, &format!("{}[{i}]", join(pointer, "handoffs")));
-        let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc) };
+        let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
         edge.set_str("via", "handoff", None);
         ctx.add_edge(agent, &agent_key(ctx, &target), edge);
         ctx.extend_on(agent, "handoffs", vec![Item { value: target, loc: None }]);

@@ -49,11 +49,16 @@ pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
 /// An agent's grant of a built-in tool, as written (`Bash(npm run:*)`).
 pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specifier: Option<&str>, loc: Loc) {
     let key = tool(ctx, canonical, &loc);
-    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+    let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
     edge.set_str("grant", crate::redact::mask(rule), Some(loc.clone()));
     let unrestricted = specifier.is_none_or(|s| matches!(s.trim(), "" | "*" | ":*" | "**"));
     edge.set_str("scope", if unrestricted { "unrestricted" } else { "restricted" }, Some(loc.clone()));
     edge.set_str("auto_approve", if unrestricted { "all" } else { "some" }, Some(loc.clone()));
+    if let (true, Some(specifier)) = (canonical == "read", specifier) {
+        if CommandCatalog::get().names_secret_files(specifier) {
+            edge.set_str("secret_files", crate::redact::mask(specifier), Some(loc.clone()));
+        }
+    }
     if let (true, false, Some(specifier)) = (canonical == "shell", unrestricted, specifier) {
         // What the command grant allows (rules/catalog/commands.yaml): the
         // program past any wrapper, whether it runs anything, and, when it
@@ -63,6 +68,9 @@ pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specif
         edge.set_bool("open_arguments", open, Some(loc.clone()));
         edge.set_str("program", command.program, Some(loc.clone()));
         edge.set_str("command_class", command.class, Some(loc.clone()));
+        if let Some(call) = command.any_call {
+            edge.set_str("any_call", call, Some(loc.clone()));
+        }
         match command.opened_by {
             Some(by) => edge.set_str("open_program", by, Some(loc)),
             None => {

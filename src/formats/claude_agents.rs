@@ -39,7 +39,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         agent.set_str("model", model, None);
     }
     ctx.add_node(agent);
-    let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc) };
+    let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
     edge.set_str("via", "subagent", None);
     ctx.add_edge(&host, &key, edge);
 
@@ -77,7 +77,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             builtin::tool(ctx, canonical, &loc)
         };
         // Listed tools are available to the sub-agent; prompts still apply.
-        let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+        let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
         edge.set_str("grant", format!("tools: {tool}"), Some(loc.clone()));
         edge.set_str("auto_approve", "none", None);
         if let Some(name) = named {

@@ -132,7 +132,7 @@ fn grant(ctx: &mut Ctx<'_>, agent: &str, tool: &str, span: Span, autonomous: boo
             servers::tool_grant(ctx, agent, server, name, tool, loc);
         } else {
             let key = servers::tool_key(ctx, server);
-            let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+            let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
             edge.set_str("grant", format!("tools: {tool}"), Some(loc.clone()));
             edge.set_str("auto_approve", "none", None);
             if name != "*" {
@@ -147,7 +147,7 @@ fn grant(ctx: &mut Ctx<'_>, agent: &str, tool: &str, span: Span, autonomous: boo
         builtin::grant(ctx, agent, canonical, tool, None, loc);
     } else {
         let key = builtin::tool(ctx, canonical, &loc);
-        let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+        let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
         edge.set_str("grant", format!("tools: {tool}"), Some(loc));
         edge.set_str("auto_approve", "none", None);
         ctx.add_edge(agent, &key, edge);

@@ -97,7 +97,7 @@ fn agents(ctx: &mut Ctx<'_>, doc: &Doc) {
                 continue;
             }
             let loc = ctx.loc(span, &pointer);
-            let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc.clone()) };
+            let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc.clone()));
             edge.set_str("via", "allow_delegation", Some(loc));
             ctx.add_edge(&from, &to, edge);
         }
@@ -128,7 +128,7 @@ fn code_execution(ctx: &mut Ctx<'_>, agent: &str, spec: &Doc, name: &str) {
     }
     ctx.set_on(agent, "code_execution_mode", AttrValue::Str(mode.clone()), span, &pointer);
     let loc = ctx.loc(span, &pointer);
-    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+    let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
     edge.set_str("code_execution_mode", mode, Some(loc));
     ctx.add_edge(agent, &key, edge);
 }
@@ -141,7 +141,7 @@ fn use_tool(ctx: &mut Ctx<'_>, agent: &str, name: &str, span: Span, pointer: &st
         tool.set_str("tool_type", "function", None);
         ctx.add_node(tool);
     }
-    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc) };
+    let mut edge = Edge::new(EdgeKind::Uses, Some(loc));
     if let Some(task) = task {
         edge.set_str("task", task, None);
     }

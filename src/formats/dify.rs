@@ -101,6 +101,6 @@ fn use_tool(ctx: &mut Ctx<'_>, agent: &str, name: &str, tool_type: &str, node: &
         }
         ctx.add_node(tool);
     }
-    ctx.add_edge(agent, &key, Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc) });
+    ctx.add_edge(agent, &key, Edge::new(EdgeKind::Uses, Some(loc)));
     key
 }

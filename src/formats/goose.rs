@@ -64,7 +64,7 @@ fn builtin(ctx: &mut Ctx<'_>, agent: &str, name: &str, ext: &Doc, span: crate::s
         }
     }
     ctx.add_node(tool);
-    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc) };
+    let mut edge = Edge::new(EdgeKind::Uses, Some(loc));
     edge.set_str("auto_approve", "none", None);
     ctx.add_edge(agent, &key, edge);
 }

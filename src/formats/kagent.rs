@@ -85,7 +85,7 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
     ctx.add_node(node);
     if let Some((model, name)) = model.and_then(|m| m.scalar_text().map(|n| (m, n))) {
         let loc = ctx.loc(model.span, &format!("{prefix}spec.modelConfig"));
-        let mut edge = Edge { kind: EdgeKind::AuthenticatesWith, attrs: Default::default(), loc: Some(loc) };
+        let mut edge = Edge::new(EdgeKind::AuthenticatesWith, Some(loc));
         edge.set_str("via", "model-config", None);
         ctx.add_edge(&key, &model_config_key(ns, &name), edge);
     }
@@ -103,7 +103,7 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
                     .unwrap_or_default();
                 let target = format!("tool:kagent:{ns}:{server_name}");
                 let loc = ctx.loc(tool.span, &pointer);
-                let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+                let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
                 // Nobody approves a kagent agent's calls, except those of the
                 // tools listed in `requireApproval`.
                 let gated: Vec<String> = server
@@ -135,7 +135,7 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
                 let Some(target_name) = target_name else { continue };
                 let target = format!("agent:kagent:{ns}:{target_name}");
                 let loc = ctx.loc(tool.span, &pointer);
-                let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc.clone()) };
+                let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc.clone()));
                 edge.set_str("via", "agent-as-tool", Some(loc));
                 ctx.add_edge(&key, &target, edge);
             }
@@ -153,7 +153,7 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
         tool.set_str("tool_type", "skill", None);
         image_of(ctx, &mut tool, image, &pointer);
         ctx.add_node(tool);
-        let edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(ctx.loc(image.span, &pointer)) };
+        let edge = Edge::new(EdgeKind::Uses, Some(ctx.loc(image.span, &pointer)));
         ctx.add_edge(&key, &skill_key, edge);
     }
     // Bring-your-own agents: the deployment's environment.

@@ -53,7 +53,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             agent.set("entrypoint", AttrValue::Str(path), None);
         }
         ctx.add_node(agent);
-        let mut edge = Edge { kind: EdgeKind::DelegatesTo, attrs: Default::default(), loc: Some(loc) };
+        let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
         edge.set_str("via", "serves", None);
         ctx.add_edge(&key, &graph_key, edge);
     }

@@ -207,6 +207,13 @@ fn npm_exec(launch: &mut Launch, args: &[String], start: usize) {
     launch.package = Some(Package { registry: "npm", name, version, pinned, arg });
 }
 
+/// An npm package spec as written (`name@1.2.3`, `@scope/name@latest`, `name`).
+pub fn npm_package(spec: &str) -> Package {
+    let (name, version) = split_npm(spec);
+    let pinned = version.as_deref().is_some_and(is_exact_version);
+    Package { registry: "npm", name, version, pinned, arg: 0 }
+}
+
 fn split_npm(spec: &str) -> (String, Option<String>) {
     let (scope_at, rest) = if let Some(rest) = spec.strip_prefix('@') { (1, rest) } else { (0, spec) };
     match rest.find('@') {

@@ -217,5 +217,5 @@ fn link(ctx: &mut Ctx<'_>, from: &str, to: &str, kind: EdgeKind, span: Span, poi
         ctx.problem(span, format!("`{name}` is not a {what} declared in this manifest"));
         return;
     }
-    ctx.add_edge(from, to, Edge { kind, attrs: Default::default(), loc: Some(ctx.loc(span, pointer)) });
+    ctx.add_edge(from, to, Edge::new(kind, Some(ctx.loc(span, pointer))));
 }

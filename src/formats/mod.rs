@@ -239,6 +239,14 @@ impl<'a> Ctx<'a> {
         self.facts.nodes.push(node);
     }
 
+    /// Marks the edge added last as inherited (see the vocabulary's
+    /// `inherited`): for adapters that add a grant through a shared helper.
+    pub fn mark_last_edge_inherited(&mut self) {
+        if let Some(fact) = self.facts.edges.last_mut() {
+            fact.edge.set_bool("inherited", true, None);
+        }
+    }
+
     pub fn add_edge(&mut self, from: &str, to: &str, edge: Edge) {
         self.facts.edges.push(EdgeFact { from: from.to_string(), to: to.to_string(), edge });
     }
@@ -322,7 +330,7 @@ impl<'a> Ctx<'a> {
         if owner.is_empty() {
             return;
         }
-        let mut edge = Edge { kind: EdgeKind::AuthenticatesWith, attrs: Default::default(), loc: Some(loc) };
+        let mut edge = Edge::new(EdgeKind::AuthenticatesWith, Some(loc));
         edge.set_str("via", channel, None);
         self.add_edge(owner, &cred_key, edge);
     }

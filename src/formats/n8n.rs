@@ -62,7 +62,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             super::servers::set_url(ctx, &mut tool, url, &join(&pointer, "parameters.url"));
         }
         ctx.add_node(tool);
-        ctx.add_edge(&key, &tool_key, Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc) });
+        ctx.add_edge(&key, &tool_key, Edge::new(EdgeKind::Uses, Some(loc)));
         if let Some(url) = node.at(&["parameters", "url"]) {
             ctx.credentials_in(&tool_key, Some("url"), url, &join(&pointer, "parameters.url"), "url");
         }

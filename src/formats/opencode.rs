@@ -1,11 +1,21 @@
-//! opencode (`opencode.json`, `opencode.jsonc`): `mcp` servers (local
-//! command arrays, remote URLs) and `permission`. opencode allows almost
-//! everything unless told otherwise, so a missing `permission`, a missing
-//! key or a `bash` map without a `*` pattern leaves that tool running
-//! without a prompt; every MCP tool is allowed the same way.
+//! opencode (`opencode.json`, `opencode.jsonc`): `permission`, `mcp`
+//! servers (local command arrays, remote URLs), `plugin` packages and the
+//! `agent` map (research/formats-2.md §3).
+//!
+//! opencode allows almost everything unless told otherwise: a key nobody
+//! set is `allow`, except `external_directory` and `doom_loop` (`ask`) and
+//! reading `.env` files (denied). Permission keys are globs (`external_*`,
+//! `context7_*` for an MCP server's tools) and the last matching rule wins,
+//! first in the global `permission`, then in an agent's own, which is
+//! merged over it. The legacy `tools` map (`"slack_*": false`) hides tools.
+//! The host agent stands for every agent that keeps the global permission;
+//! each agent that sets its own `permission` or `tools` is an agent of its
+//! own, which the host hands work to unless it is a primary agent.
 
 use super::registry::{Adapt, FormatSpec};
-use super::{builtin, servers, Ctx};
+use super::{builtin, launch, servers, Ctx};
+use crate::catalog::commands::wildcard;
+use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::{Entry, Node as Doc, Span, Syntax, Value};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
@@ -16,89 +26,313 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/opencode.json", "**/opencode.jsonc", "**/.opencode/opencode.json", "**/.opencode/opencode.jsonc"],
     user: &[".config/opencode/opencode.json", ".config/opencode/opencode.jsonc"],
     markers: &[],
-    reads: "`mcp` servers, `permission` (bash patterns through the command classifier; allow by default), MCP tools",
+    reads:
+        "`permission` (glob keys, last match wins; bash patterns through the command classifier; allow by default), \
+            `agent.<name>` permissions and tools, `mcp` servers and their tools, `plugin` packages",
     adapt: Adapt::First(adapt),
 };
 
-/// Built-in permission keys → our built-in tools.
-const KEYS: &[(&str, &str)] = &[("bash", "shell"), ("edit", "edit"), ("webfetch", "web-fetch"), ("read", "read")];
+/// Built-in permission keys → our built-in tools. `write` is the key of
+/// older releases, covered by `edit` since.
+const KEYS: &[(&str, &str)] =
+    &[("bash", "shell"), ("edit", "edit"), ("write", "edit"), ("webfetch", "web-fetch"), ("read", "read")];
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
-    let agent = ctx.host_agent(doc);
-    let permission = doc.get("permission");
-    let global = match permission.map(|p| &p.value) {
-        Some(Value::String(s)) => s.as_str(),
-        _ => permission.and_then(|p| p.get("*")).and_then(Doc::as_str).unwrap_or("allow"),
-    };
-    for &(key, canonical) in KEYS {
-        let setting = permission.filter(|p| p.is_object()).and_then(|p| p.entry(key));
-        match setting {
-            None if global == "allow" => {
-                let span = permission.map_or(Span::new(doc.span.start, doc.span.start), |p| p.span);
-                let loc = ctx.loc(span, "permission");
-                builtin::grant(ctx, &agent, canonical, &format!("{key}: allow (opencode's default)"), None, loc);
-            }
-            None => {}
-            Some(entry) => match &entry.value.value {
-                Value::String(action) if action == "allow" => {
-                    let loc = ctx.loc(entry.value.span, &format!("permission.{key}"));
-                    builtin::grant(ctx, &agent, canonical, &format!("{key}: allow"), None, loc);
-                }
-                Value::Object(patterns) => patterned(ctx, &agent, key, canonical, entry, patterns, global),
-                _ => {}
-            },
-        }
-    }
-    let Some(mcp) = doc.get("mcp") else { return };
-    for entry in mcp.entries().iter().filter(|e| e.value.is_object()) {
-        let server = as_server(&entry.value);
-        let pointer = format!("mcp.{}", entry.key);
-        servers::describe(ctx, &agent, &entry.key, entry.key_span, &server, &pointer);
-        // MCP tools are permission keys `<server>_<tool>`; allowed unless denied.
-        let prefix = format!("{}_", entry.key);
-        let denied =
-            permission.map(Doc::entries).unwrap_or_default().iter().any(|p| {
-                (p.key == format!("{prefix}*") || p.key == "*") && p.value.as_str().is_some_and(|a| a != "allow")
-            }) || doc
-                .get("tools")
-                .map(Doc::entries)
-                .unwrap_or_default()
-                .iter()
-                .any(|t| t.key == format!("{prefix}*") && t.value.as_bool() == Some(false))
-                || (global != "allow" && permission.and_then(|p| p.get(&format!("{prefix}*"))).is_none());
-        if !denied {
-            let loc = ctx.loc(entry.key_span, &pointer);
-            servers::tool_grant(ctx, &agent, &entry.key, None, &format!("{prefix}* (allowed by default)"), loc);
-        }
+/// A subject no written pattern but `*` matches: what a rule says of
+/// everything else.
+const ANY: &str = "\u{0}any";
+
+/// One permission rule as it applies to a tool: the pattern of what the
+/// tool is given (a command, a path; `*` for all), and the action.
+struct Rule<'d> {
+    pattern: &'d str,
+    action: &'d str,
+    /// Where the rule is written: the pattern's key, or the action.
+    span: Span,
+    pointer: String,
+    /// Written in the agent's own block (for the host: anywhere).
+    own: bool,
+}
+
+/// An agent's view of the file: the permission and `tools` maps that apply
+/// to it, in order (global first), and where its own are.
+struct Scope<'d> {
+    key: String,
+    permissions: Vec<(&'d Doc, String)>,
+    /// Index in `permissions` where the agent's own begins.
+    own_from: usize,
+    tools: Vec<&'d Doc>,
+    /// Index in `tools` where the agent's own begins.
+    own_tools_from: usize,
+}
+
+impl Scope<'_> {
+    /// Whether the agent holds what `rule` decides only because the host
+    /// does: the rule (or the default) is global, and the agent's own
+    /// `tools` map does not turn the tool back on.
+    fn inherits(&self, rule: Option<&Rule<'_>>, key: &str) -> bool {
+        let reenabled = self.tools[self.own_tools_from..]
+            .iter()
+            .flat_map(|t| t.entries())
+            .any(|e| wildcard(&e.key, key) && e.value.as_bool() == Some(true));
+        self.own_from > 0 && rule.is_none_or(|r| !r.own) && !reenabled
     }
 }
 
-/// `"bash": { "*": "ask", "git status *": "allow", … }`: each allowed pattern
-/// is a grant; no `*` pattern leaves every other command at the global default.
-fn patterned(
-    ctx: &mut Ctx<'_>,
-    agent: &str,
-    key: &str,
-    canonical: &str,
-    entry: &Entry,
-    patterns: &[Entry],
-    global: &str,
-) {
-    let fallback = patterns.iter().find(|p| p.key == "*").and_then(|p| p.value.as_str()).unwrap_or(global);
-    if fallback == "allow" {
-        let span = patterns.iter().find(|p| p.key == "*").map_or(entry.key_span, |p| p.value.span);
-        let loc = ctx.loc(span, &format!("permission.{key}"));
-        let text = if patterns.iter().any(|p| p.key == "*") {
-            format!("{key}: * allow")
-        } else {
-            format!("{key}: any other command, allowed by default")
-        };
-        builtin::grant(ctx, agent, canonical, &text, None, loc);
+pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let host = ctx.host_agent(doc);
+    let global = Scope {
+        key: host.clone(),
+        permissions: doc.get("permission").map(|p| (p, "permission".to_string())).into_iter().collect(),
+        own_from: 0,
+        tools: doc.get("tools").into_iter().collect(),
+        own_tools_from: 0,
+    };
+    plugins(ctx, &host, doc);
+    if let Some(mcp) = doc.get("mcp") {
+        for entry in mcp.entries().iter().filter(|e| e.value.is_object()) {
+            let pointer = format!("mcp.{}", entry.key);
+            servers::describe(ctx, &host, &entry.key, entry.key_span, &as_server(&entry.value), &pointer);
+        }
     }
-    for pattern in patterns.iter().filter(|p| p.key != "*" && p.value.as_str() == Some("allow")) {
-        let loc = ctx.loc(pattern.key_span, &format!("permission.{key}.{}", pattern.key));
-        let rule = format!("{key}: {}", pattern.key);
-        builtin::grant(ctx, agent, canonical, &rule, Some(pattern.key.as_str()), loc);
+    let fallback = doc.get("permission").map_or(Span::new(doc.span.start, doc.span.start), |p| p.span);
+    grants(ctx, doc, &global, fallback);
+
+    let Some(agents) = doc.get("agent") else { return };
+    for entry in agents.entries().iter().filter(|e| e.value.is_object()) {
+        let node = &entry.value;
+        let own_permission = node.get("permission");
+        let own_tools = node.get("tools");
+        if node.get("disable").and_then(Doc::as_bool) == Some(true) || (own_permission.is_none() && own_tools.is_none())
+        {
+            continue; // Disabled, or the same powers as the host.
+        }
+        let key = format!("agent:opencode:{}:agent:{}", ctx.scope, entry.key);
+        let loc = ctx.loc(entry.key_span, &format!("agent.{}", entry.key));
+        let mut agent = Node::new(NodeKind::Agent, key.clone(), entry.key.as_str(), Some(loc.clone()));
+        agent.set_str("framework", "opencode-agent", None);
+        agent.set_str("scope", ctx.scope.clone(), None);
+        if let Some(model) = node.get("model").and_then(Doc::scalar_text) {
+            agent.set_str("model", model, None);
+        }
+        ctx.add_node(agent);
+        let mode = node.get("mode").and_then(Doc::as_str).unwrap_or("all");
+        let task = decide(&rules(&global, "task"), &entry.key).map_or("allow", |r| r.action);
+        if mode != "primary" && task != "deny" {
+            let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
+            edge.set_str("via", "task", None);
+            ctx.add_edge(&host, &key, edge);
+        }
+        let own_from = global.permissions.len();
+        let mut scope = Scope {
+            key,
+            permissions: global.permissions.clone(),
+            own_from,
+            tools: global.tools.clone(),
+            own_tools_from: global.tools.len(),
+        };
+        if let Some(p) = own_permission {
+            scope.permissions.push((p, format!("agent.{}.permission", entry.key)));
+        }
+        scope.tools.extend(own_tools);
+        grants(ctx, doc, &scope, own_permission.map_or(entry.key_span, |p| p.span));
+    }
+}
+
+/// The grants of built-in and MCP tools to one agent, from its rules.
+/// `fallback` locates what nobody wrote (opencode's defaults).
+fn grants(ctx: &mut Ctx<'_>, doc: &Doc, scope: &Scope<'_>, fallback: Span) {
+    let agent = scope.key.as_str();
+    for &(key, canonical) in KEYS {
+        let rules = rules(scope, key);
+        // `write` is only read where written; by default `edit` stands for it.
+        if hidden(scope, key) || (key == "write" && rules.is_empty()) {
+            continue;
+        }
+        // Every built-in key is `allow` when no rule decides it.
+        let decided = decide(&rules, ANY);
+        let inherited = scope.inherits(decided, key);
+        match decided {
+            Some(rule) if rule.action == "allow" => {
+                let loc = ctx.loc(rule.span, &rule.pointer);
+                let text = format!("{}: allow", rule.pointer.trim_start_matches("permission."));
+                builtin::grant(ctx, agent, canonical, &text, None, loc);
+                mark(ctx, inherited);
+                // `write` and `edit` are one tool: one note, where `edit` is written.
+                let edit_key = key == "edit" || (key == "write" && self::rules(scope, "edit").is_empty());
+                if edit_key && !inherited {
+                    ctx.note(agent, "approval_auto_edit", text, rule.span, &rule.pointer);
+                }
+            }
+            Some(_) => {}
+            None => {
+                let (text, loc) = match rules.first() {
+                    _ if key == "read" => (
+                        "read: allow (opencode's default; .env files denied)".to_string(),
+                        ctx.loc(fallback, "permission"),
+                    ),
+                    None => (format!("{key}: allow (opencode's default)"), ctx.loc(fallback, "permission")),
+                    Some(first) => {
+                        (format!("{key}: any other command, allowed by default"), ctx.loc(first.span, &first.pointer))
+                    }
+                };
+                builtin::grant(ctx, agent, canonical, &text, None, loc);
+                mark(ctx, inherited);
+            }
+        }
+        // Patterns allowed on their own, and not undone by a later rule.
+        for (i, rule) in rules.iter().enumerate() {
+            let undone =
+                rules[i + 1..].iter().any(|later| later.action != "allow" && wildcard(later.pattern, rule.pattern));
+            if rule.pattern == "*" || rule.action != "allow" || undone {
+                continue;
+            }
+            let loc = ctx.loc(rule.span, &rule.pointer);
+            builtin::grant(ctx, agent, canonical, &format!("{key}: {}", rule.pattern), Some(rule.pattern), loc);
+            mark(ctx, scope.inherits(Some(rule), key));
+        }
+    }
+    external_directory(ctx, scope);
+    let Some(mcp) = doc.get("mcp") else { return };
+    for entry in mcp.entries().iter().filter(|e| e.value.is_object()) {
+        // An MCP tool is the permission key `<server>_<tool>`.
+        let tool_key = format!("{}_{ANY}", entry.key);
+        if hidden(scope, &tool_key) {
+            continue;
+        }
+        let rules = rules(scope, &tool_key);
+        let decided = decide(&rules, ANY);
+        let (text, span, pointer) = match decided {
+            Some(rule) if rule.action != "allow" => continue,
+            Some(rule) => (format!("{}: allow", written_key(scope, &tool_key)), rule.span, rule.pointer.clone()),
+            None => (format!("{}_* (allowed by default)", entry.key), entry.key_span, format!("mcp.{}", entry.key)),
+        };
+        let loc = ctx.loc(span, &pointer);
+        servers::tool_grant(ctx, agent, &entry.key, None, &text, loc);
+        mark(ctx, scope.inherits(decided, &tool_key));
+    }
+}
+
+fn mark(ctx: &mut Ctx<'_>, inherited: bool) {
+    if inherited {
+        ctx.mark_last_edge_inherited();
+    }
+}
+
+/// `external_directory: allow` (or a glob such as `external_*`): paths
+/// outside the project, the home directory and `/` among them, open
+/// without a prompt. Its default is `ask`.
+fn external_directory(ctx: &mut Ctx<'_>, scope: &Scope<'_>) {
+    let rules = rules(scope, "external_directory");
+    let Some(rule) = decide(&rules, ANY).filter(|r| r.action == "allow") else { return };
+    let loc = ctx.loc(rule.span, &rule.pointer);
+    let key = "resource:fs:/";
+    if ctx.node_mut(key).is_none() {
+        let mut node = Node::new(NodeKind::Resource, key, "/", Some(loc.clone()));
+        node.set_str("type", "filesystem", None);
+        node.set_str("scope", "root", None);
+        node.set_str("path", "/", None);
+        ctx.add_node(node);
+    }
+    let mut edge = Edge::new(EdgeKind::Can, Some(loc.clone()));
+    edge.set_list("capabilities", Item::plain(&["fs.read", "fs.write"]), None);
+    let written = written_key(scope, "external_directory");
+    edge.set_str("path", format!("{written}: allow, any directory outside the project"), Some(loc));
+    ctx.add_edge(&scope.key, key, edge);
+    mark(ctx, scope.inherits(Some(rule), "external_directory"));
+}
+
+/// The key as the user wrote it that decides `key` (`external_*`).
+fn written_key(scope: &Scope<'_>, key: &str) -> String {
+    let mut found = key.replace(ANY, "*");
+    for (permission, _) in &scope.permissions {
+        for entry in permission.entries() {
+            if wildcard(&entry.key, key) {
+                found = entry.key.clone();
+            }
+        }
+    }
+    found
+}
+
+/// Every rule that applies to `key`, in order: a string action is a rule
+/// for `*`; an object holds a rule per pattern.
+fn rules<'d>(scope: &Scope<'d>, key: &str) -> Vec<Rule<'d>> {
+    let mut out = Vec::new();
+    for (i, (permission, pointer)) in scope.permissions.iter().enumerate() {
+        let own = i >= scope.own_from;
+        match &permission.value {
+            Value::String(action) => {
+                out.push(Rule { pattern: "*", action, span: permission.span, pointer: pointer.clone(), own })
+            }
+            Value::Object(entries) => {
+                for entry in entries.iter().filter(|e| wildcard(&e.key, key)) {
+                    let pointer = format!("{pointer}.{}", entry.key);
+                    push_rules(&mut out, entry, pointer, own);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn push_rules<'d>(out: &mut Vec<Rule<'d>>, entry: &'d Entry, pointer: String, own: bool) {
+    match &entry.value.value {
+        Value::String(action) => out.push(Rule { pattern: "*", action, span: entry.value.span, pointer, own }),
+        Value::Object(patterns) => {
+            for p in patterns {
+                if let Some(action) = p.value.as_str() {
+                    let pointer = format!("{pointer}.{}", p.key);
+                    out.push(Rule { pattern: &p.key, action, span: p.key_span, pointer, own });
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The rule that decides `subject`: the last whose pattern matches it.
+fn decide<'r, 'd>(rules: &'r [Rule<'d>], subject: &str) -> Option<&'r Rule<'d>> {
+    rules.iter().rev().find(|r| wildcard(r.pattern, subject))
+}
+
+/// The legacy `tools` map: the last matching key set to `false` hides it.
+fn hidden(scope: &Scope<'_>, key: &str) -> bool {
+    let mut shown = true;
+    for tools in &scope.tools {
+        for entry in tools.entries().iter().filter(|e| wildcard(&e.key, key)) {
+            if let Some(on) = entry.value.as_bool() {
+                shown = on;
+            }
+        }
+    }
+    !shown
+}
+
+/// `plugin: ["name@version", …]`: npm packages opencode installs and runs
+/// in its own process at start.
+fn plugins(ctx: &mut Ctx<'_>, host: &str, doc: &Doc) {
+    for (i, item) in doc.get("plugin").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        let Some(spec) = item.as_str() else { continue };
+        if spec.starts_with('.') || spec.starts_with('/') || spec.starts_with("file:") {
+            continue; // A local file in the repository.
+        }
+        let package = launch::npm_package(spec);
+        let pointer = format!("plugin[{i}]");
+        let loc = ctx.loc(item.span, &pointer);
+        let key = format!("tool:opencode:{}:plugin:{}", ctx.scope, package.name);
+        let mut tool = Node::new(NodeKind::Tool, key.clone(), package.name.as_str(), Some(loc.clone()));
+        tool.set_str("tool_type", "plugin", None);
+        tool.set_str("client", "opencode", None);
+        tool.set_str("launcher", "opencode at start", None);
+        tool.set_str("package", crate::redact::mask(spec), Some(loc.clone()));
+        tool.set_str("package_spec", crate::redact::mask(spec), None);
+        tool.set_str("package_registry", "npm", None);
+        tool.set_bool("package_pinned", package.pinned, Some(loc.clone()));
+        ctx.add_node(tool);
+        let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
+        edge.set_str("grant", format!("plugin: {}", crate::redact::mask(spec)), Some(loc));
+        ctx.add_edge(host, &key, edge);
     }
 }
 
@@ -125,4 +359,21 @@ fn as_server(node: &Doc) -> Doc {
         }
     }
     Doc::new(Value::Object(entries), node.span)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::commands::wildcard;
+
+    #[test]
+    fn wildcard_matches_like_opencode() {
+        assert!(wildcard("*", "anything"));
+        assert!(wildcard("external_*", "external_directory"));
+        assert!(wildcard("context7_*", "context7_\u{0}any"));
+        assert!(!wildcard("context7_*", "exa_\u{0}any"));
+        assert!(wildcard("git push *", "git push *"));
+        assert!(wildcard("gh pr view*", "gh pr view 12"));
+        assert!(!wildcard("gh pr view*", "gh pr merge 12"));
+        assert!(wildcard("?", "a") && !wildcard("?", "ab"));
+    }
 }

@@ -143,7 +143,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
     arg_credentials(ctx, &key, &args, &args_pointer);
 
     // The host's use of the server, and what it approves without asking.
-    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(entry_loc) };
+    let mut edge = Edge::new(EdgeKind::Uses, Some(entry_loc));
     let mut approve = "none";
     if let Some((k, list)) = AUTO_APPROVE_KEYS.iter().find_map(|k| node.get(k).map(|n| (*k, n))) {
         let names = items(ctx, list, &join(pointer, k));
@@ -168,7 +168,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
 /// (`mcp__*`) is every server the agent runs, now and later.
 pub fn tool_grant(ctx: &mut Ctx<'_>, agent: &str, server: &str, tool: Option<&str>, grant: &str, loc: Loc) {
     let key = if server == "*" { wildcard(ctx, &loc) } else { tool_key(ctx, server) };
-    let mut edge = Edge { kind: EdgeKind::Uses, attrs: Default::default(), loc: Some(loc.clone()) };
+    let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
     match tool {
         None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
         Some(name) => {

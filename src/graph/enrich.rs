@@ -294,7 +294,7 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
                 r
             }
         };
-        let mut edge = Edge { kind: EdgeKind::Can, attrs: Default::default(), loc: path.loc.clone() };
+        let mut edge = Edge::new(EdgeKind::Can, path.loc.clone());
         edge.set_list("capabilities", caps.clone(), None);
         edge.set_str("path", path.value.clone(), path.loc.clone());
         graph.graph.add_edge(index, resource, edge);

@@ -101,6 +101,13 @@ pub struct Item {
     pub loc: Option<Loc>,
 }
 
+impl Item {
+    /// Items without locations, from plain values (a catalog's capabilities).
+    pub fn plain<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
+        values.iter().map(|v| Item { value: v.as_ref().to_string(), loc: None }).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttrValue {
     Bool(bool),
@@ -172,6 +179,11 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// An edge of `kind`, located where the setting that makes it is written.
+    pub fn new(kind: EdgeKind, loc: Option<Loc>) -> Self {
+        Edge { kind, attrs: Attrs::new(), loc }
+    }
+
     /// What this grant of `tool` allows: the edge's own `capabilities` or
     /// `flows` when the grant narrows them (`Bash(npm test:*)` is not a whole
     /// shell), the tool's otherwise.
