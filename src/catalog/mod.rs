@@ -2,10 +2,12 @@
 //! shell command grants allow, as data in
 //! `rules/catalog/`, embedded in the binary at build time.
 
+pub mod ci;
 pub mod commands;
 pub mod servers;
 pub mod tokens;
 
+pub use ci::CiCatalog;
 pub use commands::{CommandCatalog, CommandGrant};
 pub use servers::{ServerCatalog, ServerEntry};
 pub use tokens::{Lifetime, TokenCatalog, TokenMatch};

@@ -13,7 +13,8 @@ use regex::Regex;
 
 use super::registry::{Adapt, FormatSpec};
 use super::{claude_settings, claude_skills, Ctx};
-use crate::graph::{Item, Node, NodeKind, SetAttr};
+use crate::catalog::CiCatalog;
+use crate::graph::{Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Syntax, Value};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
@@ -27,50 +28,6 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     reads: "steps that run an agent action or CLI: triggers, event text in prompts, secrets, token permissions, approval flags, allowed tools, action pins",
     adapt: Adapt::First(adapt),
 };
-
-/// Agent actions, matched by prefix before `@`.
-const AGENT_ACTIONS: &[&str] = &[
-    "anthropics/claude-code-action",
-    "anthropics/claude-code-base-action",
-    "google-github-actions/run-gemini-cli",
-    "openai/codex-action",
-    "actions/ai-inference",
-];
-
-/// Inputs of those actions that carry the prompt.
-const PROMPT_INPUTS: &[&str] = &[
-    "prompt",
-    "direct_prompt",
-    "override_prompt",
-    "custom_instructions",
-    "system_prompt",
-    "append_system_prompt",
-    "prompt_file",
-    "prompt-file",
-    "system-prompt",
-];
-
-/// Events whose text anyone who can open an issue, comment or fork writes.
-const OUTSIDER_EVENTS: &[&str] = &[
-    "issues",
-    "issue_comment",
-    "pull_request_review_comment",
-    "pull_request_review",
-    "discussion",
-    "discussion_comment",
-    "pull_request_target",
-    "workflow_run",
-];
-
-/// Flags and inputs that turn approvals or the sandbox off.
-const BYPASS: &[&str] = &[
-    "--dangerously-skip-permissions",
-    "bypassPermissions",
-    "--yolo",
-    "--dangerously-bypass-approvals-and-sandbox",
-    "danger-full-access",
-    "--full-auto",
-];
 
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     // Our own literal patterns, tested: failing here is a build defect.
@@ -88,11 +45,8 @@ fn cli_agent(line: &str) -> Option<&'static str> {
         return None;
     }
     let text = re.find(line)?.as_str();
-    AGENT_CLIS.iter().copied().find(|cli| text.contains(cli))
+    CiCatalog::get().agent_clis.iter().map(String::as_str).find(|cli| text.contains(cli))
 }
-
-/// The agent CLIs `cli_agent` recognises, by the name in their command line.
-const AGENT_CLIS: &[&str] = &["claude", "codex", "gemini", "aider", "opencode", "goose", "cursor-agent", "copilot"];
 
 /// `${{ github.event.….title|body|message|head_ref… }}`: text an outsider writes.
 fn untrusted_expressions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
@@ -117,28 +71,29 @@ fn untrusted_expressions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
 pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     // One substring check for workflows without an agent.
     let text = &ctx.source.text;
-    let maybe = AGENT_ACTIONS.iter().any(|a| text.contains(a))
-        || ["claude", "codex", "gemini", "aider", "opencode", "goose", "cursor-agent", "copilot"]
-            .iter()
-            .any(|c| text.contains(c));
+    let ci = CiCatalog::get();
+    let maybe = ci.agent_actions.iter().chain(&ci.agent_clis).any(|a| text.contains(a.as_str()));
     if !maybe {
         return;
     }
     let triggers = triggers(doc);
-    let outsider: Vec<Item> =
-        triggers.iter().filter(|t| OUTSIDER_EVENTS.contains(&t.value.as_str())).cloned().collect();
+    let outsider: Vec<Item> = triggers.iter().filter(|t| ci.outsider_events.contains(&t.value)).cloned().collect();
+    let privileged = triggers.iter().any(|t| ci.privileged_events.contains(&t.value));
     let workflow_env = env_of(doc);
     let Some(jobs) = doc.get("jobs") else { return };
     for job in jobs.entries() {
         let permissions = job.value.get("permissions").or_else(|| doc.get("permissions"));
         let job_env = env_of(&job.value);
         let fetchers = fetching_steps(&job.value);
+        let env_lookup: Vec<(String, &Doc, String)> = workflow_env.iter().chain(&job_env).cloned().collect();
+        let head_run = head_code_run(ctx, &job.key, &job.value, &env_lookup);
+        let files = written_files(ctx, &job.key, &job.value, &fetchers);
         for (i, step) in job.value.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
             let pointer = format!("jobs.{}.steps[{i}]", job.key);
             let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
             let action = uses.split('@').next().unwrap_or("");
             let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
-            let agent_kind = if AGENT_ACTIONS.iter().any(|a| action.eq_ignore_ascii_case(a)) {
+            let agent_kind = if ci.agent_actions.iter().any(|a| action.eq_ignore_ascii_case(a)) {
                 action.rsplit('/').next().unwrap_or(action).to_string()
             } else if let Some(cli) = run.lines().find_map(cli_agent) {
                 cli.to_string()
@@ -184,8 +139,16 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 let at = ctx.loc(condition.span, &format!("jobs.{}.if", job.key));
                 if raw.contains("author_association") || raw.contains("github.actor") {
                     agent.set_str("trigger_gate", text.clone(), Some(at.clone()));
+                    agent.set_str("job_gate", text.clone(), Some(at.clone()));
                 }
                 agent.set_str("job_condition", text, Some(at));
+            }
+            if privileged {
+                let events = triggers.iter().filter(|t| ci.privileged_events.contains(&t.value)).cloned().collect();
+                agent.set_list("privileged_triggers", events, None);
+            }
+            if let Some((text, loc)) = &head_run {
+                agent.set_str("head_code_run", text.clone(), Some(loc.clone()));
             }
             ctx.add_node(agent);
 
@@ -195,7 +158,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             if let Some(with) = step.get("with") {
                 for input in with.entries() {
                     let input_pointer = format!("{pointer}.with.{}", input.key);
-                    if PROMPT_INPUTS.contains(&input.key.as_str()) {
+                    if ci.prompt_inputs.contains(&input.key) {
                         prompt_parts.push((&input.value, input_pointer.clone()));
                     }
                     ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
@@ -228,20 +191,17 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 // Text a step fetched (an issue's body, a pull request's
                 // comments), handed over as that step's output.
                 for id in &fetchers {
-                    let reference = format!("steps.{id}.outputs.");
-                    let carries_text = |at: usize| {
-                        let name: String = text[at + reference.len()..]
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                            .collect();
-                        // `issue`, `pr_number`, `url`: a number or an address, not text.
-                        let last = name.rsplit(['_', '-']).next().unwrap_or("");
-                        !matches!(last, "number" | "num" | "id" | "url" | "sha" | "ref" | "issue" | "pr")
-                    };
-                    if let Some(at) = text.match_indices(&reference).map(|(at, _)| at).find(|at| carries_text(*at)) {
-                        let span = ctx.sub_span(node, text, at..at + reference.len());
+                    if let Some(at) = fetched_text_at(text, id) {
+                        let span = ctx.sub_span(node, text, at..at + format!("steps.{id}.outputs.").len());
                         let via = format!("issue or pull request text fetched by step {id} → the prompt");
                         reached.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+                    }
+                }
+                // Outsider text an earlier step wrote to a file the prompt names.
+                for (file, via, loc) in &files {
+                    if mentions_file(text, file) {
+                        reached
+                            .push(Item { value: format!("{via} → {file} → the prompt"), loc: Some(loc.clone()) });
                     }
                 }
                 for (name, value, env_pointer) in &envs {
@@ -259,6 +219,125 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
         }
     }
+}
+
+/// A step that checks out a pull request's head (`ref:` naming the head,
+/// directly or through `env.X`, or `gh pr checkout`), then a later `run:`
+/// that runs the project's code: install scripts, builds, tests. Returns
+/// what runs, located at the checkout.
+fn head_code_run(ctx: &Ctx<'_>, job_key: &str, job: &Doc, env: &[(String, &Doc, String)]) -> Option<(String, Loc)> {
+    let ci = CiCatalog::get();
+    let resolve = |text: &str| -> String {
+        let mut out = text.to_string();
+        for (name, value, _) in env {
+            if text.contains(&format!("env.{name}")) {
+                out.push(' ');
+                out.push_str(value.as_str().unwrap_or(""));
+            }
+        }
+        out
+    };
+    let mut checkout: Option<(String, Loc)> = None;
+    for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        let pointer = format!("jobs.{job_key}.steps[{i}]");
+        let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
+        let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
+        if checkout.is_none() {
+            if uses.starts_with("actions/checkout") {
+                let with = step.get("with");
+                let head = ["ref", "repository"].iter().find_map(|k| {
+                    let node = with.and_then(|w| w.get(k))?;
+                    let text = node.scalar_text()?;
+                    ci.names_head(&resolve(&text)).then(|| (format!("{k}: {text}"), node.span, k.to_string()))
+                });
+                if let Some((written, span, key)) = head {
+                    checkout = Some((written, ctx.loc(span, &format!("{pointer}.with.{key}"))));
+                }
+            } else if let Some(command) = ci.head_checkout_commands.iter().find(|c| run.contains(c.as_str())) {
+                let node = step.get("run").unwrap_or(step);
+                checkout = Some((command.clone(), ctx.loc(node.span, &format!("{pointer}.run"))));
+            }
+            continue;
+        }
+        if let (Some((written, loc)), Some(command)) = (&checkout, ci.runs_code(run)) {
+            let written: String = crate::redact::shown(written).chars().take(60).collect();
+            return Some((
+                format!("`{command}` runs the pull request's code, checked out by `{written}`"),
+                loc.clone(),
+            ));
+        }
+    }
+    None
+}
+
+/// Where `text` uses a text output of the fetching step `id`
+/// (`steps.get-issue.outputs.issue-body`); outputs named like a number or
+/// an address (`issue_number`, `url`) carry no outsider's text.
+fn fetched_text_at(text: &str, id: &str) -> Option<usize> {
+    let reference = format!("steps.{id}.outputs.");
+    text.match_indices(&reference).map(|(at, _)| at).find(|at| {
+        let name: String = text[at + reference.len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let last = name.rsplit(['_', '-']).next().unwrap_or("");
+        !matches!(last, "number" | "num" | "id" | "url" | "sha" | "ref" | "issue" | "pr")
+    })
+}
+
+/// Whether a script or prompt names `file` as a word of its own.
+fn mentions_file(text: &str, file: &str) -> bool {
+    text.match_indices(file).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + file.len()..].chars().next();
+        let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')));
+        edge(before) && edge(after)
+    })
+}
+
+/// Files a job's `run:` lines write outsider text to (`printf '%s'
+/// "${{ steps.issue.outputs.body }}" > issue.md`), and files built from
+/// those (`cat a.md issue.md > prompt.md`): (file, how the text got there,
+/// where it entered).
+fn written_files(ctx: &Ctx<'_>, job_key: &str, job: &Doc, fetchers: &[String]) -> Vec<(String, String, Loc)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let redirect = regex(&RE, r"(?:>>?|\btee(?:\s+-a)?)\s*([A-Za-z0-9_./-]+)");
+    let mut files: Vec<(String, String, Loc)> = Vec::new();
+    for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        let Some(run) = step.get("run") else { continue };
+        let Some(script) = run.as_str() else { continue };
+        let pointer = format!("jobs.{job_key}.steps[{i}].run");
+        let mut offset = 0;
+        for line in script.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let Some(target) = redirect.captures(line).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()) else {
+                continue;
+            };
+            let source = untrusted_expressions(line)
+                .first()
+                .map(|(range, field)| (range.clone(), field.clone()))
+                .or_else(|| {
+                    fetchers.iter().find_map(|id| {
+                        let at = fetched_text_at(line, id)?;
+                        let range = at..at + format!("steps.{id}.outputs.").len();
+                        Some((range, format!("issue or pull request text fetched by step {id}")))
+                    })
+                })
+                .map(|(range, via)| {
+                    let span = ctx.sub_span(run, script, start + range.start..start + range.end);
+                    (via, ctx.loc(span, &pointer))
+                })
+                .or_else(|| {
+                    let (file, via, loc) = files.iter().find(|(f, _, _)| *f != target && mentions_file(line, f))?;
+                    Some((format!("{via} → {file}"), loc.clone()))
+                });
+            if let Some((via, loc)) = source {
+                files.push((target, via, loc));
+            }
+        }
+    }
+    files
 }
 
 /// The ids of a job's steps that fetch text outsiders write: an issue's or
@@ -340,7 +419,7 @@ fn token_permissions(ctx: &Ctx<'_>, agent: &mut Node, permissions: Option<&Doc>)
 /// Approval or sandbox bypass flags in an input or a run script.
 fn flags(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
     let Some(text) = node.as_str() else { return };
-    for flag in BYPASS {
+    for flag in &CiCatalog::get().bypass {
         if let Some(at) = text.find(flag) {
             let span = ctx.sub_span(node, text, at..at + flag.len());
             ctx.note(agent, "approval_bypass", (*flag).to_string(), span, pointer);

@@ -1,0 +1,69 @@
+//! CI workflows that run agents: agent actions and CLIs, prompt inputs, the
+//! events outsiders start, and what a pull request's head checkout and the
+//! commands that run it look like (`rules/catalog/ci.yaml`).
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+const CI_YAML: &str = include_str!("../../rules/catalog/ci.yaml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CiCatalog {
+    pub agent_actions: Vec<String>,
+    pub agent_clis: Vec<String>,
+    pub prompt_inputs: Vec<String>,
+    pub outsider_events: Vec<String>,
+    pub privileged_events: Vec<String>,
+    pub bypass: Vec<String>,
+    pub head_refs: Vec<String>,
+    pub head_checkout_commands: Vec<String>,
+    pub code_runners: Vec<String>,
+}
+
+impl CiCatalog {
+    /// The embedded catalog, parsed once.
+    pub fn get() -> &'static CiCatalog {
+        static CATALOG: OnceLock<CiCatalog> = OnceLock::new();
+        // The embedded file is ours and tested; failing here is a build defect.
+        CATALOG.get_or_init(|| crate::yaml::from_str(CI_YAML).unwrap_or_else(|e| panic!("rules/catalog/ci.yaml: {e}")))
+    }
+
+    /// Whether a checkout's `ref:` or `repository:` names a pull request's head.
+    pub fn names_head(&self, text: &str) -> bool {
+        self.head_refs.iter().any(|r| text.contains(r.as_str()))
+    }
+
+    /// The first command of a `run:` script that runs the project's code,
+    /// as the catalog names it (`npm ci`). Only words that start a command
+    /// count: `echo make it` runs no Makefile.
+    pub fn runs_code(&self, script: &str) -> Option<&str> {
+        let commands = script.split(['\n', ';', '&', '|', '(', ')']);
+        commands.into_iter().find_map(|command| {
+            let words: Vec<&str> = command
+                .split_whitespace()
+                .skip_while(|w| matches!(*w, "then" | "else" | "do" | "sudo" | "time"))
+                .collect();
+            let joined = format!("{} ", words.join(" "));
+            self.code_runners.iter().find(|r| joined.starts_with(&format!("{r} "))).map(String::as_str)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CiCatalog;
+
+    #[test]
+    fn head_refs_and_code_runners() {
+        let ci = CiCatalog::get();
+        assert!(ci.names_head("${{ github.event.pull_request.head.sha }}"));
+        assert!(ci.names_head("${{ steps.branch.outputs.head_ref }}"));
+        assert!(!ci.names_head("${{ github.sha }}"));
+        assert_eq!(ci.runs_code("echo hi\nuv sync\n"), Some("uv sync"));
+        assert_eq!(ci.runs_code("if [ -f package-lock.json ]; then npm ci; else npm i; fi"), Some("npm ci"));
+        assert_eq!(ci.runs_code("echo make it so"), None);
+        assert_eq!(ci.runs_code("npm --version"), None);
+    }
+}
