@@ -31,7 +31,7 @@ pub fn from_findings(findings: &[Finding]) -> Baseline {
         .map(|f| Entry {
             fingerprint: f.fingerprint.clone(),
             rule_id: f.rule_id.clone(),
-            path: f.location.path.clone(),
+            path: f.location.path.to_string(),
         })
         .collect();
     entries.sort();

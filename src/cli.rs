@@ -573,8 +573,8 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
                 let changed: std::collections::BTreeSet<String> =
                     changed.iter().map(|p| crate::redact::shown(p)).collect();
                 output.findings.retain(|f| {
-                    changed.contains(&f.location.path)
-                        || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(&l.path))
+                    changed.contains(f.location.path.as_str())
+                        || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(l.path.as_str()))
                 })
             }
             Err(err) => {

@@ -6,11 +6,12 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::rule::{Category, Control, Severity, Standards as RuleStandards};
 use crate::graph::Loc;
+use crate::redact::Shown;
 use crate::source::{SourceFile, Span};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Location {
-    pub path: String,
+    pub path: Shown,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -23,7 +24,7 @@ impl Location {
         let (end_line, end_column) = file.line_col(span.end);
         // The path as any output may show it: a directory may be named with
         // a token or an escape code.
-        Location { path: crate::redact::shown(&file.display), line, column, end_line, end_column }
+        Location { path: Shown::new(&file.display), line, column, end_line, end_column }
     }
 }
 
@@ -51,10 +52,10 @@ impl From<&RuleStandards> for Standards {
 /// One step of a path through the graph, for chaining findings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChainStep {
-    pub node: String,
+    pub node: Shown,
     /// The edge leaving this node; absent on the last node of a path.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edge: Option<String>,
+    pub edge: Option<Shown>,
     pub location: Option<Location>,
 }
 
@@ -63,7 +64,7 @@ pub struct ChainStep {
 /// the two differently: only our words may open a code span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessagePart {
-    pub text: String,
+    pub text: Shown,
     pub from_file: bool,
 }
 
@@ -73,7 +74,7 @@ pub struct Finding {
     pub title: String,
     pub severity: Severity,
     pub category: Category,
-    pub message: String,
+    pub message: Shown,
     #[serde(skip)]
     pub help: String,
     pub location: Location,
@@ -94,61 +95,28 @@ pub struct Finding {
 }
 
 impl Finding {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        rule_id: String,
-        title: String,
-        severity: Severity,
-        category: Category,
-        message: String,
-        help: String,
-        standards: Standards,
-        control: Control,
-        file: &SourceFile,
-        loc: Loc,
-        subject: &str,
-    ) -> Finding {
-        let location = Location::of(file, loc.span);
-        let fingerprint = fingerprint(&rule_id, &file.display, &loc.pointer, subject);
+    /// A finding of `rule`: its metadata, its help line (the remediation's
+    /// first paragraph), the message (masked, one line), and where.
+    pub fn of_rule(rule: &crate::engine::Rule, message: String, file: &SourceFile, loc: Loc, subject: &str) -> Finding {
+        let help =
+            rule.remediation.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+        let message = Shown::new(&message);
         Finding {
-            rule_id,
-            title,
-            severity,
-            category,
-            parts: vec![MessagePart { text: crate::redact::shown(&message), from_file: true }],
-            // Messages quote names and values from the file: masked, one line.
-            message: crate::redact::shown(&message),
+            rule_id: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            category: rule.category,
+            parts: vec![MessagePart { text: message.clone(), from_file: true }],
+            message,
             help,
-            location,
-            standards,
-            control,
-            fingerprint,
+            location: Location::of(file, loc.span),
+            standards: Standards::from(&rule.standards),
+            control: rule.control,
+            fingerprint: fingerprint(&rule.id, &file.display, &loc.pointer, subject),
             chain: Vec::new(),
             loc,
             subjects: Vec::new(),
         }
-    }
-}
-
-impl Finding {
-    /// A finding of `rule`: its metadata, its help line (the remediation's
-    /// first paragraph), and where.
-    pub fn of_rule(rule: &crate::engine::Rule, message: String, file: &SourceFile, loc: Loc, subject: &str) -> Finding {
-        let help =
-            rule.remediation.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
-        Finding::new(
-            rule.id.clone(),
-            rule.title.clone(),
-            rule.severity,
-            rule.category,
-            message,
-            help,
-            Standards::from(&rule.standards),
-            rule.control,
-            file,
-            loc,
-            subject,
-        )
     }
 }
 

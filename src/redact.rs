@@ -255,6 +255,42 @@ fn invisible(c: char) -> bool {
     matches!(c, '\u{80}'..='\u{9f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{e0000}'..='\u{e007f}')
 }
 
+/// Text any output may show: built only by [`shown`]'s masking and
+/// escaping, so a field of this type cannot carry a secret or a control
+/// character to a renderer, whoever adds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Shown(String);
+
+impl Shown {
+    pub fn new(text: &str) -> Shown {
+        Shown(shown(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Shown {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Shown {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// One line of text from a scanned file as any output may show it: secrets
 /// masked, and control, bidirectional and invisible characters written as
 /// visible escapes (`\n`, `\u{1b}`), so a name can neither forge a line of
@@ -618,6 +654,13 @@ mod tests {
         assert_eq!(starred.len(), text.len());
         assert!(!starred.contains("Zk3pQ9") && starred.contains("3f786850e387"), "{starred}");
         assert!(!starred.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn shown_text_is_masked_and_escaped_whatever_builds_it() {
+        let text = Shown::new(&format!("name\u{1b}[2J {}", ghp()));
+        assert_eq!(text.as_str(), "name\\u{1b}[2J ghp_****");
+        assert_eq!(serde_json::to_string(&text).unwrap_or_default(), "\"name\\\\u{1b}[2J ghp_****\"");
     }
 
     #[test]

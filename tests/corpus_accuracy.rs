@@ -54,7 +54,7 @@ fn recall_and_precision_on_the_labelled_corpus() {
     let (mut found, mut missed, mut right, mut wrong) = (0, 0, 0, 0);
     let mut report = Vec::new();
     for (file, file_labels) in &labels {
-        let findings: Vec<_> = output.findings.iter().filter(|f| &f.location.path == file).collect();
+        let findings: Vec<_> = output.findings.iter().filter(|f| f.location.path.as_str() == file.as_str()).collect();
         for label in file_labels.iter().filter(|l| l.expect == "yes") {
             if findings.iter().any(|f| f.category.as_str() == label.category && covers(label, f.location.line)) {
                 found += 1;

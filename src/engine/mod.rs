@@ -11,6 +11,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use crate::findings::{ChainStep, Finding, Location, MessagePart};
 use crate::graph::reach::Adjacency;
 use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
+use crate::redact::Shown;
 pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
 
 mod embedded {
@@ -334,7 +335,7 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
 /// The message, as pieces: the rule's words and the values put in them.
 fn render(template: &str, hit: &Hit<'_>) -> Vec<MessagePart> {
     let mut parts = Vec::new();
-    let ours = |text: &str| MessagePart { text: text.to_string(), from_file: false };
+    let ours = |text: &str| MessagePart { text: Shown::new(text), from_file: false };
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
         parts.push(ours(&rest[..open]));
@@ -343,7 +344,7 @@ fn render(template: &str, hit: &Hit<'_>) -> Vec<MessagePart> {
             return parts;
         };
         let expr = rest[open + 2..open + close].trim();
-        parts.push(MessagePart { text: resolve(expr, hit), from_file: true });
+        parts.push(MessagePart { text: Shown::new(&resolve(expr, hit)), from_file: true });
         rest = &rest[open + close + 2..];
     }
     parts.push(ours(rest));
@@ -430,8 +431,8 @@ fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
         let Some((source, target)) = graph.graph.edge_endpoints(*edge) else { continue };
         let weight = &graph.graph[*edge];
         steps.push(ChainStep {
-            node: label(source),
-            edge: Some(weight.kind.as_str().to_string()),
+            node: Shown::new(&label(source)),
+            edge: Some(Shown::new(weight.kind.as_str())),
             location: locate(weight.loc.as_ref()),
         });
         // A chain may join several paths (a reach finding): close each one.
@@ -439,7 +440,7 @@ fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
             chain.get(i + 1).and_then(|e| graph.graph.edge_endpoints(*e)).is_some_and(|(s, _)| s == target);
         if !next_starts_here {
             let node = graph.node(target);
-            steps.push(ChainStep { node: label(target), edge: None, location: locate(node.locs.first()) });
+            steps.push(ChainStep { node: Shown::new(&label(target)), edge: None, location: locate(node.locs.first()) });
         }
     }
     steps

@@ -39,13 +39,13 @@ fn path_text(graph: &Graph, origin: NodeIndex, chain: &[EdgeIndex]) -> String {
 }
 
 /// `x, y, z and 4 more`.
-fn named(list: &[String]) -> String {
+fn named<S: AsRef<str>>(list: &[S]) -> String {
     named_of(list, list.len())
 }
 
 /// The first few of `list`, and how many of `total` are left unnamed.
-fn named_of(list: &[String], total: usize) -> String {
-    let shown = &list[..list.len().min(NAMED)];
+fn named_of<S: AsRef<str>>(list: &[S], total: usize) -> String {
+    let shown: Vec<&str> = list[..list.len().min(NAMED)].iter().map(AsRef::as_ref).collect();
     match total.saturating_sub(shown.len()) {
         0 => shown.join(", "),
         rest => format!("{} and {rest} more", shown.join(", ")),
@@ -237,7 +237,7 @@ pub fn shared_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &SharedPattern) -
         if owners.len() < p.min {
             continue;
         }
-        let names: Vec<String> = uses
+        let names: Vec<crate::redact::Shown> = uses
             .iter()
             .filter_map(|e| graph.graph.edge_endpoints(*e))
             .map(|(owner, _)| graph.node(owner).label())

@@ -209,7 +209,7 @@ impl Node {
     /// How reports name the node: `claude-code`, `claude-code in web/`,
     /// `researcher (crewai, config)`. Names and scopes come from scanned
     /// files and paths: the label is masked, with controls made visible.
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> crate::redact::Shown {
         let scope = self.str_attr("scope").filter(|s| *s != ".");
         let label = match (self.kind, self.str_attr("framework"), scope) {
             (NodeKind::Agent, Some(framework), Some(scope)) => format!("{} ({framework}, {scope})", self.name),
@@ -217,7 +217,7 @@ impl Node {
             (NodeKind::Agent, None, Some(scope)) => format!("{} in {scope}", self.name),
             _ => self.name.clone(),
         };
-        crate::redact::shown(&label)
+        crate::redact::Shown::new(&label)
     }
 
     /// Turned off in its config (`disabled: true`, `enabled: false`).

@@ -128,10 +128,10 @@ pub fn out_edges(graph: &Graph, node: NodeIndex, kind: EdgeKind) -> Vec<(EdgeInd
 /// What one agent can reach, itself and through the agents it delegates to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BlastRadius {
-    pub agent: String,
-    pub name: String,
+    pub agent: crate::redact::Shown,
+    pub name: crate::redact::Shown,
     /// How reports name the agent.
-    pub label: String,
+    pub label: crate::redact::Shown,
     /// Everything reached: tools, credentials, resources and other agents.
     pub size: usize,
     pub agents: usize,
@@ -181,8 +181,8 @@ pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
         }
         let [agents, tools, credentials, resources] = counts;
         radii.push(BlastRadius {
-            agent: crate::redact::shown(&node.key),
-            name: crate::redact::shown(&node.name),
+            agent: crate::redact::Shown::new(&node.key),
+            name: crate::redact::Shown::new(&node.name),
             label: node.label(),
             size: agents + tools + credentials + resources,
             agents,

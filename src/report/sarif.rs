@@ -121,7 +121,7 @@ fn result(finding: &Finding, index: usize) -> Value {
         .filter_map(|step| {
             let what = match &step.edge {
                 Some(edge) => format!("{} {}", step.node, edge.replace('_', " ")),
-                None => step.node.clone(),
+                None => step.node.to_string(),
             };
             step.location.as_ref().map(|l| (what, l))
         })

@@ -206,7 +206,7 @@ pub fn render_to(
         let Some(file) = output.graph.file(finding.loc.file) else { continue };
         let source = Snippet::new(&finding.location.path, text, &file.lines, finding.loc.span, finding.location.column);
         let shown = Shown {
-            message: finding.message.clone(),
+            message: finding.message.to_string(),
             code: format!("{} {}", finding.severity.as_str(), finding.rule_id),
             severity: match finding.severity {
                 Severity::Critical | Severity::High => MietteSeverity::Error,
@@ -306,7 +306,7 @@ fn chain_text(files: &HashMap<&str, usize>, finding: &Finding, texts: &HashMap<u
     for step in &finding.chain {
         let what = match &step.edge {
             Some(edge) => format!("{} ─{}→", step.node, edge.replace('_', " ")),
-            None => step.node.clone(),
+            None => step.node.to_string(),
         };
         let (at, line) = match &step.location {
             Some(l) => {

@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 use crate::engine::{Control, Rule, Severity};
 use crate::findings::Finding;
 use crate::graph::{EdgeKind, Graph, NodeKind};
+use crate::redact::Shown;
 use crate::scan::ScanOutput;
 
 const MARKDOWN: &str = include_str!("../../templates/report.md.tera");
@@ -109,7 +110,7 @@ struct Inventory {
 
 #[derive(Serialize)]
 struct Component {
-    name: String,
+    name: Shown,
     layer: &'static str,
     detail: String,
     source: String,
@@ -130,7 +131,7 @@ struct Threat {
     severity: &'static str,
     likelihood: &'static str,
     impact: &'static str,
-    components: Vec<String>,
+    components: Vec<Shown>,
     evidence: Vec<Evidence>,
     mitigation: String,
 }
@@ -156,7 +157,7 @@ struct ChainRow {
 
 #[derive(Serialize)]
 struct AgentScore {
-    agent: String,
+    agent: Shown,
     controls: Vec<ControlScore>,
 }
 
@@ -279,7 +280,7 @@ fn inventory(graph: &Graph) -> Inventory {
 }
 
 /// What each agent is responsible for: itself, its tools and their credentials.
-fn owned(graph: &Graph) -> Vec<(String, String, BTreeSet<String>)> {
+fn owned(graph: &Graph) -> Vec<(String, Shown, BTreeSet<String>)> {
     let mut agents = Vec::new();
     for index in graph.sorted_nodes() {
         let node = graph.node(index);
@@ -370,7 +371,8 @@ fn standard_rows(
 pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model {
     let by_id: HashMap<&str, &Rule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let graph = &output.graph;
-    let label_of = |key: &String| graph.by_key.get(key).map(|i| graph.node(*i).label()).unwrap_or_else(|| key.clone());
+    let label_of =
+        |key: &String| graph.by_key.get(key).map(|i| graph.node(*i).label()).unwrap_or_else(|| Shown::new(key));
     let layers = LAYERS
         .iter()
         .map(|(id, name, scope)| {
@@ -384,7 +386,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
                 .into_iter()
                 .filter_map(|((_, rule_id), list)| {
                     let rule = by_id.get(rule_id.as_str())?;
-                    let components: BTreeSet<String> =
+                    let components: BTreeSet<Shown> =
                         list.iter().flat_map(|f| f.subjects.iter().map(label_of)).collect();
                     Some(Threat {
                         rule_id,
@@ -401,7 +403,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
                             .iter()
                             .map(|f| Evidence {
                                 location: where_(f),
-                                message: f.message.clone(),
+                                message: f.message.to_string(),
                                 message_md: super::markdown::message_markdown(&f.parts),
                             })
                             .collect(),
@@ -419,7 +421,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
             rule_id: f.rule_id.clone(),
             title: f.title.clone(),
             severity: f.severity.as_str(),
-            message: f.message.clone(),
+            message: f.message.to_string(),
             message_md: super::markdown::message_markdown(&f.parts),
             layers: by_id.get(f.rule_id.as_str()).map(|r| r.standards.maestro.join(" + ")).unwrap_or_default(),
             steps: f
@@ -428,7 +430,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
                 .map(|s| {
                     let message = match &s.edge {
                         Some(edge) => format!("{} {}", s.node, edge.replace('_', " ")),
-                        None => s.node.clone(),
+                        None => s.node.to_string(),
                     };
                     Evidence {
                         location: s
