@@ -37,6 +37,12 @@ pub struct TokenFormat {
     pub lifetime: Lifetime,
     #[serde(default)]
     pub human: bool,
+    /// Fakes of the format's shape, each found as this format (tested).
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Near misses, none found as this format (tested).
+    #[serde(default)]
+    pub not: Vec<String>,
 }
 
 /// A token found in a text: its byte range there and what it is.
@@ -143,6 +149,30 @@ fn jwt_lifetime(token: &str) -> (Lifetime, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_format_finds_its_examples_and_not_its_near_misses() {
+        let catalog = TokenCatalog::get();
+        let mut failures = Vec::new();
+        for (index, format) in catalog.formats.iter().enumerate() {
+            if format.examples.is_empty() || format.not.is_empty() {
+                failures.push(format!("{}: needs examples and near misses", format.id));
+            }
+            // In a line as a config writes it: `KEY="<token>"`.
+            let found = |text: &str| {
+                let line = format!("KEY=\"{text}\"");
+                catalog.find_all(&line).iter().any(|m| m.format == index && &line[m.start..m.end] == text)
+            };
+            let missed = format.examples.iter().filter(|e| !found(e));
+            failures.extend(missed.map(|e| format!("{}: example not found: {e}", format.id)));
+            let wrong = format
+                .not
+                .iter()
+                .filter(|n| catalog.find_all(&format!("KEY=\"{n}\"")).iter().any(|m| m.format == index));
+            failures.extend(wrong.map(|n| format!("{}: near miss found: {n}", format.id)));
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 
     fn jwt(claims: &str) -> String {
         let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
