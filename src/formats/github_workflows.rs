@@ -14,7 +14,7 @@ use regex::Regex;
 use super::registry::{Adapt, FormatSpec};
 use super::{claude_settings, claude_skills, Ctx};
 use crate::catalog::CiCatalog;
-use crate::graph::{Item, Loc, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Syntax, Value};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
@@ -163,6 +163,10 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                     }
                     ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
                     flags(ctx, &key, &input.value, &input_pointer);
+                    // Codex's action: `sandbox: read-only` writes nothing and reaches no network.
+                    if input.key == "sandbox" && input.value.as_str() == Some("read-only") {
+                        ctx.set_on(&key, "sandbox_read_only", AttrValue::Bool(true), input.value.span, &input_pointer);
+                    }
                     if matches!(input.key.as_str(), "allowed_tools" | "claude_args") {
                         allowed_tools(ctx, &key, &input.value, &input_pointer);
                     }
