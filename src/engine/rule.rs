@@ -134,8 +134,6 @@ pub struct Rule {
     #[serde(rename = "match")]
     pub matcher: Match,
     pub tests: RuleTests,
-    #[serde(default)]
-    pub aliases: Vec<String>,
 }
 
 /// One pattern, or several alternatives (each yields its own findings).
