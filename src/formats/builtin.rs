@@ -47,7 +47,14 @@ pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
 }
 
 /// An agent's grant of a built-in tool, as written (`Bash(npm run:*)`).
-pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specifier: Option<&str>, loc: Loc) {
+pub fn grant<'c>(
+    ctx: &'c mut Ctx<'_>,
+    agent: &str,
+    canonical: &str,
+    rule: &str,
+    specifier: Option<&str>,
+    loc: Loc,
+) -> &'c mut Edge {
     let key = tool(ctx, canonical, &loc);
     let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
     edge.set_str("grant", crate::redact::mask(rule), Some(loc.clone()));
@@ -79,7 +86,7 @@ pub fn grant(ctx: &mut Ctx<'_>, agent: &str, canonical: &str, rule: &str, specif
             }
         }
     }
-    ctx.add_edge(agent, &key, edge);
+    ctx.add_edge(agent, &key, edge)
 }
 
 fn plain(values: &[String]) -> Vec<Item> {

@@ -78,7 +78,7 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     let triggers = triggers(doc);
     let outsider: Vec<Item> = triggers.iter().filter(|t| ci.outsider_events.contains(&t.value)).cloned().collect();
-    let privileged = triggers.iter().any(|t| ci.privileged_events.contains(&t.value));
+    let privileged: Vec<Item> = triggers.iter().filter(|t| ci.privileged_events.contains(&t.value)).cloned().collect();
     let workflow_env = env_of(doc);
     let Some(jobs) = doc.get("jobs") else { return };
     for job in jobs.entries() {
@@ -143,9 +143,8 @@ pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 }
                 agent.set_str("job_condition", text, Some(at));
             }
-            if privileged {
-                let events = triggers.iter().filter(|t| ci.privileged_events.contains(&t.value)).cloned().collect();
-                agent.set_list("privileged_triggers", events, None);
+            if !privileged.is_empty() {
+                agent.set_list("privileged_triggers", privileged.clone(), None);
             }
             if let Some((text, loc)) = &head_run {
                 agent.set_str("head_code_run", text.clone(), Some(loc.clone()));

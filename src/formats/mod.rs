@@ -239,16 +239,12 @@ impl<'a> Ctx<'a> {
         self.facts.nodes.push(node);
     }
 
-    /// Marks the edge added last as inherited (see the vocabulary's
-    /// `inherited`): for adapters that add a grant through a shared helper.
-    pub fn mark_last_edge_inherited(&mut self) {
-        if let Some(fact) = self.facts.edges.last_mut() {
-            fact.edge.set_bool("inherited", true, None);
-        }
-    }
-
-    pub fn add_edge(&mut self, from: &str, to: &str, edge: Edge) {
+    /// Adds an edge; returns it, for callers of a shared helper that add
+    /// an attribute of their own (opencode's `inherited`).
+    pub fn add_edge(&mut self, from: &str, to: &str, edge: Edge) -> &mut Edge {
         self.facts.edges.push(EdgeFact { from: from.to_string(), to: to.to_string(), edge });
+        let last = self.facts.edges.len() - 1;
+        &mut self.facts.edges[last].edge
     }
 
     /// The byte span, in the file, of `range` inside the value of `node`.

@@ -155,8 +155,7 @@ fn grants(ctx: &mut Ctx<'_>, doc: &Doc, scope: &Scope<'_>, fallback: Span) {
             Some(rule) if rule.action == "allow" => {
                 let loc = ctx.loc(rule.span, &rule.pointer);
                 let text = format!("{}: allow", rule.pointer.trim_start_matches("permission."));
-                builtin::grant(ctx, agent, canonical, &text, None, loc);
-                mark(ctx, inherited);
+                mark(builtin::grant(ctx, agent, canonical, &text, None, loc), inherited);
                 // `write` and `edit` are one tool: one note, where `edit` is written.
                 let edit_key = key == "edit" || (key == "write" && self::rules(scope, "edit").is_empty());
                 if edit_key && !inherited {
@@ -175,8 +174,7 @@ fn grants(ctx: &mut Ctx<'_>, doc: &Doc, scope: &Scope<'_>, fallback: Span) {
                         (format!("{key}: any other command, allowed by default"), ctx.loc(first.span, &first.pointer))
                     }
                 };
-                builtin::grant(ctx, agent, canonical, &text, None, loc);
-                mark(ctx, inherited);
+                mark(builtin::grant(ctx, agent, canonical, &text, None, loc), inherited);
             }
         }
         // Patterns allowed on their own, and not undone by a later rule.
@@ -187,8 +185,11 @@ fn grants(ctx: &mut Ctx<'_>, doc: &Doc, scope: &Scope<'_>, fallback: Span) {
                 continue;
             }
             let loc = ctx.loc(rule.span, &rule.pointer);
-            builtin::grant(ctx, agent, canonical, &format!("{key}: {}", rule.pattern), Some(rule.pattern), loc);
-            mark(ctx, scope.inherits(Some(rule), key));
+            let text = format!("{key}: {}", rule.pattern);
+            mark(
+                builtin::grant(ctx, agent, canonical, &text, Some(rule.pattern), loc),
+                scope.inherits(Some(rule), key),
+            );
         }
     }
     external_directory(ctx, scope);
@@ -207,14 +208,16 @@ fn grants(ctx: &mut Ctx<'_>, doc: &Doc, scope: &Scope<'_>, fallback: Span) {
             None => (format!("{}_* (allowed by default)", entry.key), entry.key_span, format!("mcp.{}", entry.key)),
         };
         let loc = ctx.loc(span, &pointer);
-        servers::tool_grant(ctx, agent, &entry.key, None, &text, loc);
-        mark(ctx, scope.inherits(decided, &tool_key));
+        let inherited = scope.inherits(decided, &tool_key);
+        mark(servers::tool_grant(ctx, agent, &entry.key, None, &text, loc), inherited);
     }
 }
 
-fn mark(ctx: &mut Ctx<'_>, inherited: bool) {
+/// Marks a grant the agent holds only because the host does (the
+/// vocabulary's `inherited`).
+fn mark(edge: &mut Edge, inherited: bool) {
     if inherited {
-        ctx.mark_last_edge_inherited();
+        edge.set_bool("inherited", true, None);
     }
 }
 
@@ -237,8 +240,8 @@ fn external_directory(ctx: &mut Ctx<'_>, scope: &Scope<'_>) {
     edge.set_list("capabilities", Item::plain(&["fs.read", "fs.write"]), None);
     let written = written_key(scope, "external_directory");
     edge.set_str("path", format!("{written}: allow, any directory outside the project"), Some(loc));
+    mark(&mut edge, scope.inherits(Some(rule), "external_directory"));
     ctx.add_edge(&scope.key, key, edge);
-    mark(ctx, scope.inherits(Some(rule), "external_directory"));
 }
 
 /// The key as the user wrote it that decides `key` (`external_*`).

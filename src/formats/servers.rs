@@ -166,7 +166,14 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
 /// A grant of a server's tools without a prompt: every tool (`tool` None or
 /// `*`), or the one named. `grant` is the rule as written. A server of `*`
 /// (`mcp__*`) is every server the agent runs, now and later.
-pub fn tool_grant(ctx: &mut Ctx<'_>, agent: &str, server: &str, tool: Option<&str>, grant: &str, loc: Loc) {
+pub fn tool_grant<'c>(
+    ctx: &'c mut Ctx<'_>,
+    agent: &str,
+    server: &str,
+    tool: Option<&str>,
+    grant: &str,
+    loc: Loc,
+) -> &'c mut Edge {
     let key = if server == "*" { wildcard(ctx, &loc) } else { tool_key(ctx, server) };
     let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
     match tool {
@@ -180,7 +187,7 @@ pub fn tool_grant(ctx: &mut Ctx<'_>, agent: &str, server: &str, tool: Option<&st
         }
     }
     edge.set_str("grant", crate::redact::mask(grant), Some(loc));
-    ctx.add_edge(agent, &key, edge);
+    ctx.add_edge(agent, &key, edge)
 }
 
 /// The node standing for every MCP server of the host (`mcp__*`); the
