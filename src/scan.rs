@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::discover::{self, FileEntry};
-use crate::engine::{self, Rule};
+use crate::engine::{self, Pattern, Rule, SourceCheck};
 use crate::findings::Finding;
 use crate::formats::{self, Candidate, Format};
 use crate::graph::{self, Facts, Graph};
@@ -263,22 +263,17 @@ pub fn scan_discovered(
 
 /// A key written twice in one mapping of an agent config: the host uses the
 /// last copy (and so does the analysis), while a reviewer may read the first.
-/// Reported by the rule whose matcher is `source: duplicate_key`.
+/// Reported under every rule whose matcher is `source: duplicate_key`.
 fn duplicate_findings(rules: &[Rule], graph: &Graph, duplicates: &[(usize, source::Duplicate)]) -> Vec<Finding> {
-    let Some(rule) =
-        rules.iter().find(|r| r.matcher.patterns().iter().any(|p| p.source.as_deref() == Some("duplicate_key")))
-    else {
-        return Vec::new();
-    };
-    duplicates
-        .iter()
-        .filter_map(|(file, dup)| {
-            let source = graph.file(*file)?;
+    let mut findings = Vec::new();
+    for rule in engine::rules_asking(rules, Pattern::Source(SourceCheck::DuplicateKey)) {
+        for (file, dup) in duplicates {
+            let Some(source) = graph.file(*file) else { continue };
             let (line, column) = source.line_col(dup.first.start);
             let loc = graph::Loc { file: *file, span: dup.second, pointer: format!("duplicate:{}", dup.key).into() };
-            let message =
-                rule.message.replace("{{ key }}", &dup.key).replace("{{ first }}", &format!("{line}:{column}"));
-            Some(Finding::of_rule(rule, message, source, loc, &dup.key))
-        })
-        .collect()
+            let vars = vec![("key", dup.key.clone()), ("first", format!("{line}:{column}"))];
+            findings.push(engine::finding_of(rule, vars, source, loc, &dup.key));
+        }
+    }
+    findings
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
-use crate::engine::Rule;
+use crate::engine::{self, Pattern, Rule, SuppressionCheck};
 use crate::findings::{Finding, Suppressed, SuppressionKind};
 use crate::graph::Loc;
 use crate::source::{SourceFile, Span};
@@ -125,36 +125,28 @@ pub fn apply(
         }
         reason.is_none()
     });
-    let meta = |id: &str| rules.iter().find(|r| r.id == id);
+    let no_reason: Vec<&Rule> = engine::rules_asking(rules, Pattern::Suppression(SuppressionCheck::NoReason)).collect();
+    let unused: Vec<&Rule> = engine::rules_asking(rules, Pattern::Suppression(SuppressionCheck::Unused)).collect();
     for s in &suppressions {
         let Some(file) = files.get(s.file) else { continue };
-        let make = |rule: &Rule, span: Span, message: String, subject: &str| {
-            let loc = Loc { file: s.file, span, pointer: format!("suppression:{}", s.comment).into() };
-            Finding::of_rule(rule, message, file, loc, subject)
-        };
+        let loc = |span: Span| Loc { file: s.file, span, pointer: format!("suppression:{}", s.comment).into() };
         if s.reason.is_empty() {
-            if let Some(rule) = meta("BR901") {
-                let ids: Vec<&str> = s.rules.iter().map(|r| r.0.as_str()).collect();
-                findings.push(make(
-                    rule,
-                    s.span,
-                    format!("The suppression of {} gives no reason", ids.join(", ")),
-                    "no-reason",
-                ));
+            let ids: Vec<&str> = s.rules.iter().map(|r| r.0.as_str()).collect();
+            for rule in &no_reason {
+                let vars = vec![("rules", ids.join(", "))];
+                findings.push(engine::finding_of(rule, vars, file, loc(s.span), "no-reason"));
             }
         }
-        if let Some(rule) = meta("BR902") {
-            for (entry, span, used) in &s.rules {
-                if *used {
-                    continue;
-                }
-                let known = rules.iter().any(|r| &r.id == entry || &r.name == entry);
-                let message = if known {
-                    format!("`ignore[{entry}]` suppresses nothing: no {entry} finding on line {}", s.target)
-                } else {
-                    format!("`ignore[{entry}]` names no rule; `blastradius rules` lists them")
-                };
-                findings.push(make(rule, *span, message, entry));
+        for (entry, span, _) in s.rules.iter().filter(|(_, _, used)| !used) {
+            let known = rules.iter().any(|r| &r.id == entry || &r.name == entry);
+            let why = if known {
+                format!("no {entry} finding on line {}", s.target)
+            } else {
+                "it names no rule; `blastradius rules` lists them".to_string()
+            };
+            for rule in &unused {
+                let vars = vec![("entry", entry.clone()), ("why", why.clone())];
+                findings.push(engine::finding_of(rule, vars, file, loc(*span), entry));
             }
         }
     }

@@ -25,10 +25,14 @@ impl std::fmt::Display for YamlError {
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|err| {
         let location = err.location();
-        YamlError {
-            message: err.to_string(),
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
+        let mut message = err.to_string();
+        // The position is reported once, in front, by `Display`.
+        if let Some(l) = &location {
+            let suffix = format!(" at line {} column {}", l.line(), l.column());
+            if let Some(stripped) = message.strip_suffix(&suffix) {
+                message = stripped.to_string();
+            }
         }
+        YamlError { message, line: location.as_ref().map(|l| l.line()), column: location.as_ref().map(|l| l.column()) }
     })
 }

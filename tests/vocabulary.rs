@@ -128,3 +128,104 @@ fn explain_attributes_documents_the_vocabulary() {
         "{text}"
     );
 }
+
+/// BR101 with its `match:` (and optionally more) rewritten, loaded as a custom rule.
+fn load_variant(edit: impl Fn(&str) -> String) -> Result<Vec<blastradius::engine::Rule>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let builtin =
+        std::fs::read_to_string(root().join("rules/credential/BR101-literal-long-lived-secret.yaml")).unwrap();
+    let custom = edit(&builtin.replace("id: BR101", "id: X101"));
+    assert_ne!(custom, builtin.replace("id: BR101", "id: X101"), "the edit changes the rule");
+    std::fs::write(dir.path().join("X101.yaml"), custom).unwrap();
+    blastradius::engine::load_rule_dir(dir.path()).map_err(|e| e.to_string())
+}
+
+fn with_match(rule: &str, matcher: &str) -> String {
+    let start = rule.find("\nmatch:").unwrap();
+    let end = rule.find("\ntests:").unwrap();
+    format!("{}\nmatch:\n{matcher}{}", &rule[..start], &rule[end..])
+}
+
+#[test]
+fn a_pattern_names_exactly_one_matcher_and_only_keys_that_qualify_it() {
+    let err = load_variant(|r| with_match(r, "  node: credential\n  edge: uses\n")).unwrap_err();
+    assert!(
+        err.ends_with(": match: a pattern has exactly one of node, edge, path, reach, cycle, shared, suppression or source; this one has node and edge"),
+        "{err}"
+    );
+    let err = load_variant(|r| with_match(r, "  where: { attr: lifetime, op: exists }\n")).unwrap_err();
+    assert!(err.ends_with("this one has none"), "{err}");
+    let err =
+        load_variant(|r| with_match(r, "  node: credential\n  from: { attr: lifetime, op: exists }\n")).unwrap_err();
+    assert!(err.ends_with(": match: `from` does not qualify a node pattern"), "{err}");
+    let err = load_variant(|r| with_match(r, "  suppression: no_reason\n  at: lifetime\n")).unwrap_err();
+    assert!(err.ends_with(": match: `at` does not qualify a suppression pattern"), "{err}");
+    let err = load_variant(|r| with_match(r, "  suppression: no_reasons\n")).unwrap_err();
+    assert!(err.contains("unknown variant `no_reasons`, expected `no_reason` or `unused`"), "{err}");
+}
+
+#[test]
+fn a_misspelt_key_inside_a_condition_is_reported_where_it_is_written() {
+    let err = load_variant(|r| r.replace("{ attr: lifetime,", "{ atr: lifetime,")).unwrap_err();
+    // Line 31, column 11 of the rule file is where `atr` is written.
+    assert!(
+        err.ends_with(
+            "X101.yaml: 31:11: match.where.all[1]: unknown field `atr`, expected one of `all`, `any`, `not`, `attr`, `op`, `value`"
+        ),
+        "{err}"
+    );
+    let err = load_variant(|r| r.replace("{ attr: lifetime, op: equals,", "{ attr: lifetime,")).unwrap_err();
+    assert!(err.contains("missing field `op`"), "{err}");
+    let err = load_variant(|r| {
+        with_match(
+            r,
+            "  node: credential\n  where: { not: { attr: lifetime, op: exists }, attr: lifetime, op: exists }\n",
+        )
+    })
+    .unwrap_err();
+    assert!(err.contains("a condition is one of `all`, `any`, `not`, or an `attr` test"), "{err}");
+}
+
+#[test]
+fn a_message_variable_belongs_to_the_kind_of_pattern_that_computes_it() {
+    let err = load_variant(|r| r.replace("message: \"", "message: \"{{ flows }} ")).unwrap_err();
+    assert!(
+        err.ends_with("`{{ flows }}` is not a variable of a node pattern (it has none; `node.`, `edge.`, `from.` and `to.` name attributes)"),
+        "{err}"
+    );
+    let reach = "  reach:\n    origin: { kind: agent }\n    through: [delegates_to]\n    last: uses\n    flows_all: [exfiltration]\n";
+    let rules =
+        load_variant(|r| with_match(&r.replace("message: \"", "message: \"{{ origin }} {{ flows }} "), reach)).unwrap();
+    assert_eq!(rules[0].matcher.patterns()[0].selector(), "reach");
+    let err = load_variant(|r| with_match(&r.replace("message: \"", "message: \"{{ members }} "), reach)).unwrap_err();
+    assert!(err.ends_with("`{{ members }}` is not a variable of a reach pattern (it has flows, origin)"), "{err}");
+}
+
+#[test]
+fn a_custom_rule_reports_what_a_builtin_check_finds_under_its_own_id() {
+    // BR901, BR902 and BR903 are found by the stages that see suppressions
+    // and duplicate keys; a custom rule that asks for the same check is
+    // reported too, by what it matches rather than by its id.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join(".blastradius/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let builtin = std::fs::read_to_string(root().join("rules/suppression/BR903-duplicate-key.yaml")).unwrap();
+    let custom = builtin.replace("id: BR903", "id: X903").replace("name: duplicate-key", "name: twice-written");
+    std::fs::write(rules.join("X903.yaml"), custom).unwrap();
+    std::fs::write(dir.path().join(".blastradius.yaml"), "rule_dirs: [\".blastradius/rules\"]\n").unwrap();
+    std::fs::create_dir_all(dir.path().join(".cursor")).unwrap();
+    std::fs::write(dir.path().join(".cursor/mcp.json"), "{\"mcpServers\": {}, \"mcpServers\": {}}\n").unwrap();
+    let out = Command::cargo_bin("blastradius")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "github", "."])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for id in ["BR903", "X903"] {
+        assert!(
+            stdout.contains(&format!("file=.cursor/mcp.json,line=1,col=20,endLine=1,endColumn=32,title={id}")),
+            "{stdout}"
+        );
+    }
+}

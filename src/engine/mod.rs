@@ -12,7 +12,10 @@ use crate::findings::{ChainStep, Finding, Location, MessagePart};
 use crate::graph::reach::Adjacency;
 use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
 use crate::redact::Shown;
-pub use rule::{Category, Condition, Control, Match, Op, Pattern, Rule, Severity, TestValue};
+pub use rule::{
+    Category, Condition, Control, EdgePattern, Match, NodePattern, Op, Pattern, Rule, Severity, SourceCheck,
+    SuppressionCheck, TestValue,
+};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
@@ -115,6 +118,7 @@ fn whole_word(text: &str, word: &str, from: usize) -> Option<usize> {
 }
 
 /// One place a rule matched, before it becomes a finding.
+#[derive(Default)]
 struct Hit<'g> {
     node: Option<&'g Node>,
     edge_attrs: Option<&'g Attrs>,
@@ -126,12 +130,15 @@ struct Hit<'g> {
     chain: Vec<EdgeIndex>,
     /// Values computed by path patterns: `hops`, `path`, `flows`, `members`.
     vars: Vec<(&'static str, String)>,
+    /// What the fingerprint hashes of the computed values, when it is not
+    /// all of `vars` (see `paths::path_hits`).
+    identity: Option<String>,
 }
 
 impl<'g> Hit<'g> {
     /// A hit about `node` that follows `chain`, with its computed values.
     fn along(node: &'g Node, loc: Option<Loc>, chain: Vec<EdgeIndex>, vars: Vec<(&'static str, String)>) -> Self {
-        Hit { node: Some(node), edge_attrs: None, from: None, to: None, item: None, loc, chain, vars }
+        Hit { node: Some(node), loc, chain, vars, ..Hit::default() }
     }
 }
 
@@ -150,6 +157,37 @@ pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
     }
     crate::findings::sort_and_dedup(&mut findings);
     findings
+}
+
+/// The rules that ask for `wanted`: how the stages that judge what the graph
+/// does not hold (inline suppressions, duplicate keys) find the rules to
+/// report under, by what the rules match rather than by their ids.
+pub fn rules_asking(rules: &[Rule], wanted: Pattern) -> impl Iterator<Item = &Rule> {
+    rules.iter().filter(move |rule| {
+        rule.matcher.patterns().iter().any(|p| match (p, &wanted) {
+            (Pattern::Suppression(a), Pattern::Suppression(b)) => a == b,
+            (Pattern::Source(a), Pattern::Source(b)) => a == b,
+            _ => false,
+        })
+    })
+}
+
+/// A finding of a rule that the engine does not match (see [`rules_asking`]),
+/// its message rendered from the rule's template with `vars`, as the
+/// engine renders its own.
+pub fn finding_of(
+    rule: &Rule,
+    vars: Vec<(&'static str, String)>,
+    file: &crate::source::SourceFile,
+    loc: Loc,
+    subject: &str,
+) -> Finding {
+    let hit = Hit { vars, ..Hit::default() };
+    let parts = render(&rule.message, &hit);
+    let message: String = parts.iter().map(|p| p.text.as_str()).collect();
+    let mut finding = Finding::of_rule(rule, message, file, loc, subject);
+    finding.parts = parts;
+    finding
 }
 
 /// Nodes and edges in a stable order, and sorted adjacency for path
@@ -172,98 +210,72 @@ impl<'g> Order<'g> {
 
 fn matches<'g>(pattern: &Pattern, graph: &'g Graph, order: &Order<'g>) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
-    if let Some(path) = &pattern.path {
-        hits.extend(paths::path_hits(graph, order, path));
-    }
-    if let Some(reach) = &pattern.reach {
-        hits.extend(paths::reach_hits(graph, order, reach));
-    }
-    if let Some(cycle) = &pattern.cycle {
-        hits.extend(paths::cycle_hits(graph, order, cycle));
-    }
-    if let Some(shared) = &pattern.shared {
-        hits.extend(paths::shared_hits(graph, order, shared));
-    }
-    if let Some(kind) = pattern.node {
-        for &index in &order.nodes {
-            let node = graph.node(index);
-            if node.kind != kind || !pattern.condition.as_ref().is_none_or(|c| test(c, &node.attrs, Some(node))) {
-                continue;
-            }
-            let at = pattern.at.as_deref().and_then(|a| node.attrs.get(a)).and_then(|a| a.loc.clone());
-            let base = at.or_else(|| node.locs.first().cloned());
-            expand(
-                pattern,
-                &node.attrs,
-                base,
-                |item, loc| Hit {
-                    node: Some(node),
-                    edge_attrs: None,
-                    from: None,
-                    to: None,
-                    item,
-                    loc,
-                    chain: Vec::new(),
-                    vars: Vec::new(),
-                },
-                &mut hits,
-            );
-        }
-    }
-    if let Some(kind) = pattern.edge {
-        // A grant an agent inherits (an opencode agent's from the global
-        // `permission`) is reported once, on the agent that holds it first;
-        // reach and path rules still walk it.
-        let inherited = |e: &&EdgeReference<'g, Edge>| e.weight().attrs.contains_key("inherited");
-        for edge in order.edges.iter().filter(|e| e.weight().kind == kind && !inherited(e)) {
-            let from = graph.node(edge.source());
-            let to = graph.node(edge.target());
-            let weight = edge.weight();
-            let ok = pattern.condition.as_ref().is_none_or(|c| test(c, &weight.attrs, None))
-                && pattern.from.as_ref().is_none_or(|c| test(c, &from.attrs, Some(from)))
-                && pattern.to.as_ref().is_none_or(|c| test(c, &to.attrs, Some(to)));
-            if !ok {
-                continue;
-            }
-            let at = pattern.at.as_deref().and_then(|a| {
-                weight
-                    .attrs
-                    .get(a)
-                    .or_else(|| to.attrs.get(a))
-                    .or_else(|| from.attrs.get(a))
-                    .and_then(|a| a.loc.clone())
-            });
-            let base = at.or_else(|| weight.loc.clone());
-            expand(
-                pattern,
-                &weight.attrs,
-                base,
-                |item, loc| Hit {
-                    node: None,
-                    edge_attrs: Some(&weight.attrs),
-                    from: Some(from),
-                    to: Some(to),
-                    item,
-                    loc,
-                    chain: Vec::new(),
-                    vars: Vec::new(),
-                },
-                &mut hits,
-            );
-        }
+    match pattern {
+        Pattern::Path(path) => hits.extend(paths::path_hits(graph, order, path)),
+        Pattern::Reach(reach) => hits.extend(paths::reach_hits(graph, order, reach)),
+        Pattern::Cycle(cycle) => hits.extend(paths::cycle_hits(graph, order, cycle)),
+        Pattern::Shared(shared) => hits.extend(paths::shared_hits(graph, order, shared)),
+        Pattern::Node(p) => node_hits(graph, order, p, &mut hits),
+        Pattern::Edge(p) => edge_hits(graph, order, p, &mut hits),
+        // Made by the stages that see what they judge (crate::suppress, crate::scan).
+        Pattern::Suppression(_) | Pattern::Source(_) => {}
     }
     hits
 }
 
+fn node_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &NodePattern, hits: &mut Vec<Hit<'g>>) {
+    for &index in &order.nodes {
+        let node = graph.node(index);
+        if node.kind != p.kind || !p.condition.as_ref().is_none_or(|c| test(c, &node.attrs, Some(node))) {
+            continue;
+        }
+        let at = p.at.as_deref().and_then(|a| node.attrs.get(a)).and_then(|a| a.loc.clone());
+        let base = at.or_else(|| node.locs.first().cloned());
+        let make = |item, loc| Hit { node: Some(node), item, loc, ..Hit::default() };
+        expand(p.for_each.as_deref(), &node.attrs, base, make, hits);
+    }
+}
+
+fn edge_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &EdgePattern, hits: &mut Vec<Hit<'g>>) {
+    // A grant an agent inherits (an opencode agent's from the global
+    // `permission`) is reported once, on the agent that holds it first;
+    // reach and path rules still walk it.
+    let inherited = |e: &&EdgeReference<'g, Edge>| e.weight().attrs.contains_key("inherited");
+    for edge in order.edges.iter().filter(|e| e.weight().kind == p.kind && !inherited(e)) {
+        let from = graph.node(edge.source());
+        let to = graph.node(edge.target());
+        let weight = edge.weight();
+        let ok = p.condition.as_ref().is_none_or(|c| test(c, &weight.attrs, None))
+            && p.from.as_ref().is_none_or(|c| test(c, &from.attrs, Some(from)))
+            && p.to.as_ref().is_none_or(|c| test(c, &to.attrs, Some(to)));
+        if !ok {
+            continue;
+        }
+        let at = p.at.as_deref().and_then(|a| {
+            weight.attrs.get(a).or_else(|| to.attrs.get(a)).or_else(|| from.attrs.get(a)).and_then(|a| a.loc.clone())
+        });
+        let base = at.or_else(|| weight.loc.clone());
+        let make = |item, loc| Hit {
+            edge_attrs: Some(&weight.attrs),
+            from: Some(from),
+            to: Some(to),
+            item,
+            loc,
+            ..Hit::default()
+        };
+        expand(p.for_each.as_deref(), &weight.attrs, base, make, hits);
+    }
+}
+
 /// One hit, or one per item of the `for_each` list.
 fn expand<'g>(
-    pattern: &Pattern,
+    for_each: Option<&str>,
     attrs: &'g Attrs,
     base: Option<Loc>,
     make: impl Fn(Option<&'g Item>, Option<Loc>) -> Hit<'g>,
     hits: &mut Vec<Hit<'g>>,
 ) {
-    match pattern.for_each.as_deref() {
+    match for_each {
         None => hits.push(make(None, base)),
         Some(list) => {
             if let Some(AttrValue::List(items)) = attrs.get(list).map(|a| &a.value) {
@@ -403,8 +415,12 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
         hit.node.map(|n| n.key.clone()).unwrap_or_default(),
         hit.from.map(|n| n.key.clone()).unwrap_or_default(),
         hit.to.map(|n| n.key.clone()).unwrap_or_default(),
-        pattern.at.clone().unwrap_or_default(),
-        hit.vars.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(","),
+        pattern.at().unwrap_or_default().to_string(),
+        // `origin` and `target` are nodes already in the subject.
+        hit.identity.clone().unwrap_or_else(|| {
+            let values = hit.vars.iter().filter(|(name, _)| !matches!(*name, "origin" | "target"));
+            values.map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(",")
+        }),
     ]
     .join("\u{1f}");
     let chain = chain_steps(graph, &hit.chain);

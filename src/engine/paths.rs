@@ -96,15 +96,20 @@ pub fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern) -> Ve
         let paths: Vec<String> = found.iter().map(|(_, _, _, chain)| path_text(graph, origin, chain)).collect();
         let chain: Vec<EdgeIndex> = found.iter().flat_map(|(_, _, _, c)| c.iter().copied()).collect();
         let loc = chain.first().and_then(|e| graph.graph[*e].loc.clone());
-        let delegations = if depth == 1 { "1 delegation".to_string() } else { format!("{depth} delegations") };
         let vars = vec![
+            ("origin", graph.node(origin).name.clone()),
+            ("target", graph.node(target).name.clone()),
             ("hops", depth.to_string()),
-            ("delegations", delegations),
             ("count", total.to_string()),
             ("targets", named_of(&targets, total)),
             ("path", named(&paths)),
         ];
+        // The values fingerprints have hashed since the first release (with
+        // the delegation count in words), so that baselines stay valid.
+        let delegations = if depth == 1 { "1 delegation".to_string() } else { format!("{depth} delegations") };
+        let identity = [&vars[2].1, &delegations, &vars[3].1, &vars[4].1, &vars[5].1].map(|v| v.as_str()).join(",");
         hits.push(Hit {
+            identity: Some(identity),
             from: Some(graph.node(holder)),
             to: Some(graph.node(target)),
             ..Hit::along(graph.node(origin), loc, chain, vars)
@@ -158,7 +163,8 @@ pub fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> 
             .and_then(|(_, c)| c.last())
             .and_then(|e| graph.graph[*e].loc.clone())
             .or_else(|| node.locs.first().cloned());
-        hits.push(Hit::along(node, loc, chain, vec![("flows", described.join("; "))]));
+        let vars = vec![("origin", node.name.clone()), ("flows", described.join("; "))];
+        hits.push(Hit::along(node, loc, chain, vars));
     }
     hits
 }

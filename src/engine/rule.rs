@@ -137,8 +137,7 @@ pub struct Rule {
 }
 
 /// One pattern, or several alternatives (each yields its own findings).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Match {
     One(Box<Pattern>),
     Any(Vec<Pattern>),
@@ -153,47 +152,208 @@ impl Match {
     }
 }
 
-/// A node pattern (`node: credential`) or an edge pattern (`edge: uses`, with
-/// conditions on either end). `for_each` yields one finding per item of a
-/// list attribute; `at` names the attribute whose location is reported.
+// By hand rather than `untagged`: an untagged enum reports "did not match
+// any variant" and drops the error inside, with its line.
+impl<'de> Deserialize<'de> for Match {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Match;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a pattern, or a list of patterns")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Match, A::Error> {
+                Pattern::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|p| Match::One(Box::new(p)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Match, A::Error> {
+                Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Match::Any)
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
+/// What a rule matches: exactly one kind of pattern. Graph patterns (node,
+/// edge, path, reach, cycle, shared) are evaluated by the engine; the
+/// `suppression` and `source` checks are made by the stages that see what
+/// they judge (inline comments, the file's text), and report under every
+/// rule that asks for them.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Pattern {
-    #[serde(default)]
-    pub path: Option<PathPattern>,
-    #[serde(default)]
-    pub reach: Option<ReachPattern>,
-    #[serde(default)]
-    pub cycle: Option<CyclePattern>,
-    #[serde(default)]
-    pub shared: Option<SharedPattern>,
-    /// `no_reason` or `unused`: findings about inline suppressions, made by
-    /// the findings stage (crate::suppress), not by matching the graph.
-    #[serde(default)]
-    pub suppression: Option<String>,
-    /// `duplicate_key`: findings about the file's text itself, made by the
-    /// scan stage while parsing, not by matching the graph.
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub node: Option<NodeKind>,
-    #[serde(default)]
-    pub edge: Option<EdgeKind>,
-    #[serde(default, rename = "where")]
+#[serde(try_from = "RawPattern")]
+pub enum Pattern {
+    Node(NodePattern),
+    Edge(EdgePattern),
+    Path(PathPattern),
+    Reach(ReachPattern),
+    Cycle(CyclePattern),
+    Shared(SharedPattern),
+    Suppression(SuppressionCheck),
+    Source(SourceCheck),
+}
+
+impl Pattern {
+    /// The key that selects this kind of pattern in a rule file.
+    pub fn selector(&self) -> &'static str {
+        match self {
+            Pattern::Node(_) => "node",
+            Pattern::Edge(_) => "edge",
+            Pattern::Path(_) => "path",
+            Pattern::Reach(_) => "reach",
+            Pattern::Cycle(_) => "cycle",
+            Pattern::Shared(_) => "shared",
+            Pattern::Suppression(_) => "suppression",
+            Pattern::Source(_) => "source",
+        }
+    }
+
+    /// The attribute whose location a node or edge finding reports.
+    pub fn at(&self) -> Option<&str> {
+        match self {
+            Pattern::Node(p) => p.at.as_deref(),
+            Pattern::Edge(p) => p.at.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A node of `kind` that meets the condition (`where`).
+#[derive(Debug, Clone)]
+pub struct NodePattern {
+    pub kind: NodeKind,
     pub condition: Option<Condition>,
-    #[serde(default)]
-    pub from: Option<Condition>,
-    #[serde(default)]
-    pub to: Option<Condition>,
-    #[serde(default)]
+    /// A list attribute: one finding per item.
     pub for_each: Option<String>,
-    #[serde(default)]
+    /// The attribute whose location is reported.
     pub at: Option<String>,
 }
 
+/// An edge of `kind` that meets `where`, from a node that meets `from`, to
+/// a node that meets `to`.
+#[derive(Debug, Clone)]
+pub struct EdgePattern {
+    pub kind: EdgeKind,
+    pub condition: Option<Condition>,
+    pub from: Option<Condition>,
+    pub to: Option<Condition>,
+    pub for_each: Option<String>,
+    pub at: Option<String>,
+}
+
+/// Findings about inline suppressions, made by the findings stage
+/// (`crate::suppress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionCheck {
+    /// A suppression that gives no reason.
+    NoReason,
+    /// A suppression that suppresses no finding.
+    Unused,
+}
+
+/// Findings about a file's text itself, made by the scan stage as it parses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceCheck {
+    /// A key written twice in one mapping.
+    DuplicateKey,
+}
+
+/// A pattern as written: its selector key beside the keys that qualify it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    node: Option<NodeKind>,
+    edge: Option<EdgeKind>,
+    path: Option<PathPattern>,
+    reach: Option<ReachPattern>,
+    cycle: Option<CyclePattern>,
+    shared: Option<SharedPattern>,
+    suppression: Option<SuppressionCheck>,
+    source: Option<SourceCheck>,
+    #[serde(rename = "where")]
+    condition: Option<Condition>,
+    from: Option<Condition>,
+    to: Option<Condition>,
+    for_each: Option<String>,
+    at: Option<String>,
+}
+
+impl TryFrom<RawPattern> for Pattern {
+    type Error = String;
+
+    fn try_from(raw: RawPattern) -> Result<Self, String> {
+        let selectors = [
+            ("node", raw.node.is_some()),
+            ("edge", raw.edge.is_some()),
+            ("path", raw.path.is_some()),
+            ("reach", raw.reach.is_some()),
+            ("cycle", raw.cycle.is_some()),
+            ("shared", raw.shared.is_some()),
+            ("suppression", raw.suppression.is_some()),
+            ("source", raw.source.is_some()),
+        ];
+        let chosen: Vec<&str> = selectors.iter().filter(|(_, set)| *set).map(|(name, _)| *name).collect();
+        let [selector] = chosen[..] else {
+            let found = if chosen.is_empty() { "none".to_string() } else { chosen.join(" and ") };
+            return Err(format!(
+                "a pattern has exactly one of node, edge, path, reach, cycle, shared, suppression or source; this one has {found}"
+            ));
+        };
+        let graph_item = matches!(selector, "node" | "edge");
+        let stray: Vec<&str> = [
+            ("where", raw.condition.is_some() && !graph_item),
+            ("for_each", raw.for_each.is_some() && !graph_item),
+            ("at", raw.at.is_some() && !graph_item),
+            ("from", raw.from.is_some() && selector != "edge"),
+            ("to", raw.to.is_some() && selector != "edge"),
+        ]
+        .iter()
+        .filter(|(_, stray)| *stray)
+        .map(|(name, _)| *name)
+        .collect();
+        if !stray.is_empty() {
+            return Err(format!("`{}` does not qualify a {selector} pattern", stray.join("`, `")));
+        }
+        let RawPattern {
+            node,
+            edge,
+            path,
+            reach,
+            cycle,
+            shared,
+            suppression,
+            source,
+            condition,
+            from,
+            to,
+            for_each,
+            at,
+        } = raw;
+        let pattern = if let Some(kind) = node {
+            Pattern::Node(NodePattern { kind, condition, for_each, at })
+        } else if let Some(kind) = edge {
+            Pattern::Edge(EdgePattern { kind, condition, from, to, for_each, at })
+        } else if let Some(p) = path {
+            Pattern::Path(p)
+        } else if let Some(p) = reach {
+            Pattern::Reach(p)
+        } else if let Some(p) = cycle {
+            Pattern::Cycle(p)
+        } else if let Some(p) = shared {
+            Pattern::Shared(p)
+        } else if let Some(check) = suppression {
+            Pattern::Suppression(check)
+        } else if let Some(check) = source {
+            Pattern::Source(check)
+        } else {
+            unreachable!("exactly one selector is set, checked above")
+        };
+        Ok(pattern)
+    }
+}
+
 /// Conditions over attributes, composed with `all`, `any` and `not`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Condition {
     All { all: Vec<Condition> },
     Any { any: Vec<Condition> },
@@ -201,12 +361,44 @@ pub enum Condition {
     Attr(AttrTest),
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+// By hand for the same reason as `Match`: a misspelt key inside a condition
+// must be reported as itself, where it is written.
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            all: Option<Vec<Condition>>,
+            any: Option<Vec<Condition>>,
+            not: Option<Box<Condition>>,
+            attr: Option<String>,
+            op: Option<Op>,
+            value: Option<TestValue>,
+        }
+        use serde::de::Error;
+        let raw = Raw::deserialize(deserializer)?;
+        let composed = [raw.all.is_some(), raw.any.is_some(), raw.not.is_some()].iter().filter(|x| **x).count();
+        let test = raw.attr.is_some() || raw.op.is_some() || raw.value.is_some();
+        match (composed, test, raw) {
+            (0, true, Raw { attr, op, value, .. }) => {
+                let attr = attr.ok_or_else(|| D::Error::missing_field("attr"))?;
+                let op = op.ok_or_else(|| D::Error::missing_field("op"))?;
+                Ok(Condition::Attr(AttrTest { attr, op, value }))
+            }
+            (1, false, Raw { all: Some(all), .. }) => Ok(Condition::All { all }),
+            (1, false, Raw { any: Some(any), .. }) => Ok(Condition::Any { any }),
+            (1, false, Raw { not: Some(not), .. }) => Ok(Condition::Not { not }),
+            _ => Err(D::Error::custom(
+                "a condition is one of `all`, `any`, `not`, or an `attr` test with `op` (and `value`)",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AttrTest {
     pub attr: String,
     pub op: Op,
-    #[serde(default)]
     pub value: Option<TestValue>,
 }
 

@@ -47,8 +47,9 @@ pub struct Vocabulary {
     pub flows: Vec<String>,
     pub node: BTreeMap<String, BTreeMap<String, AttrSpec>>,
     pub edge: BTreeMap<String, BTreeMap<String, AttrSpec>>,
-    /// Variables the path rules give their messages.
-    pub variables: Vec<String>,
+    /// Message variables, by the pattern selector that computes them, each
+    /// with its doc.
+    pub variables: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Which attributes a name in a rule may refer to.
@@ -126,18 +127,43 @@ impl Vocabulary {
         let mut problems: Vec<(String, String, &'static str)> =
             problems.into_iter().map(|(needle, message)| (needle, message, "match")).collect();
         let mut in_message = Vec::new();
-        let node_scope = rule.matcher.patterns().iter().find_map(|p| p.node);
-        let edge_scope = rule.matcher.patterns().iter().find_map(|p| p.edge);
+        let patterns = rule.matcher.patterns();
+        let node_scope = patterns.iter().find_map(|p| match p {
+            Pattern::Node(p) => Some(p.kind),
+            _ => None,
+        });
+        let edge_scope = patterns.iter().find_map(|p| match p {
+            Pattern::Edge(p) => Some(p.kind),
+            _ => None,
+        });
+        let variables: Vec<&str> = patterns
+            .iter()
+            .filter_map(|p| self.variables.get(p.selector()))
+            .flat_map(|vars| vars.keys().map(String::as_str))
+            .collect();
         for expr in template_variables(&rule.message) {
             let (scope, name) = match expr.split_once('.') {
                 Some(("node", name)) => (Scope::Node(node_scope), name),
                 Some(("from" | "to", name)) => (Scope::Node(None), name),
                 Some(("edge", name)) => (Scope::Edge(edge_scope), name),
                 Some(_) => {
-                    in_message.push((expr.to_string(), format!("`{{{{ {expr} }}}}`: a variable is item, a path variable, or node., from., to. or edge. and an attribute")));
+                    in_message.push((expr.to_string(), format!("`{{{{ {expr} }}}}`: a variable is item, a variable of the rule's pattern, or node., from., to. or edge. and an attribute")));
                     continue;
                 }
-                None if expr == "item" || self.variables.iter().any(|v| v == expr) => continue,
+                None if expr == "item" || variables.contains(&expr) => continue,
+                None if self.variables.values().any(|vars| vars.contains_key(expr)) => {
+                    let selectors = patterns.iter().map(|p| p.selector()).collect::<Vec<_>>().join(", ");
+                    let offered = if variables.is_empty() {
+                        "it has none; `node.`, `edge.`, `from.` and `to.` name attributes".to_string()
+                    } else {
+                        format!("it has {}", variables.join(", "))
+                    };
+                    in_message.push((
+                        expr.to_string(),
+                        format!("`{{{{ {expr} }}}}` is not a variable of a {selectors} pattern ({offered})"),
+                    ));
+                    continue;
+                }
                 None => (Scope::Node(node_scope), expr),
             };
             if !matches!(name, "kind" | "name") && self.lookup(scope, name).is_none() {
@@ -149,48 +175,53 @@ impl Vocabulary {
     }
 
     fn check_pattern(&self, pattern: &Pattern, problems: &mut Vec<(String, String)>) {
-        if let Some(kind) = pattern.node {
-            let scope = Scope::Node(Some(kind));
-            pattern.for_each.iter().for_each(|a| self.check_attr(scope, a, "for_each", problems));
-            pattern.at.iter().for_each(|a| self.check_attr(scope, a, "at", problems));
-            if let Some(c) = &pattern.condition {
-                self.check_condition(c, scope, problems);
-            }
-        }
-        if let Some(kind) = pattern.edge {
-            pattern.for_each.iter().for_each(|a| self.check_attr(Scope::Edge(Some(kind)), a, "for_each", problems));
-            pattern.at.iter().for_each(|a| self.check_attr(Scope::EdgeOrNode(Some(kind)), a, "at", problems));
-            if let Some(c) = &pattern.condition {
-                self.check_condition(c, Scope::Edge(Some(kind)), problems);
-            }
-            for c in pattern.from.iter().chain(&pattern.to) {
-                self.check_condition(c, Scope::Node(None), problems);
-            }
-        }
-        if let Some(path) = &pattern.path {
-            for spec in [&path.origin, &path.target] {
-                if let Some(c) = &spec.condition {
-                    self.check_condition(c, Scope::Node(Some(spec.kind)), problems);
+        match pattern {
+            Pattern::Node(p) => {
+                let scope = Scope::Node(Some(p.kind));
+                p.for_each.iter().for_each(|a| self.check_attr(scope, a, "for_each", problems));
+                p.at.iter().for_each(|a| self.check_attr(scope, a, "at", problems));
+                if let Some(c) = &p.condition {
+                    self.check_condition(c, scope, problems);
                 }
             }
-        }
-        if let Some(reach) = &pattern.reach {
-            if let Some(c) = &reach.origin.condition {
-                self.check_condition(c, Scope::Node(Some(reach.origin.kind)), problems);
-            }
-            for flow in &reach.flows_all {
-                if !self.flows.contains(flow) {
-                    problems
-                        .push((flow.clone(), format!("flows_all: `{flow}` is not a flow ({})", self.flows.join(", "))));
+            Pattern::Edge(p) => {
+                p.for_each.iter().for_each(|a| self.check_attr(Scope::Edge(Some(p.kind)), a, "for_each", problems));
+                p.at.iter().for_each(|a| self.check_attr(Scope::EdgeOrNode(Some(p.kind)), a, "at", problems));
+                if let Some(c) = &p.condition {
+                    self.check_condition(c, Scope::Edge(Some(p.kind)), problems);
+                }
+                for c in p.from.iter().chain(&p.to) {
+                    self.check_condition(c, Scope::Node(None), problems);
                 }
             }
-        }
-        if let Some(shared) = &pattern.shared {
-            let scope = Scope::Node(Some(shared.kind));
-            self.check_attr(scope, &shared.by, "by", problems);
-            if let Some(c) = &shared.condition {
-                self.check_condition(c, scope, problems);
+            Pattern::Path(path) => {
+                for spec in [&path.origin, &path.target] {
+                    if let Some(c) = &spec.condition {
+                        self.check_condition(c, Scope::Node(Some(spec.kind)), problems);
+                    }
+                }
             }
+            Pattern::Reach(reach) => {
+                if let Some(c) = &reach.origin.condition {
+                    self.check_condition(c, Scope::Node(Some(reach.origin.kind)), problems);
+                }
+                for flow in &reach.flows_all {
+                    if !self.flows.contains(flow) {
+                        problems.push((
+                            flow.clone(),
+                            format!("flows_all: `{flow}` is not a flow ({})", self.flows.join(", ")),
+                        ));
+                    }
+                }
+            }
+            Pattern::Shared(shared) => {
+                let scope = Scope::Node(Some(shared.kind));
+                self.check_attr(scope, &shared.by, "by", problems);
+                if let Some(c) = &shared.condition {
+                    self.check_condition(c, scope, problems);
+                }
+            }
+            Pattern::Cycle(_) | Pattern::Suppression(_) | Pattern::Source(_) => {}
         }
     }
 
@@ -263,7 +294,13 @@ impl Vocabulary {
                 }
             }
         }
-        text.push_str(&format!("\nmessage variables of path rules: {}\n", self.variables.join(", ")));
+        text.push_str("\nMessage variables, by the pattern that computes them:\n");
+        for (selector, vars) in &self.variables {
+            text.push_str(&format!("\n{selector} patterns:\n"));
+            for (name, doc) in vars {
+                text.push_str(&format!("  {name:<26} {doc}\n"));
+            }
+        }
         text
     }
 }
