@@ -36,8 +36,45 @@ fn main() {
     }
     code.push_str("];\n");
     code.push_str(&examples(&root, &files));
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");
-    fs::write(out, code).expect("write rule index");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    fs::write(out_dir.join("rule_files.rs"), code).expect("write rule index");
+    fs::write(out_dir.join("rule_cases.rs"), rule_cases(&files)).expect("write rule test cases");
+    println!("cargo:rerun-if-changed=testdata/formats");
+    fs::write(out_dir.join("format_cases.rs"), format_cases(&root.join("testdata/formats")))
+        .expect("write format test cases");
+}
+
+/// A test function name from an id or a folder name.
+fn test_name(prefix: &str, id: &str) -> String {
+    let name: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    format!("{prefix}_{name}")
+}
+
+/// One `#[test]` per rule for `tests/rules.rs`, so a rule whose examples
+/// fail does not hide the others' results (each calls `check_rule`).
+fn rule_cases(files: &[PathBuf]) -> String {
+    let mut code = String::new();
+    for file in files {
+        let Ok(text) = fs::read_to_string(file) else { continue };
+        let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: ")).map(str::trim) else { continue };
+        code.push_str(&format!("#[test]\nfn {}() {{\n    check_rule({id:?});\n}}\n", test_name("rule", id)));
+    }
+    code
+}
+
+/// One `#[test]` per adapter fixture folder for `tests/formats.rs` (each
+/// calls `check_fixture`).
+fn format_cases(dir: &Path) -> String {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .unwrap_or_default();
+    names.sort();
+    let mut code = String::new();
+    for name in names {
+        code.push_str(&format!("#[test]\nfn {}() {{\n    check_fixture({name:?});\n}}\n", test_name("format", &name)));
+    }
+    code
 }
 
 /// The first file (by path) under a directory, dotfiles included.
