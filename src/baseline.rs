@@ -45,24 +45,29 @@ pub fn render(baseline: &Baseline) -> String {
     text
 }
 
+/// Why a baseline could not be used: what is wrong and where.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: not a blastradius baseline: {message}")]
+    Invalid { path: String, line: usize, column: usize, message: String },
+    #[error("{path}: baseline schema_version {found} is not {SCHEMA_VERSION}")]
+    Version { path: String, found: u32 },
+}
+
 /// Reads a baseline; the error says what is wrong and where.
-pub fn read(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: not a blastradius baseline: {}",
-            path.display(),
-            e.line(),
-            e.column(),
-            unquoted(&e.to_string())
-        )
+pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+    let shown = crate::redact::shown(&path.display().to_string());
+    let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read { path: shown.clone(), source })?;
+    let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
+        path: shown.clone(),
+        line: e.line(),
+        column: e.column(),
+        message: unquoted(&e.to_string()),
     })?;
     if baseline.schema_version != SCHEMA_VERSION {
-        return Err(format!(
-            "{}: baseline schema_version {} is not {SCHEMA_VERSION}",
-            path.display(),
-            baseline.schema_version
-        ));
+        return Err(BaselineError::Version { path: shown, found: baseline.schema_version });
     }
     Ok(baseline)
 }

@@ -13,8 +13,23 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// Why the changed files could not be listed. Texts from git and the
+/// command line are shown masked, controls made visible.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangesError {
+    #[error("`{0}` is not a revision")]
+    NotARevision(String),
+    #[error("{0} is not inside a git repository")]
+    NotARepository(String),
+    #[error("cannot run git: {0}")]
+    NoGit(std::io::Error),
+    /// git's first line of complaint.
+    #[error("{0}")]
+    Git(String),
+}
+
 /// Runs git in `root` with the repository's own programs disabled.
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+fn git(root: &Path, args: &[&str]) -> Result<String, ChangesError> {
     let out = Command::new("git")
         .current_dir(root)
         .args(["-c", "core.fsmonitor=", "-c", "core.quotePath=false", "-c", "core.pager=cat", "-c", "diff.external="])
@@ -24,23 +39,23 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
         .env_remove("GIT_EXTERNAL_DIFF")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(ChangesError::NoGit)?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("git failed").trim();
-        return Err(crate::redact::shown(first));
+        return Err(ChangesError::Git(crate::redact::shown(first)));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Files changed since `rev` (and files git does not track yet), as paths
 /// relative to `root`, `/`-separated like displayed paths.
-pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
+pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, ChangesError> {
     if rev.is_empty() || rev.starts_with('-') {
-        return Err(format!("`{}` is not a revision", crate::redact::shown(rev)));
+        return Err(ChangesError::NotARevision(crate::redact::shown(rev)));
     }
     if git(root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
-        return Err(format!("{} is not inside a git repository", crate::redact::shown(&root.display().to_string())));
+        return Err(ChangesError::NotARepository(crate::redact::shown(&root.display().to_string())));
     }
     let mut changed = BTreeSet::new();
     let diff = git(

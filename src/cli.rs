@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::engine::{self, Rule, Severity};
+use crate::engine::{self, FailOn, Rule, Severity};
+use crate::error::Error;
+use crate::redact::Shown;
 use crate::report;
 use crate::scan;
 
@@ -167,27 +169,17 @@ pub enum RulesFormat {
     Docs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-    /// Findings never fail the run (unreadable configs still do).
-    Never,
-}
+impl ValueEnum for FailOn {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FailOn::ALL
+    }
 
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::High => Some(Severity::High),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = clap::builder::PossibleValue::new(self.as_str());
+        Some(match self {
+            FailOn::Never => value.help("Findings never fail the run (unreadable configs still do)"),
+            FailOn::At(_) => value,
+        })
     }
 }
 
@@ -201,14 +193,12 @@ pub enum ColorChoice {
 /// The built-in rules, the config (found or named) and the rules it adds,
 /// with its enable, disable and severity settings applied. Problems are
 /// printed, located, and end the run with exit 2.
-fn prepare(paths: &[PathBuf], choice: ConfigChoice<'_>) -> Result<(Vec<Rule>, Config), ExitCode> {
-    let mut rules = match engine::builtin_rules() {
-        Ok(rules) => rules.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
-        Err(err) => {
-            eprintln!("error: internal: rule file {err}");
-            return Err(ExitCode::from(2));
-        }
-    };
+fn prepare(paths: &[PathBuf], choice: ConfigChoice<'_>) -> Result<(Vec<Rule>, Config), Error> {
+    let mut rules = engine::builtin_rules()
+        .map_err(|err| Error::Internal(format!("rule file {err}")))?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect::<Vec<_>>();
     let path = match choice {
         ConfigChoice::Named(path) => Some(path.to_path_buf()),
         ConfigChoice::Nearest => crate::config::find(paths.first().map_or(std::path::Path::new("."), |p| p.as_path())),
@@ -216,36 +206,34 @@ fn prepare(paths: &[PathBuf], choice: ConfigChoice<'_>) -> Result<(Vec<Rule>, Co
     };
     let Some(path) = path else { return Ok((rules, Config::default())) };
     for dir in crate::config::rule_dirs_of(&path) {
-        match engine::load_rule_dir(&dir) {
-            Ok(extra) => rules.extend(extra),
-            Err(err) => {
-                eprintln!("error: rule file {err}");
-                return Err(ExitCode::from(2));
-            }
-        }
+        rules.extend(engine::load_rule_dir(&dir).map_err(Error::RuleFile)?);
     }
-    match crate::config::read(&path, &rules) {
-        Ok(config) => Ok((config.apply_to_rules(rules), config)),
-        Err(errors) => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            for e in errors {
-                let shown = e.path.display().to_string();
-                eprint!("{}", report::terminal::render_error(&shown, &e.text, e.span, &e.message, color));
-                let (line, column) = crate::source::LineIndex::new(&e.text).line_col(&e.text, e.span.start);
-                eprintln!("error: {shown}:{line}:{column}: {}", e.message);
-            }
-            Err(ExitCode::from(2))
+    let config = crate::config::read(&path, &rules).map_err(Error::Config)?;
+    Ok((config.apply_to_rules(rules), config))
+}
+
+/// Prints an error of the run on stderr: `error: ` and the message (config
+/// problems with their snippet first), then the way out, if there is one.
+fn report_error(err: &Error) {
+    if let Error::Config(errors) = err {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        for e in errors {
+            let shown = e.path.display().to_string();
+            eprint!("{}", report::terminal::render_error(&shown, &e.text, e.span, &e.message, color));
+            eprintln!("error: {e}");
         }
+    } else {
+        eprintln!("error: {err}");
+    }
+    if let Some(help) = miette::Diagnostic::help(err) {
+        eprintln!("  help: {help}");
     }
 }
 
 /// `scan --user`: says which locations it looked at and what it found there
 /// (stderr), then scans those files as one graph.
-fn user_scan(rules: &[Rule], config: &Config) -> Option<scan::ScanOutput> {
-    let Some(home) = crate::user::home() else {
-        eprintln!("error: --user needs HOME (or USERPROFILE) to find the user's configs");
-        return None;
-    };
+fn user_scan(rules: &[Rule], config: &Config) -> Result<scan::ScanOutput, Error> {
+    let home = crate::user::home().ok_or(Error::NoHome)?;
     let locations = crate::user::locations(&home);
     eprintln!("user-level agent configs ({} locations looked at):", locations.len());
     for (client, shown, _, found) in &locations {
@@ -258,7 +246,7 @@ fn user_scan(rules: &[Rule], config: &Config) -> Option<scan::ScanOutput> {
     let files: Vec<(PathBuf, String)> = locations.into_iter().filter(|l| l.3).map(|l| (l.2, l.1)).collect();
     let mut output = scan::scan_discovered(crate::discover::explicit(&files), rules, &|d| !config.excluded(d));
     apply_ignores(&mut output, config);
-    Some(output)
+    Ok(output)
 }
 
 /// Scans with the config: excluded paths unread, ignored findings dropped.
@@ -288,8 +276,19 @@ fn apply_ignores(output: &mut scan::ScanOutput, config: &Config) {
     output.config = config.report(hidden);
 }
 
-/// Runs a parsed command line; returns the process exit code.
+/// Runs a parsed command line; returns the process exit code: 0, 1 when
+/// findings or unreadable configs fail the run, 2 on an error of the run.
 pub fn run(cli: Cli) -> ExitCode {
+    match execute(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            report_error(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<ExitCode, Error> {
     // Commands that read no config first: a broken config must not stop
     // `init --force` from repairing it.
     match &cli.command {
@@ -299,7 +298,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut command, "blastradius", &mut out);
             print(&String::from_utf8_lossy(&out));
-            return ExitCode::SUCCESS;
+            return Ok(ExitCode::SUCCESS);
         }
         Command::Man => return man(),
         Command::Formats { format } => {
@@ -307,7 +306,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 FormatsFormat::Markdown => crate::formats::registry::format_table_markdown(),
                 FormatsFormat::Table => crate::formats::registry::format_table_text(),
             });
-            return ExitCode::SUCCESS;
+            return Ok(ExitCode::SUCCESS);
         }
         _ => {}
     }
@@ -322,25 +321,19 @@ pub fn run(cli: Cli) -> ExitCode {
     );
     if scans {
         if let Some(missing) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
-            eprintln!("error: {}: no such file or directory", crate::redact::shown(&missing.display().to_string()));
-            return ExitCode::from(2);
+            return Err(Error::NoSuchPath(Shown::new(&missing.display().to_string())));
         }
     }
     let config_file = if cli.no_config { ConfigChoice::None } else { ConfigChoice::from(cli.config.as_deref()) };
-    let (rules, config) = match prepare(&paths, config_file) {
-        Ok(prepared) => prepared,
-        Err(code) => return code,
-    };
-    match cli.command {
-        Command::Scan(args) => run_scan(&args, &rules, &config),
-        Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules, &config),
-        Command::Report { paths, format, output } => run_report(&paths, format, output.as_deref(), &rules, &config),
+    let (rules, config) = prepare(&paths, config_file)?;
+    Ok(match cli.command {
+        Command::Scan(args) => run_scan(&args, &rules, &config)?,
+        Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules, &config)?,
+        Command::Report { paths, format, output } => run_report(&paths, format, output.as_deref(), &rules, &config)?,
         Command::Baseline { paths, output } => {
             let scanned = scan_configured(&paths, &rules, &config);
             let baseline = crate::baseline::from_findings(&scanned.findings);
-            if !write_or_print(Some(&output), &crate::baseline::render(&baseline), &scanned) {
-                return ExitCode::from(2);
-            }
+            write_or_print(Some(&output), &crate::baseline::render(&baseline), &scanned)?;
             eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
             unreadable_configs(&scanned)
         }
@@ -348,7 +341,7 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Rules { format } => {
-            print(&report_rules(&rules, format));
+            print(&report::rules::list(&rules, format));
             ExitCode::SUCCESS
         }
         Command::Explain { attributes: true, .. } => {
@@ -360,32 +353,21 @@ pub fn run(cli: Cli) -> ExitCode {
             .and_then(|rule| rules.iter().find(|r| r.id.eq_ignore_ascii_case(rule) || r.name == rule))
         {
             Some(rule) => {
-                print(&explain(rule));
+                print(&report::rules::explain(rule));
                 ExitCode::SUCCESS
             }
-            None => {
-                eprintln!(
-                    "error: no rule `{}`; `blastradius rules` lists them",
-                    crate::redact::shown(rule.as_deref().unwrap_or_default())
-                );
-                ExitCode::from(2)
-            }
+            None => return Err(Error::NoSuchRule(Shown::new(rule.as_deref().unwrap_or_default()))),
         },
-    }
+    })
 }
 
-fn man() -> ExitCode {
+fn man() -> Result<ExitCode, Error> {
     let mut out = Vec::new();
-    match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
-        Ok(()) => {
-            print(&String::from_utf8_lossy(&out));
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("error: internal: man page: {err}");
-            ExitCode::from(2)
-        }
-    }
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+        .render(&mut out)
+        .map_err(|err| Error::Internal(format!("man page: {err}")))?;
+    print(&String::from_utf8_lossy(&out));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Which config file to read.
@@ -417,7 +399,7 @@ fn run_graph(
     output: Option<&std::path::Path>,
     rules: &[Rule],
     config: &Config,
-) -> ExitCode {
+) -> Result<ExitCode, Error> {
     let scanned = scan_configured(paths, rules, config);
     let text = match format {
         GraphFormat::Mermaid => report::graph::mermaid(&scanned.graph),
@@ -435,20 +417,14 @@ fn run_report(
     output: Option<&std::path::Path>,
     rules: &[Rule],
     config: &Config,
-) -> ExitCode {
+) -> Result<ExitCode, Error> {
     let scanned = scan_configured(paths, rules, config);
     let model = report::threat_model::build(&scanned, &scanned.findings, rules);
     let rendered = match format {
         ReportFormat::Markdown => report::threat_model::markdown(&model),
         ReportFormat::Html => report::threat_model::html(&model),
     };
-    let text = match rendered {
-        Ok(text) => text,
-        Err(err) => {
-            eprintln!("error: internal: report template: {err:?}");
-            return ExitCode::from(2);
-        }
-    };
+    let text = rendered.map_err(|err| Error::Internal(format!("report template: {err:?}")))?;
     finish_document(&scanned, output, &text)
 }
 
@@ -483,28 +459,27 @@ repos:
 
 /// `init`: a starter config (never over an existing one without `--force`)
 /// and the pre-commit snippet on standard output.
-fn init(force: bool) -> ExitCode {
+fn init(force: bool) -> Result<ExitCode, Error> {
     let path = std::path::Path::new(crate::config::FILE_NAMES[0]);
     if path.exists() && !force {
-        eprintln!("error: {} exists; use --force to overwrite it", path.display());
-        return ExitCode::from(2);
+        return Err(Error::Exists(path.to_path_buf()));
     }
-    if let Err(err) = std::fs::write(path, STARTER_CONFIG) {
-        eprintln!("error: cannot write {}: {err}", path.display());
-        return ExitCode::from(2);
-    }
+    std::fs::write(path, STARTER_CONFIG)
+        .map_err(|source| Error::Write { path: Shown::new(&path.display().to_string()), source })?;
     eprintln!("wrote {}", path.display());
     print(&format!("Add blastradius to pre-commit:\n\n{PRE_COMMIT_SNIPPET}"));
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A document (graph, report) is written whatever the findings; the exit
 /// code says whether every config could be read (1 when one could not).
-fn finish_document(scanned: &scan::ScanOutput, output: Option<&std::path::Path>, text: &str) -> ExitCode {
-    if !write_or_print(output, text, scanned) {
-        return ExitCode::from(2);
-    }
-    unreadable_configs(scanned)
+fn finish_document(
+    scanned: &scan::ScanOutput,
+    output: Option<&std::path::Path>,
+    text: &str,
+) -> Result<ExitCode, Error> {
+    write_or_print(output, text, scanned)?;
+    Ok(unreadable_configs(scanned))
 }
 
 /// Reports configs that could not be read on stderr: exit 1 if any.
@@ -519,69 +494,36 @@ fn unreadable_configs(scanned: &scan::ScanOutput) -> ExitCode {
     }
 }
 
-/// Writes to `path`, or prints (no path, or `-`); false (and a message)
-/// when the file cannot be written, or is one the scan read: a report never
-/// replaces a config it was reading.
-fn write_or_print(path: Option<&std::path::Path>, text: &str, scanned: &scan::ScanOutput) -> bool {
+/// Writes to `path`, or prints (no path, or `-`); an error when the file
+/// cannot be written, or is one the scan read: a report never replaces a
+/// config it was reading.
+fn write_or_print(path: Option<&std::path::Path>, text: &str, scanned: &scan::ScanOutput) -> Result<(), Error> {
     match path.filter(|p| p.as_os_str() != "-") {
-        Some(path) if scanned.read(path) => {
-            eprintln!(
-                "error: refusing to write to {}: this scan read it; name another --output",
-                crate::redact::shown(&path.display().to_string())
-            );
-            false
-        }
-        Some(path) => match std::fs::write(path, text) {
-            Ok(()) => true,
-            Err(err) => {
-                eprintln!("error: cannot write {}: {err}", path.display());
-                false
-            }
-        },
+        Some(path) if scanned.read(path) => Err(Error::OutputIsInput(Shown::new(&path.display().to_string()))),
+        Some(path) => std::fs::write(path, text)
+            .map_err(|source| Error::Write { path: Shown::new(&path.display().to_string()), source }),
         None => {
             print(text);
-            true
+            Ok(())
         }
     }
 }
 
-fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
-    let mut output = if args.user {
-        match user_scan(rules, config) {
-            Some(output) => output,
-            None => return ExitCode::from(2),
-        }
-    } else {
-        scan_configured(&args.paths, rules, config)
-    };
+fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode, Error> {
+    let mut output = if args.user { user_scan(rules, config)? } else { scan_configured(&args.paths, rules, config) };
     if let Some(path) = &args.baseline {
-        match crate::baseline::read(path) {
-            Ok(baseline) => {
-                let hidden = crate::baseline::apply(&baseline, &mut output.findings, &path.display().to_string());
-                output.suppressed.extend(hidden);
-            }
-            Err(err) => {
-                eprintln!("error: {err}");
-                return ExitCode::from(2);
-            }
-        }
+        let baseline = crate::baseline::read(path).map_err(Error::Baseline)?;
+        let hidden = crate::baseline::apply(&baseline, &mut output.findings, &path.display().to_string());
+        output.suppressed.extend(hidden);
     }
     if let Some(rev) = &args.changed_since {
-        match crate::changes::changed_since(&output.root, rev) {
-            Ok(changed) => {
-                // Compared as displayed: finding paths are shown (controls made visible).
-                let changed: std::collections::BTreeSet<String> =
-                    changed.iter().map(|p| crate::redact::shown(p)).collect();
-                output.findings.retain(|f| {
-                    changed.contains(f.location.path.as_str())
-                        || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(l.path.as_str()))
-                })
-            }
-            Err(err) => {
-                eprintln!("error: --changed-since: {err}");
-                return ExitCode::from(2);
-            }
-        }
+        let changed = crate::changes::changed_since(&output.root, rev).map_err(Error::ChangedSince)?;
+        // Compared as displayed: finding paths are shown (controls made visible).
+        let changed: std::collections::BTreeSet<String> = changed.iter().map(|p| crate::redact::shown(p)).collect();
+        output.findings.retain(|f| {
+            changed.contains(f.location.path.as_str())
+                || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(l.path.as_str()))
+        });
     }
     let findings = &output.findings;
     let to_file = args.output.is_some();
@@ -604,177 +546,17 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> ExitCode {
         OutputFormat::Json => report::json::render(&output, findings),
         OutputFormat::Github => report::github::render(&output, findings),
         OutputFormat::Sarif => report::sarif::render(&output, findings, rules),
-        OutputFormat::Markdown => match report::markdown::render(&output, findings, rules) {
-            Ok(text) => text,
-            Err(err) => {
-                eprintln!("error: internal: markdown template: {err}");
-                return ExitCode::from(2);
-            }
-        },
+        OutputFormat::Markdown => report::markdown::render(&output, findings, rules)
+            .map_err(|err| Error::Internal(format!("markdown template: {err}")))?,
     };
     let streamed = matches!(args.format, OutputFormat::Terminal) && to_stdout;
-    if !streamed && !write_or_print(args.output.as_deref(), &text, &output) {
-        return ExitCode::from(2);
+    if !streamed {
+        write_or_print(args.output.as_deref(), &text, &output)?;
     }
     if args.output.is_some() {
         eprintln!("{}", report::terminal::summary(&output, findings));
     }
-    let fail_on = args.fail_on.unwrap_or_else(|| match config.fail_on.as_deref() {
-        Some("never") => FailOn::Never,
-        Some(s) => match Severity::parse(s) {
-            Some(Severity::Critical) => FailOn::Critical,
-            Some(Severity::High) => FailOn::High,
-            Some(Severity::Medium) => FailOn::Medium,
-            Some(Severity::Info) => FailOn::Info,
-            _ => FailOn::Low,
-        },
-        None => FailOn::Low,
-    });
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::At(Severity::Low));
     let failing = fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
-    if failing || !output.errors.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn report_rules(rules: &[Rule], format: RulesFormat) -> String {
-    match format {
-        RulesFormat::Markdown => rule_table_markdown(rules),
-        RulesFormat::Docs => rules_document(rules),
-        RulesFormat::Json => {
-            let list: Vec<_> = rules
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "id": r.id, "name": r.name, "title": r.title, "severity": r.severity,
-                        "category": r.category.as_str(), "control": r.control.as_str(), "standards": r.standards,
-                    })
-                })
-                .collect();
-            let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
-            text.push('\n');
-            text
-        }
-        RulesFormat::Table => {
-            let mut text = String::new();
-            for r in rules {
-                text.push_str(&format!(
-                    "{:<7} {:<9} {:<13} {:<34} {}\n",
-                    r.id,
-                    r.severity.as_str(),
-                    r.category.as_str(),
-                    r.name,
-                    r.title
-                ));
-            }
-            text
-        }
-    }
-}
-
-/// The README's rule table, generated from the rules (a test keeps it fresh).
-pub fn rule_table_markdown(rules: &[Rule]) -> String {
-    let mut text = String::from("| ID | Name | Severity | Category | Title | OWASP Agentic | MAESTRO | CWE |\n|---|---|---|---|---|---|---|---|\n");
-    for r in rules {
-        text.push_str(&format!(
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
-            r.id,
-            r.name,
-            r.severity.as_str(),
-            r.category.as_str(),
-            r.title,
-            r.standards.owasp_agentic.join(", "),
-            r.standards.maestro.join(", "),
-            r.standards.cwe.join(", ")
-        ));
-    }
-    text
-}
-
-/// `docs/rules.md`: every rule with its standards, rationale, remediation
-/// and examples, generated (a test checks it is current).
-pub fn rules_document(rules: &[Rule]) -> String {
-    let mut text = String::from(
-        "# Rules\n\nGenerated from `rules/` by `blastradius rules --format docs`; do not edit by hand.\n\n",
-    );
-    text.push_str(&rule_table_markdown(rules));
-    for rule in rules {
-        text.push_str(&format!(
-            "\n<a id=\"{anchor}\"></a>\n## {id} `{name}`: {title}\n\n| Severity | Confidence | Category | Control |\n|---|---|---|---|\n| {sev} | {conf} | {cat} | {ctl} |\n\n\
-             Standards: {standards}.\n\n\
-             ### Why it matters\n\n{why}\n\n### How to fix\n\n{fix}\n",
-            anchor = rule.id.to_ascii_lowercase(),
-            id = rule.id,
-            name = rule.name,
-            title = rule.title,
-            sev = rule.severity.as_str(),
-            conf = format!("{:?}", rule.confidence).to_ascii_lowercase(),
-            cat = rule.category.as_str(),
-            ctl = rule.control.as_str(),
-            standards = standards_text(rule, "none"),
-            why = rule.rationale.trim(),
-            fix = rule.remediation.trim(),
-        ));
-        if let Some(examples) = engine::examples(&rule.id) {
-            for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not", examples.negative)] {
-                let body = crate::redact::mask(body);
-                text.push_str(&format!(
-                    "\n{label}: `{path}`\n\n```{}\n{}\n```\n",
-                    fence_language(path),
-                    body.trim_end()
-                ));
-            }
-        }
-    }
-    text
-}
-
-/// `OWASP Agentic ASI03; OWASP NHI NHI2:2025; …; CWE CWE-798`.
-fn standards_text(rule: &Rule, empty: &str) -> String {
-    let s = &rule.standards;
-    let list = |v: &[String]| if v.is_empty() { empty.to_string() } else { v.join(", ") };
-    format!(
-        "OWASP Agentic {}; OWASP NHI {}; OWASP LLM {}; MAESTRO {}; CWE {}",
-        list(&s.owasp_agentic),
-        list(&s.owasp_nhi),
-        list(&s.owasp_llm),
-        list(&s.maestro),
-        list(&s.cwe)
-    )
-}
-
-fn fence_language(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "json" => "jsonc",
-        "yaml" | "yml" => "yaml",
-        "toml" => "toml",
-        "md" => "markdown",
-        _ => "sh",
-    }
-}
-
-fn explain(rule: &Rule) -> String {
-    let mut text = format!(
-        "{id} {name}: {title}\n\nseverity: {sev}   category: {cat}   control: {ctl}\nstandards: {standards}\n\nWhy it matters\n{why}\nHow to fix\n{fix}",
-        id = rule.id,
-        name = rule.name,
-        title = rule.title,
-        sev = rule.severity.as_str(),
-        cat = rule.category.as_str(),
-        ctl = rule.control.as_str(),
-        standards = standards_text(rule, "-"),
-        why = rule.rationale,
-        fix = rule.remediation,
-    );
-    if let Some(examples) = engine::examples(&rule.id) {
-        for (label, (path, body)) in [("Triggers it", examples.positive), ("Does not trigger it", examples.negative)] {
-            text.push_str(&format!("\n{label} ({path}):\n"));
-            for line in crate::redact::mask(body).lines() {
-                text.push_str(&format!("    {line}\n"));
-            }
-        }
-    }
-    text.push_str(&format!("\nMore: {}\n", crate::report::sarif::help_uri(rule)));
-    text
+    Ok(if failing || !output.errors.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -24,13 +24,14 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
-use crate::engine::{Rule, Severity};
+use crate::engine::{FailOn, Rule, Severity};
 use crate::source::{self, Node, Span, Syntax};
 
 pub const FILE_NAMES: &[&str] = &[".blastradius.yaml", ".blastradius.yml"];
 
 /// A problem in the config file, located.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}:{}: {message}", path.display(), self.line_col_text())]
 pub struct ConfigError {
     pub path: PathBuf,
     pub text: String,
@@ -38,10 +39,17 @@ pub struct ConfigError {
     pub message: String,
 }
 
+impl ConfigError {
+    fn line_col_text(&self) -> String {
+        let (line, column) = source::LineIndex::new(&self.text).line_col(&self.text, self.span.start);
+        format!("{line}:{column}")
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Config {
     pub path: Option<PathBuf>,
-    pub fail_on: Option<String>,
+    pub fail_on: Option<FailOn>,
     pub disable: Vec<String>,
     pub enable: Vec<String>,
     pub severity: Vec<(String, Severity)>,
@@ -197,7 +205,7 @@ pub fn read(path: &Path, rules: &[Rule]) -> Result<Config, Vec<ConfigError>> {
     r.keys(&doc, &["fail_on", "rules", "severity", "paths", "rule_dirs", "ignore"], "the config");
     if let Some(node) = doc.get("fail_on") {
         match node.scalar_text() {
-            Some(v) if Severity::parse(&v).is_some() || v == "never" => config.fail_on = Some(v),
+            Some(v) if FailOn::parse(&v).is_some() => config.fail_on = FailOn::parse(&v),
             _ => r.error(node.span, "fail_on must be one of: critical, high, medium, low, info, never".into()),
         }
     }
@@ -307,7 +315,10 @@ impl Config {
         let shown = |text: &str| crate::redact::shown(text);
         let mut effects = Vec::new();
         if let Some(fail_on) = &self.fail_on {
-            effects.push(format!("fails the run at {} and above", shown(fail_on)));
+            effects.push(match fail_on {
+                FailOn::At(severity) => format!("fails the run at {} and above", severity.as_str()),
+                FailOn::Never => "findings never fail the run".to_string(),
+            });
         }
         if !self.disable.is_empty() {
             effects.push(format!("disables {}", self.disable.join(", ")));

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod error;
 pub mod findings;
 pub mod formats;
 pub mod graph;

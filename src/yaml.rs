@@ -6,19 +6,18 @@
 use serde::de::DeserializeOwned;
 
 /// A YAML error with the position serde_yaml reports, 1-based.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}{message}", position(*.line, *.column))]
 pub struct YamlError {
     pub message: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
 }
 
-impl std::fmt::Display for YamlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "{line}:{column}: {}", self.message),
-            _ => f.write_str(&self.message),
-        }
+fn position(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!("{line}:{column}: "),
+        _ => String::new(),
     }
 }
 

@@ -204,3 +204,34 @@ fn run_out(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+#[test]
+fn fail_on_never_in_the_config_keeps_findings_from_failing_the_run_and_says_so() {
+    let dir = project();
+    std::fs::write(dir.path().join(".blastradius.yaml"), "fail_on: never\n").unwrap();
+    let (code, found) = rules_found(dir.path(), &[]);
+    assert!(!found.is_empty());
+    assert_eq!(code, 0);
+    let out = blastradius(dir.path()).args(["scan", ".", "--color", "never"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("findings never fail the run"), "{stdout}");
+    // The command line wins over the config.
+    let (code, _) = rules_found(dir.path(), &["--fail-on", "low"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn an_error_of_the_run_says_how_to_get_out_of_it() {
+    let dir = project();
+    std::fs::write(dir.path().join(".blastradius.yaml"), "fail_on: sometimes\n").unwrap();
+    let out = blastradius(dir.path()).args(["scan", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(".blastradius.yaml:1:10: fail_on must be one of: critical, high, medium, low, info, never\n  help: `blastradius init --force` writes a fresh starter config"),
+        "{stderr}"
+    );
+    let out = blastradius(dir.path()).args(["--no-config", "explain", "BR000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: no rule `BR000`; `blastradius rules` lists them\n");
+}

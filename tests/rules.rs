@@ -112,7 +112,8 @@ fn rule_files_are_well_formed() {
 #[test]
 fn readme_rule_table_is_current() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let table = blastradius::cli::rule_table_markdown(&rules().into_iter().map(|(_, r)| r).collect::<Vec<_>>());
+    let table =
+        blastradius::report::rules::rule_table_markdown(&rules().into_iter().map(|(_, r)| r).collect::<Vec<_>>());
     let start = readme.find("<!-- rules:start -->").expect("README has a rules table marker");
     let end = readme.find("<!-- rules:end -->").expect("README has a rules table end marker");
     let current = readme[start + "<!-- rules:start -->".len()..end].trim();
@@ -126,5 +127,8 @@ fn readme_rule_table_is_current() {
 fn rules_document_is_current() {
     let rules: Vec<_> = builtin_rules().unwrap().into_iter().map(|(_, r)| r).collect();
     let current = std::fs::read_to_string(root().join("docs/rules.md")).unwrap_or_default();
-    assert!(current == blastradius::cli::rules_document(&rules), "docs/rules.md is stale: run .ci/readme-rules");
+    assert!(
+        current == blastradius::report::rules::rules_document(&rules),
+        "docs/rules.md is stale: run .ci/readme-rules"
+    );
 }

@@ -13,7 +13,7 @@ use crate::graph::reach::Adjacency;
 use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
 use crate::redact::Shown;
 pub use rule::{
-    Category, Condition, Control, EdgePattern, Match, NodePattern, Op, Pattern, Rule, Severity, SourceCheck,
+    Category, Condition, Control, EdgePattern, FailOn, Match, NodePattern, Op, Pattern, Rule, Severity, SourceCheck,
     SuppressionCheck, TestValue,
 };
 
@@ -21,17 +21,13 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 }
 
-/// A rule file that failed to load: which, where, why.
-#[derive(Debug, Clone, PartialEq)]
+/// A rule file that failed to load: which, where (in the message, as
+/// `line:column:`), why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{path}: {message}")]
 pub struct RuleError {
     pub path: String,
     pub message: String,
-}
-
-impl std::fmt::Display for RuleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
 }
 
 /// A rule's embedded examples: (path, text) that triggers it, and one that does not.

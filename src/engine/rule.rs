@@ -33,6 +33,44 @@ impl Severity {
     }
 }
 
+/// When findings fail the run (`--fail-on`, the config's `fail_on`): at a
+/// severity and above, or never (unreadable configs still do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub const ALL: [FailOn; 6] = [
+        FailOn::At(Severity::Critical),
+        FailOn::At(Severity::High),
+        FailOn::At(Severity::Medium),
+        FailOn::At(Severity::Low),
+        FailOn::At(Severity::Info),
+        FailOn::Never,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::At(severity) => severity.as_str(),
+            FailOn::Never => "never",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FailOn> {
+        FailOn::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    /// The lowest severity that fails the run.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::At(severity) => Some(severity),
+            FailOn::Never => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {

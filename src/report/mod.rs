@@ -4,6 +4,7 @@ pub mod github;
 pub mod graph;
 pub mod json;
 pub mod markdown;
+pub mod rules;
 pub mod sarif;
 pub mod svg;
 pub mod terminal;

@@ -9,7 +9,6 @@ mod json;
 mod toml;
 mod yaml;
 
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -234,16 +233,11 @@ impl SourceFile {
 }
 
 /// A syntax error, located.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct SyntaxError {
     pub message: String,
     pub span: Span,
-}
-
-impl fmt::Display for SyntaxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
 }
 
 /// A key written twice in one mapping: the host uses the second (last)
