@@ -28,7 +28,7 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules_dir, &mut files);
     files.sort();
-    let mut code = String::from("pub static RULE_FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from("pub(super) static RULE_FILES: &[(&str, &str)] = &[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let relative = file.strip_prefix(&root).expect("under the manifest dir").to_string_lossy().replace('\\', "/");
@@ -99,7 +99,7 @@ fn example_dir(text: &str, field: &str) -> Option<String> {
 /// Each rule's first positive and negative example file, embedded so that
 /// `blastradius explain` can show them.
 fn examples(root: &Path, files: &[PathBuf]) -> String {
-    let mut code = String::from("pub static RULE_EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[\n");
+    let mut code = String::from("pub(super) static RULE_EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[\n");
     for file in files {
         let Ok(text) = fs::read_to_string(file) else { continue };
         let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: ")).map(str::trim) else { continue };

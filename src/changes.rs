@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 /// Why the changed files could not be listed. Texts from git and the
 /// command line are shown masked, controls made visible.
 #[derive(Debug, thiserror::Error)]
-pub enum ChangesError {
+pub(crate) enum ChangesError {
     #[error("`{0}` is not a revision")]
     NotARevision(String),
     #[error("{0} is not inside a git repository")]
@@ -50,7 +50,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, ChangesError> {
 
 /// Files changed since `rev` (and files git does not track yet), as paths
 /// relative to `root`, `/`-separated like displayed paths.
-pub fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, ChangesError> {
+pub(crate) fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, ChangesError> {
     if rev.is_empty() || rev.starts_with('-') {
         return Err(ChangesError::NotARevision(crate::redact::shown(rev)));
     }

@@ -27,12 +27,12 @@ use serde::Serialize;
 use crate::engine::{FailOn, Rule, Severity};
 use crate::source::{self, Node, Span, Syntax};
 
-pub const FILE_NAMES: &[&str] = &[".blastradius.yaml", ".blastradius.yml"];
+pub(crate) const FILE_NAMES: &[&str] = &[".blastradius.yaml", ".blastradius.yml"];
 
 /// A problem in the config file, located.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}:{}: {message}", path.display(), self.line_col_text())]
-pub struct ConfigError {
+pub(crate) struct ConfigError {
     pub path: PathBuf,
     pub text: String,
     pub span: Span,
@@ -47,7 +47,7 @@ impl ConfigError {
 }
 
 #[derive(Debug, Default)]
-pub struct Config {
+pub(crate) struct Config {
     pub path: Option<PathBuf>,
     pub fail_on: Option<FailOn>,
     pub disable: Vec<String>,
@@ -61,7 +61,7 @@ pub struct Config {
 }
 
 #[derive(Debug)]
-pub struct Ignore {
+pub(crate) struct Ignore {
     pub glob: GlobSet,
     /// Empty: every rule.
     pub rules: Vec<String>,
@@ -85,7 +85,7 @@ pub struct ConfigReport {
 /// repository that holds it (the directory with `.git`); outside a
 /// repository, only `start`'s own directory. A config in a parent directory
 /// belongs to someone else and must not turn this scan's checks off.
-pub fn find(start: &Path) -> Option<PathBuf> {
+pub(crate) fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
     let dir = if start.is_dir() { start.as_path() } else { start.parent()? };
     let top = dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(dir);
@@ -188,7 +188,7 @@ impl Reader<'_> {
 
 /// Reads the config at `path`, checking rule ids against `rules` (the
 /// built-in ones and those of `rule_dirs`, which the caller loads first).
-pub fn read(path: &Path, rules: &[Rule]) -> Result<Config, Vec<ConfigError>> {
+pub(crate) fn read(path: &Path, rules: &[Rule]) -> Result<Config, Vec<ConfigError>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![ConfigError {
             path: path.to_path_buf(),
@@ -279,7 +279,7 @@ pub fn read(path: &Path, rules: &[Rule]) -> Result<Config, Vec<ConfigError>> {
 }
 
 /// The rule ids `rule_dirs` would add, for checking the config's references.
-pub fn rule_dirs_of(path: &Path) -> Vec<PathBuf> {
+pub(crate) fn rule_dirs_of(path: &Path) -> Vec<PathBuf> {
     let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
     let Ok(doc) = source::parse(&text, Syntax::Yaml) else { return Vec::new() };
     let base = path.parent().unwrap_or(Path::new("."));
@@ -295,7 +295,7 @@ pub fn rule_dirs_of(path: &Path) -> Vec<PathBuf> {
 
 impl Config {
     /// The rules to run: minus `disable`, plus `enable`, with severities overridden.
-    pub fn apply_to_rules(&self, rules: Vec<Rule>) -> Vec<Rule> {
+    pub(crate) fn apply_to_rules(&self, rules: Vec<Rule>) -> Vec<Rule> {
         rules
             .into_iter()
             .filter(|r| !self.disable.contains(&r.id) || self.enable.contains(&r.id))
@@ -310,7 +310,7 @@ impl Config {
 
     /// What this config does, one sentence per effect; `hidden` findings
     /// were dropped by its `ignore` entries. None when no file was read.
-    pub fn report(&self, hidden: usize) -> Option<ConfigReport> {
+    pub(crate) fn report(&self, hidden: usize) -> Option<ConfigReport> {
         let path = self.path.as_ref()?;
         let shown = |text: &str| crate::redact::shown(text);
         let mut effects = Vec::new();
@@ -340,12 +340,12 @@ impl Config {
         Some(ConfigReport { path: shown(&path.display().to_string()), effects, hidden_findings: hidden })
     }
 
-    pub fn excluded(&self, display: &str) -> bool {
+    pub(crate) fn excluded(&self, display: &str) -> bool {
         self.exclude.as_ref().is_some_and(|g| g.is_match(display))
     }
 
     /// The reason of the first `ignore` entry that covers this finding.
-    pub fn ignore_reason(&self, rule_id: &str, path: &str) -> Option<&str> {
+    pub(crate) fn ignore_reason(&self, rule_id: &str, path: &str) -> Option<&str> {
         self.ignores
             .iter()
             .find(|i| i.glob.is_match(path) && (i.rules.is_empty() || i.rules.iter().any(|r| r == rule_id)))

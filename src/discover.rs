@@ -7,7 +7,7 @@ use walkdir::WalkDir;
 use crate::formats::{classify_path, Candidate};
 
 /// Files larger than this are reported and skipped: no agent config is.
-pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+pub(crate) const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 /// Directories never worth walking into.
 const SKIP_DIRS: &[&str] =
@@ -40,7 +40,7 @@ pub struct Discovered {
 
 /// Walks `paths` (files or directories). Symlinks are never followed, so a
 /// walk cannot leave the scan root; files named directly are always taken.
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
     let single_root = match paths {
         [one] if one.is_dir() => Some(one.as_path()),
@@ -100,7 +100,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
 }
 
 /// Files chosen by the caller, each with the path to show (`~/.cursor/mcp.json`).
-pub fn explicit(files: &[(PathBuf, String)]) -> Discovered {
+pub(crate) fn explicit(files: &[(PathBuf, String)]) -> Discovered {
     let mut found = Discovered { root: std::env::current_dir().unwrap_or_default(), ..Discovered::default() };
     for (path, display) in files {
         if let Some(reason) = not_readable(path) {

@@ -13,7 +13,7 @@ use crate::engine::RuleError;
 use crate::redact::Shown;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum Error {
+pub(crate) enum Error {
     #[error("{0}: no such file or directory")]
     #[diagnostic(code(blastradius::no_such_path))]
     NoSuchPath(Shown),
@@ -66,7 +66,7 @@ pub enum Error {
 
 impl Error {
     /// The exit code: 2 for every error of the run (DESIGN.md, exit codes).
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         2
     }
 }

@@ -2,14 +2,16 @@
 //! configurations. The pipeline runs one way, one stage per module:
 //! `discover → source → formats → graph → engine → findings → report`.
 
+#![warn(unreachable_pub)]
+
 pub mod baseline;
 pub mod catalog;
-pub mod changes;
+pub(crate) mod changes;
 pub mod cli;
-pub mod config;
-pub mod discover;
+pub(crate) mod config;
+pub(crate) mod discover;
 pub mod engine;
-pub mod error;
+pub(crate) mod error;
 pub mod findings;
 pub mod formats;
 pub mod graph;
@@ -17,6 +19,6 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod source;
-pub mod suppress;
-pub mod user;
+pub(crate) mod suppress;
+pub(crate) mod user;
 pub mod yaml;

@@ -92,7 +92,7 @@ fn rule_matches(entry: &str, finding: &Finding, rules: &[Rule]) -> bool {
 
 /// Drops suppressed findings (returned, with their reasons) and adds the
 /// findings about suppressions.
-pub fn apply(
+pub(crate) fn apply(
     files: &[Arc<SourceFile>],
     literals: &[Vec<Span>],
     findings: &mut Vec<Finding>,

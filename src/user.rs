@@ -6,12 +6,12 @@
 use std::path::{Path, PathBuf};
 
 /// The home directory: `HOME`, else `USERPROFILE` (Windows).
-pub fn home() -> Option<PathBuf> {
+pub(crate) fn home() -> Option<PathBuf> {
     std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from)
 }
 
 /// Every location, with whether a file is there: (client, shown path, full path, found).
-pub fn locations(home: &Path) -> Vec<(&'static str, String, PathBuf, bool)> {
+pub(crate) fn locations(home: &Path) -> Vec<(&'static str, String, PathBuf, bool)> {
     // Each format declares its own user-level locations (formats::registry).
     crate::formats::registry::user_locations()
         .into_iter()

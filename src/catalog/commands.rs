@@ -311,7 +311,7 @@ fn anything(program: &str, by: &str, class: &str) -> CommandGrant {
 
 /// A permission pattern's match, as opencode and Claude Code read them:
 /// `*` any run of characters (`/` included), `?` one character.
-pub fn wildcard(pattern: &str, subject: &str) -> bool {
+pub(crate) fn wildcard(pattern: &str, subject: &str) -> bool {
     let (p, s): (Vec<char>, Vec<char>) = (pattern.chars().collect(), subject.chars().collect());
     let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
     while si < s.len() {

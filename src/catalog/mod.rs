@@ -2,10 +2,10 @@
 //! shell command grants allow, as data in
 //! `rules/catalog/`, embedded in the binary at build time.
 
-pub mod ci;
-pub mod commands;
-pub mod servers;
-pub mod tokens;
+pub(crate) mod ci;
+pub(crate) mod commands;
+pub(crate) mod servers;
+pub(crate) mod tokens;
 
 pub use ci::CiCatalog;
 pub use commands::{CommandCatalog, CommandGrant};

@@ -54,7 +54,7 @@ fn named_of<S: AsRef<str>>(list: &[S], total: usize) -> String {
 
 /// One finding per origin that reaches targets through `through` edges; the
 /// chain holds a shortest path to each target, in breadth-first order.
-pub fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern) -> Vec<Hit<'g>> {
+pub(super) fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
     let mut searcher = Searcher::new(graph);
     for &origin in &order.nodes {
@@ -118,7 +118,7 @@ pub fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern) -> Ve
     hits
 }
 
-pub fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> Vec<Hit<'g>> {
+pub(super) fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> Vec<Hit<'g>> {
     let mut hits = Vec::new();
     let mut searcher = Searcher::new(graph);
     for &origin in &order.nodes {
@@ -169,7 +169,7 @@ pub fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> 
     hits
 }
 
-pub fn cycle_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &CyclePattern) -> Vec<Hit<'g>> {
+pub(super) fn cycle_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &CyclePattern) -> Vec<Hit<'g>> {
     // The subgraph of `kind` nodes joined by `through` edges.
     let filtered = petgraph::visit::EdgeFiltered::from_fn(&graph.graph, |e| {
         p.through.contains(&e.weight().kind)
@@ -211,7 +211,7 @@ pub fn cycle_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &CyclePattern) -> 
     hits
 }
 
-pub fn shared_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &SharedPattern) -> Vec<Hit<'g>> {
+pub(super) fn shared_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &SharedPattern) -> Vec<Hit<'g>> {
     let mut groups: std::collections::BTreeMap<&str, Vec<NodeIndex>> = std::collections::BTreeMap::new();
     for &index in &order.nodes {
         let node = graph.node(index);

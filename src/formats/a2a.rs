@@ -22,13 +22,13 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     doc.get("skills").is_some()
         && (doc.get("url").is_some() || doc.get("supportedInterfaces").is_some())
         && doc.get("name").is_some()
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let name = doc.get("name").and_then(Doc::as_str).unwrap_or("agent").to_string();
     let url_node =
         doc.get("url").or_else(|| doc.get("supportedInterfaces").and_then(|i| i.items().first()?.get("url")));

@@ -22,7 +22,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     doc.get("agent_class").is_some()
         || doc.get("sub_agents").is_some()
         || (doc.get("name").is_some() && doc.get("instruction").is_some() && doc.get("model").is_some())
@@ -49,7 +49,7 @@ fn resolve(from: &str, relative: &str) -> String {
     parts.join("/")
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let display = ctx.source.display.clone();
     let key = file_key(&display);
     let name = doc.get("name").and_then(Doc::scalar_text).unwrap_or_else(|| display.clone());

@@ -22,7 +22,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     doc.get("provider").and_then(Doc::as_str).is_some_and(|p| p.starts_with("autogen"))
         && doc.get("component_type").is_some()
 }
@@ -37,7 +37,7 @@ fn agent_key(ctx: &Ctx<'_>, name: &str) -> String {
     format!("agent:autogen:{}:{name}", ctx.scope)
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     walk(ctx, doc, "");
 }
 

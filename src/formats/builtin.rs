@@ -18,7 +18,7 @@ fn capabilities(tool: &str) -> (&'static [&'static str], &'static [&'static str]
 }
 
 /// Claude Code's tool names → our built-in tool names.
-pub fn claude_tool(name: &str) -> Option<&'static str> {
+pub(super) fn claude_tool(name: &str) -> Option<&'static str> {
     Some(match name {
         "Bash" => "shell",
         "Read" | "Glob" | "Grep" | "LS" => "read",
@@ -30,7 +30,7 @@ pub fn claude_tool(name: &str) -> Option<&'static str> {
 }
 
 /// The node key of a host's built-in tool, creating the node on first use.
-pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
+pub(super) fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
     let key = format!("tool:{}:{}:builtin:{canonical}", ctx.format.client(), ctx.scope);
     if ctx.node_mut(&key).is_none() {
         let mut node = Node::new(NodeKind::Tool, key.clone(), canonical, Some(loc.clone()));
@@ -47,7 +47,7 @@ pub fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
 }
 
 /// An agent's grant of a built-in tool, as written (`Bash(npm run:*)`).
-pub fn grant<'c>(
+pub(super) fn grant<'c>(
     ctx: &'c mut Ctx<'_>,
     agent: &str,
     canonical: &str,

@@ -32,12 +32,12 @@ pub(super) const HOOKS: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt_hooks),
 };
 
-pub fn adapt_hooks(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt_hooks(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     claude_settings::hooks(ctx, &agent, doc);
 }
 
-pub fn adapt_plugin(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt_plugin(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     if doc.get("mcpServers").is_some_and(Doc::is_object) {
         mcp_servers::describe_map(ctx, &agent, doc, "mcpServers");

@@ -21,7 +21,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     // Claude Code reads the project's files without asking (Read, Glob and
     // Grep need no permission): private data is always within reach.

@@ -32,7 +32,7 @@ pub(super) const COMMAND: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let Some(tools) = doc.get("allowed-tools").or_else(|| doc.get("allowed_tools")) else { return };
     let agent = ctx.host_agent(doc);
     let pointer = "allowed-tools";

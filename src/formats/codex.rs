@@ -22,7 +22,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     policies(ctx, &agent, doc, "");
     if let Some(profiles) = doc.get("profiles") {

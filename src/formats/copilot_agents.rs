@@ -35,7 +35,7 @@ fn builtin_tool(name: &str) -> Option<&'static str> {
     })
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if !doc.is_object() {
         return; // Markdown without front matter: not an agent definition.
     }

@@ -25,7 +25,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
 
 /// Is this YAML a CrewAI agents file (`role` + `goal`) or tasks file
 /// (`description` + `expected_output`)?
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     let entries = doc.entries();
     !entries.is_empty()
         && entries.iter().any(|e| {
@@ -35,7 +35,7 @@ pub fn sniff(doc: &Doc) -> bool {
         })
 }
 
-pub fn agent_key(ctx: &Ctx<'_>, name: &str) -> String {
+pub(super) fn agent_key(ctx: &Ctx<'_>, name: &str) -> String {
     format!("agent:crewai:{}:{name}", ctx.scope)
 }
 
@@ -43,7 +43,7 @@ fn tool_key(ctx: &Ctx<'_>, name: &str) -> String {
     format!("tool:crewai:{}:{name}", ctx.scope)
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let is_agents = doc.entries().iter().any(|e| e.value.get("role").is_some());
     if is_agents {
         agents(ctx, doc);

@@ -21,11 +21,11 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     doc.get("kind").and_then(Doc::as_str) == Some("app") && doc.get("app").is_some()
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let name = doc.at(&["app", "name"]).and_then(Doc::scalar_text).unwrap_or_else(|| ctx.source.display.clone());
     let key = format!("agent:dify:{}", ctx.source.display);
     let span = doc.at(&["app", "name"]).map_or(doc.span, |n| n.span);

@@ -20,7 +20,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     for entry in doc.entries() {
         // dotenv credentials belong to whatever loads the file; no owner edge.
         ctx.credentials_in("", Some(&entry.key), &entry.value, &entry.key, "env");

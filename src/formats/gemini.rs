@@ -22,7 +22,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     mcp_servers::describe_map(ctx, &agent, doc, "mcpServers");
     for path in [&["autoAccept"][..], &["tools", "autoAccept"][..]] {

@@ -68,7 +68,7 @@ fn untrusted_expressions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
         .collect()
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     // One substring check for workflows without an agent.
     let text = &ctx.source.text;
     let ci = CiCatalog::get();

@@ -21,7 +21,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     if let Some(mode) = doc.get("GOOSE_MODE") {
         ctx.approval_setting(&agent, mode, "GOOSE_MODE", &["auto"], &[]);

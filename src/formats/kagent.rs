@@ -22,7 +22,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::All(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     doc.get("apiVersion").and_then(Doc::as_str).is_some_and(|v| v.starts_with("kagent.dev/"))
 }
 
@@ -30,7 +30,7 @@ fn namespace(doc: &Doc) -> String {
     doc.at(&["metadata", "namespace"]).and_then(Doc::as_str).unwrap_or("default").to_string()
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, docs: &[Doc]) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, docs: &[Doc]) {
     for (i, doc) in docs.iter().enumerate().filter(|(_, d)| sniff(d)) {
         let kind = doc.get("kind").and_then(Doc::as_str).unwrap_or("");
         let Some(name_node) = doc.at(&["metadata", "name"]) else { continue };

@@ -21,7 +21,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let key = format!("agent:langgraph:{}", ctx.scope);
     let mut deployment = Node::new(NodeKind::Agent, key.clone(), "langgraph deployment", Some(ctx.loc(doc.span, "")));
     deployment.set_str("framework", "langgraph", None);

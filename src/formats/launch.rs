@@ -4,7 +4,7 @@
 
 /// What a command line says about the code it runs.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Launch {
+pub(super) struct Launch {
     /// npx, uvx, pipx, docker, node, python, … (the program after wrappers).
     pub launcher: String,
     /// Index into args of the program's own first argument.
@@ -20,7 +20,7 @@ pub struct Launch {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Package {
+pub(super) struct Package {
     pub registry: &'static str,
     pub name: String,
     pub version: Option<String>,
@@ -30,7 +30,7 @@ pub struct Package {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Image {
+pub(super) struct Image {
     pub name: String,
     pub reference: String,
     /// digest, tag, latest or none
@@ -97,7 +97,7 @@ const DOCKER_VALUE_FLAGS: &[&str] = &[
     "--group-add",
 ];
 
-pub fn parse(command: &str, args: &[String]) -> Launch {
+pub(super) fn parse(command: &str, args: &[String]) -> Launch {
     // Unwrap `cmd /c npx …` and `bash -c "…"`-less wrappers: take the program.
     let program = base_name(command);
     if (program == "cmd" || program == "cmd.exe")
@@ -208,7 +208,7 @@ fn npm_exec(launch: &mut Launch, args: &[String], start: usize) {
 }
 
 /// An npm package spec as written (`name@1.2.3`, `@scope/name@latest`, `name`).
-pub fn npm_package(spec: &str) -> Package {
+pub(super) fn npm_package(spec: &str) -> Package {
     let (name, version) = split_npm(spec);
     let pinned = version.as_deref().is_some_and(is_exact_version);
     Package { registry: "npm", name, version, pinned, arg: 0 }
@@ -316,7 +316,7 @@ fn mount_source(value: &str) -> String {
     }
 }
 
-pub fn image(reference: &str, arg: usize) -> Image {
+pub(super) fn image(reference: &str, arg: usize) -> Image {
     if let Some((name, _)) = reference.split_once('@') {
         return Image { name: name.to_string(), reference: reference.to_string(), pin: "digest", arg };
     }

@@ -23,7 +23,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     doc.get("apiVersion").and_then(Doc::as_str).is_some_and(|v| v.starts_with("blastradius/"))
         && doc.get("kind").and_then(Doc::as_str) == Some("AgentSystem")
 }
@@ -66,7 +66,7 @@ fn one_of(ctx: &mut Ctx<'_>, node: &Doc, allowed: &[&str], what: &str) -> Option
     }
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     check_keys(ctx, doc, TOP, "the manifest");
     if doc.get("apiVersion").and_then(Doc::as_str) != Some("blastradius/v1") {
         let span = doc.get("apiVersion").map_or(doc.span, |n| n.span);

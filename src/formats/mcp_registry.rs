@@ -22,14 +22,14 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     let schema = doc.get("$schema").and_then(Doc::as_str).unwrap_or("");
     let named = doc.get("name").and_then(Doc::as_str).is_some_and(|n| n.contains('/'));
     schema.contains("modelcontextprotocol") && schema.contains("server.schema")
         || named && (doc.get("packages").is_some() || doc.get("remotes").is_some())
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let name = doc.get("name").and_then(Doc::as_str).unwrap_or("server").to_string();
     let key = format!("tool:mcp-registry:{name}");
     let name_span = doc.get("name").map_or(doc.span, |n| n.span);

@@ -159,13 +159,13 @@ pub(super) const GENERIC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     describe_map(ctx, &agent, doc, "mcpServers");
 }
 
 /// Describes every server of the map under `key` (if the document has one).
-pub fn describe_map(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc, key: &str) {
+pub(super) fn describe_map(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc, key: &str) {
     let Some(map) = doc.get(key) else { return };
     for entry in map.entries() {
         if entry.value.is_object() {

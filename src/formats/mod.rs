@@ -30,7 +30,7 @@ mod mcp_servers;
 mod n8n;
 mod opencode;
 pub mod registry;
-pub mod secrets;
+pub(crate) mod secrets;
 mod servers;
 mod tool_defs;
 mod vscode;

@@ -22,7 +22,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     doc.get("nodes").is_some_and(|nodes| {
         nodes.items().iter().any(|n| {
             n.get("type")
@@ -32,7 +32,7 @@ pub fn sniff(doc: &Doc) -> bool {
     })
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let workflow = doc.get("name").and_then(Doc::scalar_text).unwrap_or_else(|| ctx.source.display.clone());
     let key = format!("agent:n8n:{}", ctx.source.display);
     let span = doc.get("name").map_or(doc.span, |n| n.span);

@@ -78,7 +78,7 @@ impl Scope<'_> {
     }
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let host = ctx.host_agent(doc);
     let global = Scope {
         key: host.clone(),

@@ -51,7 +51,7 @@ pub struct SecretFact {
 
 /// Where the value sits, which changes how it is read.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ValueContext {
+pub(crate) struct ValueContext {
     /// The file holds placeholders by convention (`.env.example`): only
     /// token formats count, not guesses from key names.
     pub template: bool,
@@ -59,7 +59,7 @@ pub struct ValueContext {
     pub header: bool,
 }
 
-pub fn describe(key: Option<&str>, value: &str, ctx: ValueContext) -> Vec<SecretFact> {
+pub(crate) fn describe(key: Option<&str>, value: &str, ctx: ValueContext) -> Vec<SecretFact> {
     let catalog = TokenCatalog::get();
     let tokens: Vec<SecretFact> = catalog
         .find_all(value)

@@ -17,7 +17,14 @@ const EXCLUDE_KEYS: &[&str] = &["excludeTools", "disabledTools", "disabled_tools
 
 /// Describes the server `name` defined by `node`, used by `agent`.
 /// `entry_span` is where the server is named (its key), `pointer` its path.
-pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, node: &Doc, pointer: &str) -> String {
+pub(super) fn describe(
+    ctx: &mut Ctx<'_>,
+    agent: &str,
+    name: &str,
+    entry_span: Span,
+    node: &Doc,
+    pointer: &str,
+) -> String {
     let client = ctx.format.client();
     let key = tool_key(ctx, name);
     let entry_loc = ctx.loc(entry_span, pointer);
@@ -166,7 +173,7 @@ pub fn describe(ctx: &mut Ctx<'_>, agent: &str, name: &str, entry_span: Span, no
 /// A grant of a server's tools without a prompt: every tool (`tool` None or
 /// `*`), or the one named. `grant` is the rule as written. A server of `*`
 /// (`mcp__*`) is every server the agent runs, now and later.
-pub fn tool_grant<'c>(
+pub(super) fn tool_grant<'c>(
     ctx: &'c mut Ctx<'_>,
     agent: &str,
     server: &str,
@@ -203,7 +210,7 @@ fn wildcard(ctx: &mut Ctx<'_>, loc: &Loc) -> String {
     key
 }
 
-pub fn tool_key(ctx: &Ctx<'_>, name: &str) -> String {
+pub(super) fn tool_key(ctx: &Ctx<'_>, name: &str) -> String {
     format!("tool:{}:{}:{name}", ctx.format.client(), ctx.scope)
 }
 
@@ -215,7 +222,7 @@ fn enabled(node: &Doc) -> Option<(&Doc, bool)> {
     node.get("enabled").and_then(|e| e.as_bool().map(|b| (e, b)))
 }
 
-pub fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
+pub(super) fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
     match &list.value {
         Value::Array(values) => values
             .iter()
@@ -233,7 +240,7 @@ pub fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
     }
 }
 
-pub fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
+pub(super) fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
     let Some(url) = url_node.as_str() else { return };
     let loc = Some(ctx.loc(url_node.span, pointer));
     // Shown in messages and graphs: a password or key in it stays masked.
@@ -267,7 +274,7 @@ pub fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str
 
 /// A container image the tool runs: its name, the reference as written and
 /// how it is pinned (BR603).
-pub fn set_image(tool: &mut Node, image: &launch::Image, loc: Option<Loc>) {
+pub(super) fn set_image(tool: &mut Node, image: &launch::Image, loc: Option<Loc>) {
     tool.set_str("docker_image", image.name.clone(), loc.clone());
     tool.set_str("docker_image_ref", crate::redact::mask(&image.reference), loc.clone());
     tool.set_str("docker_image_pin", image.pin, loc);

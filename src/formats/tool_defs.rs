@@ -60,11 +60,11 @@ fn is_tool(item: &Doc) -> bool {
     function || named && (item.get("inputSchema").is_some() || item.get("input_schema").is_some())
 }
 
-pub fn sniff(doc: &Doc) -> bool {
+pub(super) fn sniff(doc: &Doc) -> bool {
     tool_list(doc).is_some_and(|tools| !tools.is_empty() && tools.iter().all(is_tool))
 }
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let base = if doc.is_object() { "tools" } else { "" };
     for (i, item) in tool_list(doc).unwrap_or_default().iter().enumerate() {
         let pointer = format!("{base}[{i}]");

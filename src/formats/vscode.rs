@@ -29,7 +29,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
-pub fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
     let (root, prefix) = match doc.get("mcp") {
         Some(mcp) if doc.get("servers").is_none() => (mcp, "mcp"),

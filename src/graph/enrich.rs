@@ -7,7 +7,7 @@ use petgraph::stable_graph::NodeIndex;
 use super::{AttrValue, Edge, EdgeKind, Graph, Item, Node, NodeKind, SetAttr};
 use crate::catalog::{ServerCatalog, ServerEntry};
 
-pub fn enrich(graph: &mut Graph) {
+pub(super) fn enrich(graph: &mut Graph) {
     let catalog = ServerCatalog::get();
     for index in graph.sorted_nodes() {
         let node = &mut graph.graph[index];
@@ -303,7 +303,7 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
 
 /// Tool names that write, execute or send, by their words
 /// (`rules/catalog/commands.yaml`, `tool_name_words`).
-pub fn is_risky_tool_name(name: &str) -> bool {
+pub(super) fn is_risky_tool_name(name: &str) -> bool {
     crate::catalog::CommandCatalog::get().is_risky_tool_name(name)
 }
 

@@ -4,7 +4,7 @@
 use super::{Entry, Node, Span, Value};
 
 /// Lines that are not assignments are skipped, as shells and loaders do.
-pub fn parse(text: &str) -> Node {
+pub(super) fn parse(text: &str) -> Node {
     let mut entries = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {

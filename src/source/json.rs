@@ -26,7 +26,7 @@ fn options() -> ParseOptions {
 /// The document, and every property written twice in one object. Agent
 /// hosts read JSON with `JSON.parse` or serde, which keep the last value of
 /// a duplicated property, and so do we.
-pub fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), SyntaxError> {
+pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), SyntaxError> {
     let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options()).map_err(|err| {
         let range = err.range();
         // `#` comments are common in hand-edited configs, and fatal.

@@ -5,7 +5,7 @@ use toml::Spanned;
 
 use super::{Entry, Node, Span, SyntaxError, Value};
 
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub(super) fn parse(text: &str) -> Result<Node, SyntaxError> {
     let table = DeTable::parse(text).map_err(|err| {
         let range = err.span().unwrap_or(0..0);
         SyntaxError {

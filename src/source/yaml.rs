@@ -12,7 +12,7 @@ use super::{Duplicate, Entry, Node, Span, SyntaxError, Value};
 
 #[cfg(test)]
 /// Parses the first document of a YAML stream (an empty stream is `null`).
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub(super) fn parse(text: &str) -> Result<Node, SyntaxError> {
     let (docs, _) = parse_all(text)?;
     Ok(docs.into_iter().next().unwrap_or(Node::new(Value::Null, Span::new(0, 0))))
 }
@@ -21,7 +21,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// mapping. The hosts that read these files (PyYAML, js-yaml in its default
 /// mode, Go's yaml) keep the last value of a duplicated key, and so do we;
 /// merge keys (`<<: *base`) are applied as YAML 1.1 hosts apply them.
-pub fn parse_all(text: &str) -> Result<(Vec<Node>, Vec<Duplicate>), SyntaxError> {
+pub(super) fn parse_all(text: &str) -> Result<(Vec<Node>, Vec<Duplicate>), SyntaxError> {
     let offsets = CharOffsets::new(text);
     let located = |marker: &Marker, message: String| {
         let at = offsets.byte(marker);
