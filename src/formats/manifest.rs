@@ -209,7 +209,7 @@ fn agent(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str, declared: &[String]) {
 }
 
 fn link(ctx: &mut Ctx<'_>, from: &str, to: &str, kind: EdgeKind, span: Span, pointer: &str) {
-    let declared = ctx.facts.nodes.iter().any(|n| n.key == to);
+    let declared = ctx.facts.has_node(to);
     if !declared && kind != EdgeKind::DelegatesTo {
         // Tools and credentials are declared before the agents that name them.
         let what = if kind == EdgeKind::Uses { "tool" } else { "credential" };

@@ -177,18 +177,18 @@ impl<'a> Ctx<'a> {
     pub fn host_agent(&mut self, doc: &Doc) -> String {
         let client = self.format.client();
         let key = format!("agent:{client}:{}", self.scope);
-        if !self.facts.nodes.iter().any(|n| n.key == key) {
+        if !self.facts.has_node(&key) {
             let loc = self.loc(Span::new(doc.span.start, doc.span.start), "");
             let mut node = Node::new(NodeKind::Agent, key.clone(), client, Some(loc));
             node.set_str("client", client, None);
             node.set_str("scope", self.scope.clone(), None);
-            self.facts.nodes.push(node);
+            self.facts.add_node(node);
         }
         key
     }
 
     pub fn node_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.facts.nodes.iter_mut().find(|n| n.key == key)
+        self.facts.node_mut(key)
     }
 
     /// A located problem in the file (strict formats only).
@@ -236,7 +236,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn add_node(&mut self, node: Node) {
-        self.facts.nodes.push(node);
+        self.facts.add_node(node);
     }
 
     /// Adds an edge; returns it, for callers of a shared helper that add

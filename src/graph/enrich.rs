@@ -22,13 +22,15 @@ pub(super) fn enrich(graph: &mut Graph) {
     let edges: Vec<_> = graph.graph.edge_indices().collect();
     for index in edges {
         let Some((_, target)) = graph.graph.edge_endpoints(index) else { continue };
+        if graph.graph[index].kind != EdgeKind::Uses {
+            continue;
+        }
+        // The tool is read while its edge is changed: one graph, two borrows.
         let tool = graph.graph[target].clone();
         let edge = &mut graph.graph[index];
-        if edge.kind == EdgeKind::Uses {
-            mark_risky_auto_approvals(edge);
-            narrow_grant(edge);
-            narrow_tool_names(edge, &tool);
-        }
+        mark_risky_auto_approvals(edge);
+        narrow_grant(edge);
+        narrow_tool_names(edge, &tool);
     }
     for index in graph.sorted_nodes() {
         if graph.graph[index].kind == NodeKind::Agent {

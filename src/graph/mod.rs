@@ -243,6 +243,28 @@ pub struct Facts {
     /// What the adapter could not accept in a strict format (our manifest),
     /// located: reported like syntax errors.
     pub problems: Vec<(crate::source::Span, String)>,
+    /// Position in `nodes` by key: adapters look nodes up by key for every
+    /// attribute they set, and a file may describe thousands.
+    by_key: std::collections::HashMap<String, usize>,
+}
+
+impl Facts {
+    /// Adds a node; the first node of a key is the one kept.
+    pub fn add_node(&mut self, node: Node) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.by_key.entry(node.key.clone()) {
+            slot.insert(self.nodes.len());
+        }
+        self.nodes.push(node);
+    }
+
+    pub fn has_node(&self, key: &str) -> bool {
+        self.by_key.contains_key(key)
+    }
+
+    pub fn node_mut(&mut self, key: &str) -> Option<&mut Node> {
+        let at = *self.by_key.get(key)?;
+        self.nodes.get_mut(at)
+    }
 }
 
 /// Setting attributes on nodes and edges, with or without a location.
