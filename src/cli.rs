@@ -485,7 +485,7 @@ fn finish_document(
 /// Reports configs that could not be read on stderr: exit 1 if any.
 fn unreadable_configs(scanned: &scan::ScanOutput) -> ExitCode {
     for error in &scanned.errors {
-        eprintln!("error: {}:{}:{}: {}", error.path, error.line, error.column, error.message);
+        eprintln!("error: {error}");
     }
     if scanned.errors.is_empty() {
         ExitCode::SUCCESS

@@ -18,6 +18,13 @@ pub struct Location {
     pub end_column: usize,
 }
 
+/// `path:line:column`, as every output writes a place.
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.column)
+    }
+}
+
 impl Location {
     pub fn of(file: &SourceFile, span: Span) -> Location {
         let (line, column) = file.line_col(span.start);
@@ -57,6 +64,26 @@ pub struct ChainStep {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edge: Option<Shown>,
     pub location: Option<Location>,
+}
+
+impl ChainStep {
+    /// The node and the edge that leaves it, in words: `agent:x delegates to`.
+    pub fn text(&self) -> String {
+        match &self.edge {
+            Some(edge) => format!("{} {}", self.node, edge.replace('_', " ")),
+            None => self.node.to_string(),
+        }
+    }
+}
+
+/// How many findings of each severity there are, most severe first, the
+/// severities with none left out: every output's summary counts.
+pub fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
+    Severity::ALL
+        .into_iter()
+        .map(|s| (s, findings.iter().filter(|f| f.severity == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
 }
 
 /// A piece of a finding's message: the rule's own words, or a value drawn

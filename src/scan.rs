@@ -22,6 +22,13 @@ pub struct FileError {
     pub span: Span,
 }
 
+/// `path:line:column: message`.
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+    }
+}
+
 impl FileError {
     /// Path and message as any output may show them (masked, one line):
     /// both may quote the file.

@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use crate::engine::Severity;
 use crate::findings::Finding;
 use crate::graph::reach::{blast_radii, BlastRadius};
 use crate::graph::NodeKind;
@@ -73,11 +72,8 @@ fn graph_summary(output: &ScanOutput) -> GraphSummary {
 
 pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
     let mut by_severity = serde_json::Map::new();
-    for severity in Severity::ALL {
-        let count = findings.iter().filter(|f| f.severity == severity).count();
-        if count > 0 {
-            by_severity.insert(severity.as_str().to_string(), count.into());
-        }
+    for (severity, count) in crate::findings::severity_counts(findings) {
+        by_severity.insert(severity.as_str().to_string(), count.into());
     }
     let report = Report {
         schema_version: SCHEMA_VERSION,

@@ -160,13 +160,9 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Resu
         });
     }
     let groups: Vec<Group<'_>> = groups.into_iter().map(|(path, findings)| Group { path, findings }).collect();
-    let by_severity: Vec<serde_json::Value> = Severity::ALL
-        .iter()
-        .filter_map(|s| {
-            let count = findings.iter().filter(|f| f.severity == *s).count();
-            (count > 0)
-                .then(|| serde_json::json!({ "severity": format!("{} {}", icon(*s), s.as_str()), "count": count }))
-        })
+    let by_severity: Vec<serde_json::Value> = crate::findings::severity_counts(findings)
+        .into_iter()
+        .map(|(s, count)| serde_json::json!({ "severity": format!("{} {}", icon(s), s.as_str()), "count": count }))
         .collect();
     let errors: Vec<serde_json::Value> = output
         .errors

@@ -119,10 +119,7 @@ fn result(finding: &Finding, index: usize) -> Value {
         .chain
         .iter()
         .filter_map(|step| {
-            let what = match &step.edge {
-                Some(edge) => format!("{} {}", step.node, edge.replace('_', " ")),
-                None => step.node.to_string(),
-            };
+            let what = step.text();
             step.location.as_ref().map(|l| (what, l))
         })
         .collect();

@@ -233,7 +233,7 @@ pub fn render_to(
             // with one, miette names it above the snippet.
             message: match text {
                 Some(_) => error.message.clone(),
-                None => format!("{}:{}:{}: {}", error.path, error.line, error.column, error.message),
+                None => error.to_string(),
             },
             code: "error".into(),
             severity: MietteSeverity::Error,
@@ -316,7 +316,7 @@ fn chain_text(files: &HashMap<&str, usize>, finding: &Finding, texts: &HashMap<u
                     .and_then(|t| t.lines().nth(l.line.saturating_sub(1)))
                     .map(|t| t.trim().chars().take(60).collect::<String>())
                     .unwrap_or_default();
-                (format!("{}:{}:{}", l.path, l.line, l.column), source)
+                (l.to_string(), source)
             }
             None => (String::new(), String::new()),
         };
@@ -335,13 +335,8 @@ fn chain_text(files: &HashMap<&str, usize>, finding: &Finding, texts: &HashMap<u
 
 /// `3 findings (1 critical, 2 high) in 12 files, 10 agent configs; 1 file could not be parsed`
 pub fn summary(output: &ScanOutput, findings: &[Finding]) -> String {
-    let counts: Vec<String> = Severity::ALL
-        .iter()
-        .filter_map(|s| {
-            let n = findings.iter().filter(|f| f.severity == *s).count();
-            (n > 0).then(|| format!("{n} {}", s.as_str()))
-        })
-        .collect();
+    let counts: Vec<String> =
+        crate::findings::severity_counts(findings).into_iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")

@@ -191,7 +191,7 @@ fn first_paragraph(text: &str) -> String {
 }
 
 fn where_(finding: &Finding) -> String {
-    format!("{}:{}:{}", finding.location.path, finding.location.line, finding.location.column)
+    finding.location.to_string()
 }
 
 /// `YYYY-MM-DD` from days since 1970-01-01 (Howard Hinnant's civil_from_days).
@@ -428,16 +428,9 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
                 .chain
                 .iter()
                 .map(|s| {
-                    let message = match &s.edge {
-                        Some(edge) => format!("{} {}", s.node, edge.replace('_', " ")),
-                        None => s.node.to_string(),
-                    };
+                    let message = s.text();
                     Evidence {
-                        location: s
-                            .location
-                            .as_ref()
-                            .map(|l| format!("{}:{}:{}", l.path, l.line, l.column))
-                            .unwrap_or_default(),
+                        location: s.location.as_ref().map(ToString::to_string).unwrap_or_default(),
                         message_md: super::markdown::escape_markdown(&message),
                         message,
                     }
@@ -465,9 +458,9 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
             action: first_paragraph(&rule.remediation),
         })
         .collect();
-    let mut counts = BTreeMap::new();
-    for severity in Severity::ALL {
-        counts.insert(severity.as_str(), findings.iter().filter(|f| f.severity == severity).count());
+    let mut counts: BTreeMap<&str, usize> = Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    for (severity, n) in crate::findings::severity_counts(findings) {
+        counts.insert(severity.as_str(), n);
     }
     let files: Vec<FileRow> = output
         .scanned
@@ -488,7 +481,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         root,
         files,
         formats: formats.into_iter().collect(),
-        errors: output.errors.iter().map(|e| format!("{}:{}:{}: {}", e.path, e.line, e.column, e.message)).collect(),
+        errors: output.errors.iter().map(ToString::to_string).collect(),
         inventory: {
             let inv = inventory(graph);
             vec![
