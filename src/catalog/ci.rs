@@ -13,6 +13,7 @@ const CI_YAML: &str = include_str!("../../rules/catalog/ci.yaml");
 pub struct CiCatalog {
     pub agent_actions: Vec<String>,
     pub agent_clis: Vec<String>,
+    pub reusable_agent_inputs: Vec<String>,
     pub prompt_inputs: Vec<String>,
     pub outsider_events: Vec<String>,
     pub privileged_events: Vec<String>,
@@ -28,6 +29,13 @@ impl CiCatalog {
         static CATALOG: OnceLock<CiCatalog> = OnceLock::new();
         // The embedded file is ours and tested; failing here is a build defect.
         CATALOG.get_or_init(|| crate::yaml::from_str(CI_YAML).unwrap_or_else(|e| panic!("rules/catalog/ci.yaml: {e}")))
+    }
+
+    /// Whether a job that calls a reusable workflow (`jobs.<id>.uses`) hands
+    /// it what only an agent takes: a prompt, a tool list, an actor gate,
+    /// an agent's API key (the input names in `with:`).
+    pub fn calls_agent_workflow<'a>(&self, mut inputs: impl Iterator<Item = &'a str>) -> bool {
+        inputs.any(|k| self.reusable_agent_inputs.iter().chain(&self.prompt_inputs).any(|i| i == k))
     }
 
     /// Whether a checkout's `ref:` or `repository:` names a pull request's head.

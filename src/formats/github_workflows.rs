@@ -25,7 +25,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.github/workflows/*.{yml,yaml}"],
     user: &[],
     markers: &[],
-    reads: "steps that run an agent action or CLI: triggers, event text in prompts, secrets, token permissions, approval flags, allowed tools, action pins",
+    reads: "steps that run an agent action or CLI, and jobs that hand a reusable workflow an agent's inputs: triggers, event text in prompts, secrets, token permissions, approval flags, allowed tools, action pins",
     adapt: Adapt::First(adapt),
 };
 
@@ -72,7 +72,12 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     // One substring check for workflows without an agent.
     let text = &ctx.source.text;
     let ci = CiCatalog::get();
-    let maybe = ci.agent_actions.iter().chain(&ci.agent_clis).any(|a| text.contains(a.as_str()));
+    let maybe = ci
+        .agent_actions
+        .iter()
+        .chain(&ci.agent_clis)
+        .chain(&ci.reusable_agent_inputs)
+        .any(|a| text.contains(a.as_str()));
     if !maybe {
         return;
     }
@@ -88,19 +93,38 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         let env_lookup: Vec<(String, &Doc, String)> = workflow_env.iter().chain(&job_env).cloned().collect();
         let head_run = head_code_run(ctx, &job.key, &job.value, &env_lookup);
         let files = written_files(ctx, &job.key, &job.value, &fetchers);
-        for (i, step) in job.value.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
-            let pointer = format!("jobs.{}.steps[{i}]", job.key);
+        // Each step, and the job itself when it calls a reusable workflow
+        // that runs an agent: its `with:` is the agent's inputs, its
+        // permissions the token's ceiling, and the caller's triggers start it.
+        let steps = job.value.get("steps").map(Doc::items).unwrap_or_default();
+        let inputs = job.value.get("with").map(|w| w.entries()).unwrap_or_default();
+        let calls_agent =
+            job.value.get("uses").is_some() && ci.calls_agent_workflow(inputs.iter().map(|e| e.key.as_str()));
+        let call = calls_agent.then(|| (&job.value, format!("jobs.{}", job.key), "call".to_string()));
+        let invocations = steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| (step, format!("jobs.{}.steps[{i}]", job.key), i.to_string()))
+            .chain(call);
+        for (step, pointer, i) in invocations {
             let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
             let action = uses.split('@').next().unwrap_or("");
             let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
-            let agent_kind = if ci.agent_actions.iter().any(|a| action.eq_ignore_ascii_case(a)) {
+            let reusable = i == "call";
+            let agent_kind = if reusable {
+                "reusable-workflow".to_string()
+            } else if ci.agent_actions.iter().any(|a| action.eq_ignore_ascii_case(a)) {
                 action.rsplit('/').next().unwrap_or(action).to_string()
             } else if let Some(cli) = run.lines().find_map(cli_agent) {
                 cli.to_string()
             } else {
                 continue;
             };
-            let label = step.get("name").and_then(Doc::as_str).map_or(agent_kind.clone(), str::to_string);
+            let label = match step.get("name").and_then(Doc::as_str) {
+                Some(name) => name.to_string(),
+                None if reusable => format!("calls {}", action.rsplit('/').next().unwrap_or(action)),
+                None => agent_kind.clone(),
+            };
             let key = format!("agent:github-actions:{}:{}:{i}", ctx.source.display, job.key);
             let loc = ctx.loc(step.get("uses").or_else(|| step.get("run")).map_or(step.span, |n| n.span), &pointer);
             let mut agent =
@@ -112,7 +136,8 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             if !outsider.is_empty() {
                 agent.set_list("outsider_triggers", outsider.clone(), None);
             }
-            if !uses.is_empty() {
+            // A workflow in the same repository runs at the caller's commit.
+            if !uses.is_empty() && !uses.starts_with("./") {
                 let uses_node = step.get("uses").unwrap_or(step);
                 let uses_loc = ctx.loc(uses_node.span, &format!("{pointer}.uses"));
                 let reference = uses.split_once('@').map_or("", |(_, r)| r);
@@ -130,6 +155,11 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 action.starts_with("anthropics/claude-code") || action.eq_ignore_ascii_case("openai/codex-action");
             if checks_actor && opened.as_deref().is_none_or(str::is_empty) {
                 agent.set_str("trigger_gate", "the action's own check: users with write access only", None);
+            }
+            // A called workflow may check the actor itself; unless the call
+            // opens the agent to others, that is not ours to deny.
+            if reusable && opened.as_deref().is_none_or(str::is_empty) {
+                agent.set_str("trigger_gate", "the called workflow's own checks, not scanned here", None);
             }
             // The job's condition, located: where a gate belongs, and a gate
             // itself when it checks who triggered the job (comment text is not).
