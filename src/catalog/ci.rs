@@ -14,6 +14,9 @@ pub struct CiCatalog {
     pub agent_actions: Vec<String>,
     pub agent_clis: Vec<String>,
     pub reusable_agent_inputs: Vec<String>,
+    pub agent_packages: AgentPackages,
+    pub npm_installs: Vec<String>,
+    pub pypi_installs: Vec<String>,
     pub prompt_inputs: Vec<String>,
     pub outsider_events: Vec<String>,
     pub privileged_events: Vec<String>,
@@ -21,6 +24,14 @@ pub struct CiCatalog {
     pub head_refs: Vec<String>,
     pub head_checkout_commands: Vec<String>,
     pub code_runners: Vec<String>,
+}
+
+/// Agent CLI packages, by registry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPackages {
+    pub npm: Vec<String>,
+    pub pypi: Vec<String>,
 }
 
 impl CiCatalog {

@@ -14,7 +14,7 @@ use regex::Regex;
 use super::registry::{Adapt, FormatSpec};
 use super::{claude_settings, claude_skills, Ctx};
 use crate::catalog::CiCatalog;
-use crate::graph::{AttrValue, Item, Loc, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Syntax, Value};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
@@ -25,7 +25,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.github/workflows/*.{yml,yaml}"],
     user: &[],
     markers: &[],
-    reads: "steps that run an agent action or CLI, and jobs that hand a reusable workflow an agent's inputs: triggers, event text in prompts, secrets, token permissions, approval flags, allowed tools, action pins",
+    reads: "steps that run an agent action or CLI, and jobs that hand a reusable workflow an agent's inputs: triggers, event text in prompts, secrets, token permissions, approval flags, allowed tools, action pins, agent CLI installs",
     adapt: Adapt::First(adapt),
 };
 
@@ -106,6 +106,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             .enumerate()
             .map(|(i, step)| (step, format!("jobs.{}.steps[{i}]", job.key), i.to_string()))
             .chain(call);
+        let mut job_agents = Vec::new();
         for (step, pointer, i) in invocations {
             let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
             let action = uses.split('@').next().unwrap_or("");
@@ -180,6 +181,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 agent.set_str("head_code_run", text.clone(), Some(loc.clone()));
             }
             ctx.add_node(agent);
+            job_agents.push(key.clone());
 
             let step_env = env_of(step);
             // The prompt: the action's prompt inputs, or the run script.
@@ -250,6 +252,97 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 }
             }
             ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
+        }
+        if !job_agents.is_empty() {
+            unpinned_installs(ctx, ci, &job.key, &job.value, &job_agents);
+        }
+    }
+}
+
+/// One agent CLI a `run:` line installs: the registry, the package as
+/// written, its name, whether its version is exact, and where it is written
+/// (byte offset in the line).
+struct AgentInstall {
+    registry: &'static str,
+    spec: String,
+    name: String,
+    pinned: bool,
+    at: usize,
+}
+
+/// The agent CLIs one shell line installs (`npm install -g
+/// @anthropic-ai/claude-code`, `pip install -U aider-chat==0.86.1`).
+fn agent_installs(ci: &CiCatalog, line: &str) -> Vec<AgentInstall> {
+    let mut found = Vec::new();
+    for (registry, commands, packages) in
+        [("npm", &ci.npm_installs, &ci.agent_packages.npm), ("pypi", &ci.pypi_installs, &ci.agent_packages.pypi)]
+    {
+        let Some(start) = commands.iter().find_map(|c| line.find(c.as_str()).map(|at| at + c.len())) else {
+            continue;
+        };
+        let mut offset = start;
+        for word in line[start..].split(' ') {
+            let at = offset;
+            offset += word.len() + 1;
+            if matches!(word, "&&" | "||" | ";" | "|") {
+                break;
+            }
+            let spec = word.trim_matches(|c| c == '"' || c == '\'');
+            if spec.is_empty() || spec.starts_with('-') {
+                continue;
+            }
+            let (name, pinned) = if registry == "npm" {
+                let package = super::launch::npm_package(spec);
+                (package.name, package.pinned)
+            } else {
+                let name = spec.split(['=', '<', '>', '~', '!', '[']).next().unwrap_or(spec);
+                (name.to_string(), spec.contains("==") && !spec.contains('*'))
+            };
+            if packages.iter().any(|p| p.eq_ignore_ascii_case(&name)) {
+                found.push(AgentInstall {
+                    registry,
+                    spec: spec.to_string(),
+                    name,
+                    pinned,
+                    at: at + word.find(spec).unwrap_or(0),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// The agent CLIs a job's `run:` lines install without an exact version: a
+/// tool each agent of the job uses, judged by the unpinned-package rule.
+fn unpinned_installs(ctx: &mut Ctx<'_>, ci: &CiCatalog, job_key: &str, job: &Doc, agents: &[String]) {
+    for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        let Some(run) = step.get("run") else { continue };
+        let Some(script) = run.as_str() else { continue };
+        let mut line_start = 0;
+        for line in script.split('\n') {
+            for install in agent_installs(ci, line) {
+                let pointer = format!("jobs.{job_key}.steps[{i}].run");
+                let start = line_start + install.at;
+                let span = ctx.sub_span(run, script, start..start + install.spec.len());
+                let loc = ctx.loc(span, &pointer);
+                let key = format!("tool:github-actions:{}:{job_key}:install:{}", ctx.source.display, install.name);
+                let spec = crate::redact::mask(&install.spec);
+                let mut tool = Node::new(NodeKind::Tool, key.clone(), install.name.as_str(), Some(loc.clone()));
+                tool.set_str("tool_type", "agent-cli", None);
+                tool.set_str("client", "github-actions", None);
+                tool.set_str("launcher", "the job's install step", None);
+                tool.set_str("package", spec.clone(), Some(loc.clone()));
+                tool.set_str("package_spec", spec.clone(), None);
+                tool.set_str("package_registry", install.registry, None);
+                tool.set_bool("package_pinned", install.pinned, Some(loc.clone()));
+                ctx.add_node(tool);
+                for agent in agents {
+                    let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
+                    edge.set_str("grant", format!("installs {spec}"), Some(loc.clone()));
+                    ctx.add_edge(agent, &key, edge);
+                }
+            }
+            line_start += line.len() + 1;
         }
     }
 }
