@@ -96,18 +96,20 @@ pub(super) fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern
         let paths: Vec<String> = found.iter().map(|(_, _, _, chain)| path_text(graph, origin, chain)).collect();
         let chain: Vec<EdgeIndex> = found.iter().flat_map(|(_, _, _, c)| c.iter().copied()).collect();
         let loc = chain.first().and_then(|e| graph.graph[*e].loc.clone());
-        let vars = vec![
-            ("origin", graph.node(origin).name.clone()),
-            ("target", graph.node(target).name.clone()),
-            ("hops", depth.to_string()),
-            ("count", total.to_string()),
-            ("targets", named_of(&targets, total)),
-            ("path", named(&paths)),
-        ];
+        let (hops, count, targets, path) =
+            (depth.to_string(), total.to_string(), named_of(&targets, total), named(&paths));
         // The values fingerprints have hashed since the first release (with
         // the delegation count in words), so that baselines stay valid.
         let delegations = if depth == 1 { "1 delegation".to_string() } else { format!("{depth} delegations") };
-        let identity = [&vars[2].1, &delegations, &vars[3].1, &vars[4].1, &vars[5].1].map(|v| v.as_str()).join(",");
+        let identity = [&hops, &delegations, &count, &targets, &path].map(String::as_str).join(",");
+        let vars = vec![
+            ("origin", graph.node(origin).name.clone()),
+            ("target", graph.node(target).name.clone()),
+            ("hops", hops),
+            ("count", count),
+            ("targets", targets),
+            ("path", path),
+        ];
         hits.push(Hit {
             identity: Some(identity),
             from: Some(graph.node(holder)),
