@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::engine::{self, FailOn, Rule, Severity};
+use crate::engine::{self, Confidence, FailOn, Rule, Severity};
 use crate::error::Error;
 use crate::redact::Shown;
 use crate::report;
@@ -125,6 +125,39 @@ pub struct ScanArgs {
     /// (the graph is still built from the whole tree).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Report only these rules: ids (BR101), families (BR1), names or
+    /// categories (credential), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Leave these rules out; the same forms as --select (the config's
+    /// `rules.disable` takes them too).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Report only findings at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<Severity>,
+    /// Report only findings at or above this confidence; findings built on
+    /// tools judged by their names alone are `low`.
+    #[arg(long, value_enum, value_name = "CONFIDENCE")]
+    pub min_confidence: Option<Confidence>,
+    /// Print only the summary line (terminal format); the exit code is the same.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print how many findings each rule has, instead of each finding
+    /// (terminal format).
+    #[arg(long)]
+    pub statistics: bool,
+    /// The order findings are printed in: most severe first, or by file and line.
+    #[arg(long, value_enum, default_value = "severity")]
+    pub sort: SortOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortOrder {
+    /// Most severe first; then by file and line.
+    Severity,
+    /// By file and line.
+    Path,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -137,6 +170,12 @@ pub enum OutputFormat {
     Markdown,
     /// GitHub Actions workflow commands: annotations on the pull request's diff.
     Github,
+    /// One line per finding: `path:line:col: SEVERITY RULE message`.
+    Concise,
+    /// A GitLab Code Quality report, for merge requests.
+    Gitlab,
+    /// JUnit XML: a test case per rule, for CI test reports.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -180,6 +219,26 @@ impl ValueEnum for FailOn {
             FailOn::Never => value.help("Findings never fail the run (unreadable configs still do)"),
             FailOn::At(_) => value,
         })
+    }
+}
+
+impl ValueEnum for Severity {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Severity::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+impl ValueEnum for Confidence {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Confidence::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
     }
 }
 
@@ -509,6 +568,51 @@ fn write_or_print(path: Option<&std::path::Path>, text: &str, scanned: &scan::Sc
     }
 }
 
+/// What `--select`, `--ignore`, `--min-severity` and `--min-confidence`
+/// leave in the report. Rules all run (an inline suppression of an ignored
+/// rule is still used); the findings are filtered.
+struct FindingFilter {
+    /// Rule ids to keep; `None`: every rule.
+    selected: Option<std::collections::BTreeSet<String>>,
+    ignored: std::collections::BTreeSet<String>,
+    min_severity: Severity,
+    min_confidence: Confidence,
+}
+
+impl FindingFilter {
+    fn of(args: &ScanArgs, rules: &[Rule]) -> Result<FindingFilter, Error> {
+        let ids = |selectors: &[String]| -> Result<std::collections::BTreeSet<String>, Error> {
+            let mut ids = std::collections::BTreeSet::new();
+            for selector in selectors {
+                let matched: Vec<String> =
+                    rules.iter().filter(|r| r.selected_by(selector)).map(|r| r.id.clone()).collect();
+                if matched.is_empty() {
+                    return Err(Error::NoSuchRule(Shown::new(selector)));
+                }
+                ids.extend(matched);
+            }
+            Ok(ids)
+        };
+        Ok(FindingFilter {
+            selected: if args.select.is_empty() { None } else { Some(ids(&args.select)?) },
+            ignored: ids(&args.ignore)?,
+            min_severity: args.min_severity.unwrap_or(Severity::Info),
+            min_confidence: args.min_confidence.unwrap_or(Confidence::Low),
+        })
+    }
+
+    /// Whether the rule's findings are reported at all.
+    fn reports(&self, rule_id: &str) -> bool {
+        self.selected.as_ref().is_none_or(|s| s.contains(rule_id)) && !self.ignored.contains(rule_id)
+    }
+
+    fn keeps(&self, finding: &crate::findings::Finding) -> bool {
+        self.reports(&finding.rule_id)
+            && finding.severity >= self.min_severity
+            && finding.confidence >= self.min_confidence
+    }
+}
+
 fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode, Error> {
     let mut output = if args.user { user_scan(rules, config)? } else { scan_configured(&args.paths, rules, config) };
     if let Some(path) = &args.baseline {
@@ -525,6 +629,12 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode
                 || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(l.path.as_str()))
         });
     }
+    let filter = FindingFilter::of(args, rules)?;
+    output.findings.retain(|f| filter.keeps(f));
+    if args.sort == SortOrder::Severity {
+        // Stable: within a severity, the path and line order stays.
+        output.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    }
     let findings = &output.findings;
     let to_file = args.output.is_some();
     let color = match args.color {
@@ -532,7 +642,7 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode
         ColorChoice::Never => false,
         ColorChoice::Auto => !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let options = report::terminal::Options { color, width: 100 };
+    let options = report::terminal::Options { color, width: 100, quiet: args.quiet, statistics: args.statistics };
     let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
     let text = match args.format {
         // Printed as each finding is drawn.
@@ -545,6 +655,12 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode
         OutputFormat::Terminal => report::terminal::render(&output, findings, &options),
         OutputFormat::Json => report::json::render(&output, findings),
         OutputFormat::Github => report::github::render(&output, findings),
+        OutputFormat::Concise => report::concise::render(&output, findings),
+        OutputFormat::Gitlab => report::gitlab::render(&output, findings),
+        OutputFormat::Junit => {
+            let reported: Vec<&Rule> = rules.iter().filter(|r| filter.reports(&r.id)).collect();
+            report::junit::render(&output, findings, &reported)
+        }
         OutputFormat::Sarif => report::sarif::render(&output, findings, rules),
         OutputFormat::Markdown => report::markdown::render(&output, findings, rules)
             .map_err(|err| Error::Internal(format!("markdown template: {err}")))?,

@@ -6,7 +6,7 @@
 //! ```yaml
 //! fail_on: medium
 //! rules:
-//!   disable: [BR305]
+//!   disable: [BR305, transport]   # ids, families (BR6), names or categories
 //!   enable: []
 //! severity:
 //!   BR601: low
@@ -162,11 +162,16 @@ impl Reader<'_> {
 
     fn rule_ids(&mut self, node: &Node, what: &str, rules: &[Rule]) -> Vec<String> {
         let mut ids = Vec::new();
-        for (id, span) in self.strings(node, what) {
-            if rules.iter().any(|r| r.id == id || r.name == id) {
-                ids.push(rules.iter().find(|r| r.id == id || r.name == id).map(|r| r.id.clone()).unwrap_or(id));
-            } else {
-                self.error(span, format!("no rule `{id}`; `blastradius rules` lists them"));
+        for (selector, span) in self.strings(node, what) {
+            let selected: Vec<String> =
+                rules.iter().filter(|r| r.selected_by(&selector)).map(|r| r.id.clone()).collect();
+            if selected.is_empty() {
+                self.error(span, format!("no rule `{selector}`; `blastradius rules` lists them"));
+            }
+            for id in selected {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
             }
         }
         ids

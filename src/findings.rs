@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::engine::rule::{Category, Control, Severity, Standards as RuleStandards};
+use crate::engine::rule::{Category, Confidence, Control, Severity, Standards as RuleStandards};
 use crate::graph::Loc;
 use crate::redact::Shown;
 use crate::source::{SourceFile, Span};
@@ -100,6 +100,9 @@ pub struct Finding {
     pub rule_id: String,
     pub title: String,
     pub severity: Severity,
+    /// The rule's confidence, or less when the finding rests on guesses
+    /// (tools judged by their names only).
+    pub confidence: Confidence,
     pub category: Category,
     pub message: Shown,
     #[serde(skip)]
@@ -132,6 +135,7 @@ impl Finding {
             rule_id: rule.id.clone(),
             title: rule.title.clone(),
             severity: rule.severity,
+            confidence: rule.confidence,
             category: rule.category,
             parts: vec![MessagePart { text: message.clone(), from_file: true }],
             message,
@@ -144,6 +148,16 @@ impl Finding {
             loc,
             subjects: Vec::new(),
         }
+    }
+}
+
+impl Finding {
+    /// Adds our own words to the end of the message (the disabled or
+    /// inferred caveats): never read as text from a scanned file.
+    pub fn add_note(&mut self, note: &str) {
+        let note = Shown::new(note);
+        self.message = Shown::new(&format!("{}{}", self.message.as_str(), note.as_str()));
+        self.parts.push(MessagePart { text: note, from_file: false });
     }
 }
 

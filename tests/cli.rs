@@ -130,7 +130,7 @@ fn no_output_format_shows_a_secret() {
     std::fs::write(root.join(".cursor/mcp.json"), mcp).unwrap();
     let dotenv: String = tokens.iter().enumerate().map(|(i, t)| format!("SECRET_{i}={t}\n")).collect();
     std::fs::write(root.join(".env"), dotenv).unwrap();
-    for format in ["terminal", "json"] {
+    for format in ["terminal", "json", "sarif", "markdown", "github", "concise", "gitlab", "junit"] {
         let out = blastradius().args(["scan", "--format", format, "--color", "never"]).arg(root).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
         for token in &tokens {
@@ -365,6 +365,11 @@ fn no_output_format_shows_a_secret_kept_in_a_url_a_command_or_a_grant() {
         &["scan", "--format", "json"],
         &["scan", "--format", "sarif"],
         &["scan", "--format", "markdown"],
+        &["scan", "--format", "github"],
+        &["scan", "--format", "concise"],
+        &["scan", "--format", "gitlab"],
+        &["scan", "--format", "junit"],
+        &["scan", "--statistics"],
         &["graph", "--format", "mermaid"],
         &["graph", "--format", "dot"],
         &["graph", "--format", "json"],
@@ -386,4 +391,134 @@ fn github_annotations_of_the_example() {
     let (code, stdout, _) = run(&["scan", "testdata/examples/agent-repo", "--format", "github"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("github_example", stdout);
+}
+
+#[test]
+fn concise_gitlab_and_junit_reports_of_the_example() {
+    let (code, concise, _) = run(&["scan", "testdata/examples/agent-repo", "--format", "concise"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("concise_example", concise);
+    let (code, junit, _) = run(&["scan", "testdata/examples/agent-repo", "--format", "junit", "--select", "BR1"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("junit_example", junit);
+    let (code, gitlab, _) = run(&["scan", "testdata/examples/agent-repo", "--format", "gitlab"]);
+    assert_eq!(code, 1);
+    // The shape GitLab documents for a Code Quality report.
+    let entries: serde_json::Value = serde_json::from_str(&gitlab).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 12);
+    let mut fingerprints = std::collections::HashSet::new();
+    for entry in entries {
+        assert!(entry["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(entry["check_name"].as_str().is_some_and(|c| c.starts_with("BR")));
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&entry["severity"].as_str().unwrap()));
+        assert!(entry["location"]["path"].as_str().is_some_and(|p| !p.starts_with('/')));
+        assert!(entry["location"]["lines"]["begin"].as_u64().is_some_and(|l| l >= 1));
+        assert!(fingerprints.insert(entry["fingerprint"].as_str().unwrap().to_string()), "fingerprints are unique");
+    }
+    assert_eq!(entries[0]["check_name"], "BR101");
+    assert_eq!(entries[0]["severity"], "blocker");
+    assert_eq!(entries[0]["location"]["path"], ".mcp.json");
+    assert_eq!(entries[0]["location"]["lines"]["begin"], 6);
+}
+
+#[test]
+fn select_ignore_and_minimums_filter_findings_and_the_exit_code() {
+    let concise = |args: &[&str]| {
+        let mut all = vec!["scan", "testdata/examples/agent-repo", "--format", "concise"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run(&all);
+        let rules: Vec<String> = stdout
+            .lines()
+            .filter_map(|l| l.split(' ').nth(2))
+            .filter(|r| r.starts_with("BR"))
+            .map(String::from)
+            .collect();
+        (code, rules, stderr)
+    };
+    // A family, a name and a category, comma-separated.
+    let (code, rules, _) = concise(&["--select", "BR1,unpinned-package,transport"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules, ["BR101", "BR104", "BR106", "BR601", "BR110", "BR701"]);
+    let (_, rules, _) = concise(&["--select", "credential", "--ignore", "br104,BR11"]);
+    assert_eq!(rules, ["BR101", "BR106"]);
+    let (_, rules, _) = concise(&["--min-severity", "high", "--ignore", "toxic-flow"]);
+    assert_eq!(rules, ["BR101", "BR203", "BR602", "BR104", "BR201", "BR106"]);
+    // Nothing left: the run passes.
+    let (code, rules, _) = concise(&["--select", "BR305", "--min-severity", "medium"]);
+    assert_eq!((code, rules.len()), (0, 0));
+    // A selector that names no rule is a usage error, not an empty report.
+    let (code, _, stderr) = concise(&["--select", "BR99"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error: no rule `BR99`"), "{stderr}");
+    let (code, _, stderr) = concise(&["--min-severity", "severe"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("possible values: critical, high, medium, low, info"), "{stderr}");
+}
+
+#[test]
+fn min_confidence_leaves_out_findings_built_on_tool_names() {
+    let args = ["scan", "testdata/examples/crew", "--format", "concise"];
+    let (code, all, _) = run(&args);
+    assert_eq!(code, 1);
+    assert!(all.contains("MEDIUM BR501"), "{all}");
+    let (code, sure, _) = run(&[&args[..], &["--min-confidence", "medium"]].concat());
+    assert_eq!(code, 0);
+    assert!(!sure.contains("BR501") && !sure.contains("BR402"), "{sure}");
+    let (_, json, _) = run(&["scan", "testdata/examples/crew", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let confidences: Vec<&str> =
+        value["findings"].as_array().unwrap().iter().map(|f| f["confidence"].as_str().unwrap()).collect();
+    assert_eq!(confidences, ["low", "low"]);
+}
+
+#[test]
+fn quiet_and_statistics_print_what_they_say() {
+    let (code, quiet, _) = run(&["scan", "testdata/examples/agent-repo", "--quiet"]);
+    assert_eq!(code, 1);
+    assert_eq!(quiet, "12 findings (1 critical, 6 high, 4 medium, 1 low) in 4 files, 4 agent configs parsed\n");
+    let (code, statistics, _) = run(&["scan", "testdata/examples/agent-repo", "--statistics", "--color", "never"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("statistics_example", statistics);
+}
+
+#[test]
+fn terminal_sorts_by_severity_or_path_and_collapses_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".claude")).unwrap();
+    // Two identical grants in one file: one block, two places.
+    std::fs::write(
+        dir.path().join(".claude/settings.json"),
+        r#"{ "permissions": { "allow": ["Bash(*)", "Read"], "defaultMode": "acceptEdits" },
+  "env": { "X": "1" }, "permissions2": null }
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        r#"{ "mcpServers": {
+  "a": { "command": "npx", "args": ["-y", "same-pkg"] },
+  "b": { "command": "npx", "args": ["-y", "same-pkg"] },
+  "gh": { "command": "node", "args": ["s.js"], "env": { "GITHUB_TOKEN": "ghp_Zx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9Q" } }
+} }
+"#,
+    )
+    .unwrap();
+    let headers = |args: &[&str]| {
+        let out = blastradius().args(["scan", "--color", "never"]).args(args).arg(dir.path()).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let heads: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()) && l.contains(" BR"))
+            .map(String::from)
+            .collect();
+        (heads, text)
+    };
+    let (by_severity, text) = headers(&[]);
+    assert_eq!(by_severity, ["critical BR101", "high BR202", "medium BR601", "medium BR110", "low BR305"]);
+    assert!(text.contains("  and 1 more: .mcp.json:3:43\n"), "{text}");
+    assert!(text.contains("  docs: https://github.com/"), "{text}");
+    assert!(text.contains("/docs/rules.md#br101\n"), "{text}");
+    let (by_path, _) = headers(&["--sort", "path"]);
+    assert_eq!(by_path, ["high BR202", "low BR305", "medium BR601", "critical BR101", "medium BR110"]);
 }

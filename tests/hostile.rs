@@ -210,7 +210,7 @@ fn terminal_output_grows_with_findings_not_with_line_length() {
         (0..1000).map(|i| format!("\"s{i}\": {{\"command\": \"npx\", \"args\": [\"-y\", \"pkg{i}\"]}}")).collect();
     write(dir.path(), ".mcp.json", &format!("{{\"mcpServers\": {{{}}}}}", servers.join(", ")));
     let (_, stdout, _) = run(dir.path(), &["scan", "."]);
-    assert_eq!(stdout.matches("BR601").count(), 1000);
+    assert_eq!(stdout.lines().filter(|l| *l == "medium BR601").count(), 1000);
     // About 800 bytes a finding; the file's one line is 50 KB.
     assert!(stdout.len() < 1_500_000, "{} bytes", stdout.len());
 }

@@ -24,13 +24,25 @@ fn every_output(paths: &[PathBuf], rules: &[Rule]) -> Vec<(String, String)> {
     vec![
         (
             "terminal".into(),
-            report::terminal::render(&output, findings, &report::terminal::Options { color: false, width: 100 }),
+            report::terminal::render(
+                &output,
+                findings,
+                &report::terminal::Options { color: false, width: 100, ..Default::default() },
+            ),
         ),
         (
             "terminal colour".into(),
-            report::terminal::render(&output, findings, &report::terminal::Options { color: true, width: 100 }),
+            report::terminal::render(
+                &output,
+                findings,
+                &report::terminal::Options { color: true, width: 100, ..Default::default() },
+            ),
         ),
         ("json".into(), report::json::render(&output, findings)),
+        ("github".into(), report::github::render(&output, findings)),
+        ("concise".into(), report::concise::render(&output, findings)),
+        ("gitlab".into(), report::gitlab::render(&output, findings)),
+        ("junit".into(), report::junit::render(&output, findings, &rules.iter().collect::<Vec<_>>())),
         ("sarif".into(), report::sarif::render(&output, findings, rules)),
         ("markdown".into(), report::markdown::render(&output, findings, rules).unwrap()),
         ("report md".into(), report::threat_model::markdown(&model).unwrap()),
@@ -46,7 +58,12 @@ fn every_output(paths: &[PathBuf], rules: &[Rule]) -> Vec<(String, String)> {
 /// colour was asked for.
 fn assert_no_controls(name: &str, text: &str) {
     let stripped = if name.contains("colour") {
-        let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+        // SGR colours, and the OSC 8 links to our own rule docs (a fixed URL,
+        // never text from a scanned file).
+        let sgr = regex::Regex::new(
+            "\u{1b}\\[[0-9;]*m|\u{1b}\\]8;;(https://github\\.com/[a-z/]+/docs/rules\\.md#br[0-9]+)?\u{1b}\\\\",
+        )
+        .unwrap();
         sgr.replace_all(text, "").into_owned()
     } else {
         text.to_string()

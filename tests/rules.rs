@@ -24,8 +24,18 @@ fn findings_of(rule: &Rule, all: &[Rule], dir: &Path) -> Vec<String> {
         .iter()
         .filter(|f| f.rule_id == rule.id)
         .map(|f| {
+            // A finding less severe or sure than its rule says so (a disabled
+            // server, a chain of tools judged by name).
+            let mut changed = Vec::new();
+            if f.severity != rule.severity {
+                changed.push(f.severity.as_str());
+            }
+            if f.confidence != rule.confidence {
+                changed.push(f.confidence.as_str());
+            }
+            let changed = if changed.is_empty() { String::new() } else { format!(" [{}]", changed.join(", ")) };
             format!(
-                "{}:{}:{}-{}:{} {}",
+                "{}:{}:{}-{}:{}{changed} {}",
                 f.location.path,
                 f.location.line,
                 f.location.column,

@@ -10,11 +10,11 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::findings::{ChainStep, Finding, Location, MessagePart};
 use crate::graph::reach::Adjacency;
-use crate::graph::{AttrValue, Attrs, Edge, Graph, Item, Loc, Node};
+use crate::graph::{AttrValue, Attrs, Edge, EdgeKind, Graph, Item, Loc, Node};
 use crate::redact::Shown;
 pub use rule::{
-    Category, Condition, Control, EdgePattern, FailOn, Match, NodePattern, Op, Pattern, Rule, Severity, SourceCheck,
-    SuppressionCheck, TestValue,
+    Category, Condition, Confidence, Control, EdgePattern, FailOn, Match, NodePattern, Op, Pattern, Rule, Severity,
+    SourceCheck, SuppressionCheck, TestValue, WhenDisabled,
 };
 
 mod embedded {
@@ -426,7 +426,30 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
     finding.parts = parts;
     finding.chain = chain;
     finding.subjects = [hit.node, hit.from, hit.to].into_iter().flatten().map(|n| n.key.clone()).collect();
+    if rule.when_disabled == WhenDisabled::Info && hit.node.or(hit.to).is_some_and(Node::is_disabled) {
+        finding.severity = Severity::Info;
+        finding.add_note("; the server is disabled, but one setting turns it back on");
+    } else if rests_on_names(graph, &hit.chain) {
+        finding.severity = finding.severity.lowered();
+        finding.confidence = Confidence::Low;
+        finding.add_note(" (every tool in it is judged by its name only)");
+    }
     Some(finding)
+}
+
+/// Whether every tool a chain ends in was judged by its name alone: the
+/// catalog does not know it, it declares nothing, and the grant does not
+/// narrow it. A finding built only on such guesses says so, one step less
+/// severe (the accuracy issue: a name like "search" is not proof of web input).
+fn rests_on_names(graph: &Graph, chain: &[EdgeIndex]) -> bool {
+    let mut legs = chain.iter().filter(|e| graph.graph[**e].kind == EdgeKind::Uses).peekable();
+    legs.peek().is_some()
+        && legs.all(|e| {
+            let edge = &graph.graph[*e];
+            let narrowed = edge.attrs.contains_key("capabilities") || edge.attrs.contains_key("flows");
+            let tool = graph.graph.edge_endpoints(*e).map(|(_, t)| graph.node(t));
+            !narrowed && tool.is_some_and(|t| t.str_attr("capability_source") == Some("inferred"))
+        })
 }
 
 /// The chain as users read it: each node with the edge that leaves it and

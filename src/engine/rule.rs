@@ -31,6 +31,16 @@ impl Severity {
     pub fn parse(text: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.as_str() == text)
     }
+
+    /// One step less severe (`info` stays `info`).
+    pub fn lowered(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium => Severity::Low,
+            Severity::Low | Severity::Info => Severity::Info,
+        }
+    }
 }
 
 /// When findings fail the run (`--fail-on`, the config's `fail_on`): at a
@@ -102,12 +112,38 @@ impl Category {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How sure a finding is. Ordered from least to most sure, so a minimum
+/// (`--min-confidence`) compares with `>=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
-    High,
-    Medium,
     Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub const ALL: [Confidence; 3] = [Confidence::High, Confidence::Medium, Confidence::Low];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+}
+
+/// What becomes of a finding about a server its config turns off
+/// (`disabled: true`, `enabled: false`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhenDisabled {
+    /// Reported as if it were on: a literal secret leaks either way.
+    #[default]
+    Report,
+    /// Reported at `info`, saying the server is disabled: one toggle turns it on.
+    Info,
 }
 
 /// The five controls of a secure agent that a rule can enforce.
@@ -171,7 +207,24 @@ pub struct Rule {
     pub remediation: String,
     #[serde(rename = "match")]
     pub matcher: Match,
+    #[serde(default)]
+    pub when_disabled: WhenDisabled,
     pub tests: RuleTests,
+}
+
+impl Rule {
+    /// Whether `selector` names this rule, as `--select`, `--ignore` and the
+    /// config's `rules.disable` take it (ruff-style): its id (`BR101`) or an
+    /// id prefix naming a family (`BR1`, `BR60`), its name
+    /// (`literal-long-lived-secret`) or its category (`credential`). Case
+    /// does not matter.
+    pub fn selected_by(&self, selector: &str) -> bool {
+        let wanted = selector.trim();
+        !wanted.is_empty()
+            && (self.id.get(..wanted.len()).is_some_and(|p| p.eq_ignore_ascii_case(wanted))
+                || self.name.eq_ignore_ascii_case(wanted)
+                || self.category.as_str().eq_ignore_ascii_case(wanted))
+    }
 }
 
 /// One pattern, or several alternatives (each yields its own findings).

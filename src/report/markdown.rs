@@ -148,7 +148,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Resu
     let mut tera = Tera::default();
     tera.add_raw_template("scan.md", TEMPLATE)?;
     register_filters(&mut tera);
-    let uris: HashMap<&str, String> = rules.iter().map(|r| (r.id.as_str(), super::sarif::help_uri(r))).collect();
+    let uris: HashMap<&str, String> = rules.iter().map(|r| (r.id.as_str(), super::rules::doc_url(&r.id))).collect();
     let mut groups: BTreeMap<&str, Vec<Row<'_>>> = BTreeMap::new();
     for f in findings {
         groups.entry(f.location.path.as_str()).or_default().push(Row {

@@ -1,8 +1,11 @@
 //! Report stage: pure renderers over findings and the graph.
 
+pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod graph;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod rules;
 pub mod sarif;
@@ -38,4 +41,23 @@ pub fn redacted_texts(graph: &Graph) -> HashMap<usize, String> {
         texts.insert(id, crate::redact::star(&file.text, &extra));
     }
     texts
+}
+
+/// Text as XML character data or an attribute value (SVG, JUnit): markup
+/// characters escaped, and control characters, which XML 1.0 cannot hold
+/// even escaped, replaced.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -77,7 +77,7 @@ pub fn rules_document(rules: &[Rule]) -> String {
             name = rule.name,
             title = rule.title,
             sev = rule.severity.as_str(),
-            conf = format!("{:?}", rule.confidence).to_ascii_lowercase(),
+            conf = rule.confidence.as_str(),
             cat = rule.category.as_str(),
             ctl = rule.control.as_str(),
             standards = standards_text(rule, "none"),
@@ -144,6 +144,11 @@ pub fn explain(rule: &Rule) -> String {
             }
         }
     }
-    text.push_str(&format!("\nMore: {}\n", crate::report::sarif::help_uri(rule)));
+    text.push_str(&format!("\nMore: {}\n", doc_url(&rule.id)));
     text
+}
+
+/// Where a built-in rule is documented: its section of docs/rules.md.
+pub(crate) fn doc_url(rule_id: &str) -> String {
+    format!("{}/blob/main/docs/rules.md#{}", env!("CARGO_PKG_REPOSITORY"), rule_id.to_ascii_lowercase())
 }

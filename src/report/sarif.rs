@@ -58,11 +58,6 @@ fn physical(location: &Location) -> Value {
     })
 }
 
-/// The repository's rule documentation, anchored at the rule.
-pub fn help_uri(rule: &Rule) -> String {
-    format!("{}/blob/main/docs/rules.md#{}", env!("CARGO_PKG_REPOSITORY"), rule.id.to_ascii_lowercase())
-}
-
 fn driver_rule(rule: &Rule) -> Value {
     let s = &rule.standards;
     let mut tags: Vec<String> = vec!["security".into(), rule.category.as_str().to_string()];
@@ -90,16 +85,12 @@ fn driver_rule(rule: &Rule) -> Value {
             "text": format!("{}\n\nHow to fix: {}", rule.rationale.trim(), rule.remediation.trim()),
             "markdown": markdown,
         },
-        "helpUri": help_uri(rule),
+        "helpUri": super::rules::doc_url(&rule.id),
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "tags": tags,
             "security-severity": security_severity(rule.severity),
-            "precision": match rule.confidence {
-                crate::engine::rule::Confidence::High => "high",
-                crate::engine::rule::Confidence::Medium => "medium",
-                crate::engine::rule::Confidence::Low => "low",
-            },
+            "precision": rule.confidence.as_str(),
             "control": rule.control.as_str(),
         },
     })
@@ -113,7 +104,11 @@ fn result(finding: &Finding, index: usize) -> Value {
         "message": { "text": finding.message },
         "locations": [ { "physicalLocation": physical(&finding.location) } ],
         "partialFingerprints": { "blastradius/v1": finding.fingerprint },
-        "properties": { "severity": finding.severity.as_str(), "category": finding.category.as_str() },
+        "properties": {
+            "severity": finding.severity.as_str(),
+            "confidence": finding.confidence.as_str(),
+            "category": finding.category.as_str(),
+        },
     });
     let steps: Vec<(String, &Location)> = finding
         .chain

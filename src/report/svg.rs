@@ -8,6 +8,7 @@ use std::fmt::Write;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
+use super::escape_xml;
 use crate::graph::{EdgeKind, Graph, NodeKind};
 
 const COLUMN: f64 = 260.0;
@@ -16,22 +17,6 @@ const BOX_W: f64 = 210.0;
 const BOX_H: f64 = 30.0;
 const TOP: f64 = 40.0;
 const LEFT: f64 = 40.0;
-
-pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn short(text: &str) -> String {
     if text.chars().count() > 30 {

@@ -171,9 +171,14 @@ impl Diagnostic for Shown {
     }
 }
 
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     pub color: bool,
     pub width: usize,
+    /// Only the summary line.
+    pub quiet: bool,
+    /// The count of findings per rule instead of each finding.
+    pub statistics: bool,
 }
 
 /// The whole report as one string (for `--output` and tests).
@@ -193,32 +198,50 @@ pub fn render_to(
     options: &Options,
     sink: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_context_lines(1);
+    let handlers = Severity::ALL.map(|severity| handler(severity, options));
     let texts = super::redacted_texts(&output.graph);
     let mut out = String::new();
     let empty = String::new();
     // Built once: a chain step names its file by path.
     let files: HashMap<&str, usize> =
         output.graph.files.iter().enumerate().map(|(i, f)| (f.display.as_str(), i)).collect();
+    if options.quiet || options.statistics {
+        if options.statistics && !options.quiet {
+            out.push_str(&rule_table(findings));
+        }
+        out.push_str(&summary(output, findings));
+        out.push('\n');
+        return sink.write_all(out.as_bytes());
+    }
+    // The same rule saying the same thing in one file is one block, listing
+    // every place: a config with thirty unpinned servers reads as one problem.
+    let mut repeats: HashMap<(&str, &str, &str), Vec<&Finding>> = HashMap::new();
     for finding in findings {
+        let key = (finding.rule_id.as_str(), finding.message.as_str(), finding.location.path.as_str());
+        repeats.entry(key).or_default().push(finding);
+    }
+    for finding in findings {
+        let key = (finding.rule_id.as_str(), finding.message.as_str(), finding.location.path.as_str());
+        let Some(same) = repeats.remove(&key) else { continue };
         let text = texts.get(&finding.loc.file).unwrap_or(&empty);
         let Some(file) = output.graph.file(finding.loc.file) else { continue };
         let source = Snippet::new(&finding.location.path, text, &file.lines, finding.loc.span, finding.location.column);
         let shown = Shown {
             message: finding.message.to_string(),
             code: format!("{} {}", finding.severity.as_str(), finding.rule_id),
-            severity: match finding.severity {
-                Severity::Critical | Severity::High => MietteSeverity::Error,
-                Severity::Medium | Severity::Low => MietteSeverity::Warning,
-                Severity::Info => MietteSeverity::Advice,
-            },
+            severity: miette_severity(finding.severity),
             help: (!finding.help.is_empty()).then(|| finding.help.clone()),
             labels: vec![source.label(Some(finding.title.clone()))],
             source,
         };
+        let handler = &handlers[Severity::ALL.iter().position(|s| *s == finding.severity).unwrap_or(0)];
         let _ = handler.render_report(&mut out, &shown);
         out.push_str(&chain_text(&files, finding, &texts));
+        if same.len() > 1 {
+            let places: Vec<String> = same[1..].iter().map(|f| f.location.to_string()).collect();
+            out.push_str(&format!("  and {} more: {}\n", places.len(), places.join(", ")));
+        }
+        out.push_str(&doc_link(&finding.rule_id, options.color));
         out.push('\n');
         sink.write_all(out.as_bytes())?;
         out.clear();
@@ -244,14 +267,91 @@ pub fn render_to(
             },
             source,
         };
-        let _ = handler.render_report(&mut out, &shown);
+        // Drawn as high: an unreadable config fails the run.
+        let _ = handlers[1].render_report(&mut out, &shown);
         out.push('\n');
     }
+    out.push_str(&rule_table(findings));
     out.push_str(&largest_blast_radii(output));
     out.push_str(&config_text(output));
     out.push_str(&summary(output, findings));
     out.push('\n');
     sink.write_all(out.as_bytes())
+}
+
+/// `  docs: …/docs/rules.md#br101` after a built-in rule's finding; in a
+/// colour terminal an OSC 8 hyperlink showing the short path.
+fn doc_link(rule_id: &str, color: bool) -> String {
+    // Custom rules have no page of ours; built-in ids start with BR.
+    if !rule_id.starts_with("BR") {
+        return String::new();
+    }
+    let url = super::rules::doc_url(rule_id);
+    if color {
+        let short = format!("docs/rules.md#{}", rule_id.to_ascii_lowercase());
+        format!("  docs: \x1b]8;;{url}\x1b\\{short}\x1b]8;;\x1b\\\n")
+    } else {
+        format!("  docs: {url}\n")
+    }
+}
+
+/// miette's three levels: the mark drawn before a finding (×, ⚠, ☞).
+fn miette_severity(severity: Severity) -> MietteSeverity {
+    match severity {
+        Severity::Critical | Severity::High => MietteSeverity::Error,
+        Severity::Medium | Severity::Low => MietteSeverity::Warning,
+        Severity::Info => MietteSeverity::Advice,
+    }
+}
+
+/// A report handler drawing in `severity`'s own colour, so that critical and
+/// high (both errors to miette) and medium and low look different.
+fn handler(severity: Severity, options: &Options) -> GraphicalReportHandler {
+    let mut theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    if options.color {
+        let style = match severity {
+            Severity::Critical => owo_colors::Style::new().bright_magenta().bold(),
+            Severity::High => owo_colors::Style::new().bright_red(),
+            Severity::Medium => owo_colors::Style::new().yellow(),
+            Severity::Low => owo_colors::Style::new().cyan(),
+            Severity::Info => owo_colors::Style::new().bright_black(),
+        };
+        theme.styles.error = style;
+        theme.styles.warning = style;
+        theme.styles.advice = style;
+    }
+    GraphicalReportHandler::new_themed(theme).with_width(options.width).with_context_lines(1)
+}
+
+/// How many findings each rule has, most severe rules first, then the most
+/// frequent (`ruff --statistics`): what to fix first in a large report.
+fn rule_table(findings: &[Finding]) -> String {
+    let mut rows: Vec<(&str, Severity, usize, &str)> = Vec::new();
+    for finding in findings {
+        match rows.iter_mut().find(|r| r.0 == finding.rule_id) {
+            Some(row) => {
+                row.1 = row.1.max(finding.severity);
+                row.2 += 1;
+            }
+            None => rows.push((&finding.rule_id, finding.severity, 1, &finding.title)),
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+    let count_width = rows.iter().map(|r| r.2.to_string().len()).max().unwrap_or(1);
+    let id_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(5);
+    let mut text = String::from("findings by rule:\n");
+    for (id, severity, count, title) in rows {
+        text.push_str(&format!(
+            "  {count:>count_width$}  {id:<id_width$}  {:<8}  {}\n",
+            severity.as_str(),
+            crate::redact::shown(title)
+        ));
+    }
+    text.push('\n');
+    text
 }
 
 /// The config file that shaped the scan, and what it turned off: a

@@ -384,20 +384,22 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
             }
             let threats = grouped
                 .into_iter()
-                .filter_map(|((_, rule_id), list)| {
+                .filter_map(|((severity, rule_id), list)| {
                     let rule = by_id.get(rule_id.as_str())?;
                     let components: BTreeSet<Shown> =
                         list.iter().flat_map(|f| f.subjects.iter().map(label_of)).collect();
                     Some(Threat {
                         rule_id,
                         title: rule.title.clone(),
-                        severity: rule.severity.as_str(),
-                        likelihood: match rule.confidence {
+                        // The group's own: a finding may sit below its rule
+                        // (a disabled server, tools judged by name).
+                        severity: severity.0.as_str(),
+                        likelihood: match list.iter().map(|f| f.confidence).max().unwrap_or(rule.confidence) {
                             crate::engine::rule::Confidence::High => "likely",
                             crate::engine::rule::Confidence::Medium => "possible",
                             crate::engine::rule::Confidence::Low => "unlikely",
                         },
-                        impact: rule.severity.as_str(),
+                        impact: severity.0.as_str(),
                         components: components.into_iter().take(8).collect(),
                         evidence: list
                             .iter()
@@ -440,9 +442,9 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         .collect();
     let mut plan_rows: Vec<(Severity, usize, &Rule)> = Vec::new();
     for rule in rules {
-        let count = findings.iter().filter(|f| f.rule_id == rule.id).count();
-        if count > 0 {
-            plan_rows.push((rule.severity, count, rule));
+        let own: Vec<Severity> = findings.iter().filter(|f| f.rule_id == rule.id).map(|f| f.severity).collect();
+        if let Some(worst) = own.iter().max() {
+            plan_rows.push((*worst, own.len(), rule));
         }
     }
     plan_rows.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
