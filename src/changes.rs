@@ -1,5 +1,6 @@
-//! `scan --changed-since REV`: which files changed since a git revision,
-//! committed or not, relative to the scanned directory. The graph is still
+//! `scan --changed-since REV` and `scan --staged`: which files changed since
+//! a git revision, committed or not, or are staged for the next commit,
+//! relative to the scanned directory. The graph is still
 //! built from the whole tree (chains cross files); only the findings shown
 //! are narrowed.
 //!
@@ -69,4 +70,27 @@ pub(crate) fn changed_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, 
         }
     }
     Ok(changed)
+}
+
+/// Files staged for the next commit (added, copied, modified or renamed;
+/// a deleted file has no findings left), relative to `root`.
+pub(crate) fn staged(root: &Path) -> Result<BTreeSet<String>, ChangesError> {
+    if git(root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        return Err(ChangesError::NotARepository(crate::redact::shown(&root.display().to_string())));
+    }
+    let diff = git(
+        root,
+        &[
+            "diff",
+            "--cached",
+            "--name-only",
+            "-z",
+            "--diff-filter=ACMR",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--relative",
+            "--",
+        ],
+    )?;
+    Ok(diff.split('\0').filter(|n| !n.is_empty()).map(|n| n.replace('\\', "/")).collect())
 }

@@ -123,8 +123,17 @@ pub struct ScanArgs {
     pub user: bool,
     /// Report only findings in files changed since this git revision
     /// (the graph is still built from the whole tree).
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", conflicts_with_all = ["staged", "only"])]
     pub changed_since: Option<String>,
+    /// Report only findings in files staged for the next commit (`git diff
+    /// --cached`); the graph is still built from the whole tree.
+    #[arg(long, conflicts_with = "only")]
+    pub staged: bool,
+    /// PATHS are the files to judge (what pre-commit passes): the graph is
+    /// built from the whole tree at the current directory, and only
+    /// findings in PATHS are reported.
+    #[arg(long, conflicts_with = "user")]
+    pub only: bool,
     /// Report only these rules: ids (BR101), families (BR1), names or
     /// categories (credential), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
@@ -370,6 +379,8 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         _ => {}
     }
     let paths: Vec<PathBuf> = match &cli.command {
+        // The tree is the current directory's; PATHS only narrow the report.
+        Command::Scan(args) if args.only => vec![PathBuf::from(".")],
         Command::Scan(args) => args.paths.clone(),
         Command::Graph { paths, .. } | Command::Report { paths, .. } | Command::Baseline { paths, .. } => paths.clone(),
         _ => vec![PathBuf::from(".")],
@@ -614,20 +625,40 @@ impl FindingFilter {
 }
 
 fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode, Error> {
-    let mut output = if args.user { user_scan(rules, config)? } else { scan_configured(&args.paths, rules, config) };
+    let mut output = if args.user {
+        user_scan(rules, config)?
+    } else if args.only {
+        scan_configured(&[PathBuf::from(".")], rules, config)
+    } else {
+        scan_configured(&args.paths, rules, config)
+    };
     if let Some(path) = &args.baseline {
         let baseline = crate::baseline::read(path).map_err(Error::Baseline)?;
         let hidden = crate::baseline::apply(&baseline, &mut output.findings, &path.display().to_string());
         output.suppressed.extend(hidden);
     }
-    if let Some(rev) = &args.changed_since {
-        let changed = crate::changes::changed_since(&output.root, rev).map_err(Error::ChangedSince)?;
+    let changed = if let Some(rev) = &args.changed_since {
+        Some(
+            crate::changes::changed_since(&output.root, rev)
+                .map_err(|source| Error::Changes { flag: "--changed-since", source })?,
+        )
+    } else if args.staged {
+        Some(crate::changes::staged(&output.root).map_err(|source| Error::Changes { flag: "--staged", source })?)
+    } else {
+        args.only.then(|| {
+            let shown = |p: &PathBuf| p.display().to_string().replace('\\', "/");
+            args.paths.iter().map(|p| shown(p).trim_start_matches("./").to_string()).collect()
+        })
+    };
+    if let Some(changed) = changed {
         // Compared as displayed: finding paths are shown (controls made visible).
         let changed: std::collections::BTreeSet<String> = changed.iter().map(|p| crate::redact::shown(p)).collect();
         output.findings.retain(|f| {
             changed.contains(f.location.path.as_str())
                 || f.chain.iter().filter_map(|s| s.location.as_ref()).any(|l| changed.contains(l.path.as_str()))
         });
+        // Unreadable files outside the change are not this commit's problem.
+        output.errors.retain(|e| changed.contains(e.path.as_str()));
     }
     let filter = FindingFilter::of(args, rules)?;
     output.findings.retain(|f| filter.keeps(f));

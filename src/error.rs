@@ -50,9 +50,10 @@ pub(crate) enum Error {
     #[diagnostic(code(blastradius::baseline), help("`blastradius baseline -o FILE` records a fresh one"))]
     Baseline(#[from] BaselineError),
 
-    #[error("--changed-since: {0}")]
-    #[diagnostic(code(blastradius::changed_since))]
-    ChangedSince(#[from] ChangesError),
+    /// `--changed-since` or `--staged` could not ask git what changed.
+    #[error("{flag}: {source}")]
+    #[diagnostic(code(blastradius::changes))]
+    Changes { flag: &'static str, source: ChangesError },
 
     #[error("no rule `{0}`; `blastradius rules` lists them")]
     #[diagnostic(code(blastradius::no_such_rule))]

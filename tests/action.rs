@@ -26,13 +26,13 @@ fn action_is_composite_and_never_splices_inputs_into_scripts() {
 }
 
 #[test]
-fn pre_commit_hook_scans_the_whole_repository() {
+fn pre_commit_hook_judges_the_files_it_is_given() {
     let hooks = load(".pre-commit-hooks.yaml");
     let hook = &hooks.items()[0];
     assert_eq!(hook.get("id").and_then(Node::as_str), Some("blastradius"));
     assert_eq!(hook.get("language").and_then(Node::as_str), Some("rust"));
-    assert_eq!(hook.get("pass_filenames").and_then(Node::as_bool), Some(false));
-    assert_eq!(hook.get("entry").and_then(Node::as_str), Some("blastradius scan ."));
+    assert_eq!(hook.get("pass_filenames").and_then(Node::as_bool), Some(true));
+    assert_eq!(hook.get("entry").and_then(Node::as_str), Some("blastradius scan --only"));
     let files = regex::Regex::new(hook.get("files").and_then(Node::as_str).unwrap()).unwrap();
     for path in
         [".cursor/mcp.json", ".mcp.json", ".claude/settings.json", ".env", "config/agents.yaml", ".codex/config.toml"]

@@ -88,3 +88,45 @@ fn changed_since_reports_only_findings_in_changed_files() {
     let out = blastradius(root).args(["scan", ".", "--changed-since", "no-such-rev"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn staged_and_only_report_findings_in_the_files_of_a_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").current_dir(root).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    std::fs::write(root.join(".claude/settings.json"), r#"{ "permissions": { "defaultMode": "bypassPermissions" } }"#)
+        .unwrap();
+    // Not valid JSON, and not part of the commit: not this commit's problem.
+    std::fs::write(root.join(".cursor.json"), "{ \"mcpServers\": ").unwrap();
+    std::fs::write(root.join(".mcp.json"), r#"{ "mcpServers": { "x": { "url": "http://x.example/mcp" } } }"#).unwrap();
+    git(&["add", ".mcp.json"]);
+    let judged = |args: &[&str]| {
+        let out = blastradius(root).args(["scan", "--format", "concise"]).args(args).output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let files: std::collections::BTreeSet<String> =
+            stdout.lines().filter(|l| l.contains(": ")).map(|l| l.split(':').next().unwrap().to_string()).collect();
+        (out.status.code(), files, stdout)
+    };
+    let (code, files, stdout) = judged(&["--staged"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), [".mcp.json"], "{stdout}");
+    // What pre-commit runs: the files it passes, the graph from `.`.
+    let (code, files, stdout) = judged(&["--only", "./.claude/settings.json"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), [".claude/settings.json"], "{stdout}");
+    // The unparseable file fails the run only when it is among the files.
+    let (_, files, stdout) = judged(&["--only", ".cursor.json"]);
+    assert!(stdout.contains("ERROR not analysed"), "{stdout}");
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), [".cursor.json"]);
+    let outside = tempfile::tempdir().unwrap();
+    let out = blastradius(outside.path()).args(["scan", "--staged"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: --staged: ") && stderr.contains("is not inside a git repository"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
