@@ -522,3 +522,28 @@ fn terminal_sorts_by_severity_or_path_and_collapses_repeats() {
     let (by_path, _) = headers(&["--sort", "path"]);
     assert_eq!(by_path, ["high BR202", "low BR305", "medium BR601", "critical BR101", "medium BR110"]);
 }
+
+#[test]
+fn pull_request_comment_fits_githubs_limit_keeping_the_most_severe() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut servers: Vec<String> = (0..1500)
+        .map(|i| format!("\"server-{i}\": {{\"command\": \"npx\", \"args\": [\"-y\", \"pkg-{i}\"]}}"))
+        .collect();
+    servers.push(r#""gh": {"command": "node", "args": ["s.js"], "env": {"GITHUB_TOKEN": "ghp_Zx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9QZx9Q"}}"#.into());
+    std::fs::write(dir.path().join(".mcp.json"), format!("{{\"mcpServers\": {{{}}}}}", servers.join(",\n"))).unwrap();
+    let out = blastradius().args(["scan", "--format", "markdown", "--sort", "path"]).arg(dir.path()).output().unwrap();
+    let comment = String::from_utf8(out.stdout).unwrap();
+    assert!(comment.chars().count() <= 60_000, "{} characters", comment.chars().count());
+    assert!(comment.contains("## blastradius: 1502 findings"), "{}", &comment[..300]);
+    // The critical token is kept though it comes last by path.
+    assert!(comment.contains("[BR101]"));
+    let more = comment.lines().rev().find(|l| !l.is_empty()).unwrap();
+    assert!(
+        more.starts_with("**")
+            && more.ends_with("more findings**, less severe than those above: see the SARIF report or the job log."),
+        "{more}"
+    );
+    let shown = comment.lines().filter(|l| l.starts_with("| 🟡 | [") || l.starts_with("| 🔴 | [")).count();
+    let omitted: usize = more.trim_start_matches("**").split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(shown + omitted, 1502);
+}

@@ -144,10 +144,47 @@ fn icon(severity: Severity) -> &'static str {
     }
 }
 
+/// GitHub refuses a comment over 65,536 characters; this leaves room for
+/// what a workflow adds around the report.
+pub const MAX_COMMENT_CHARS: usize = 60_000;
+
+/// The comment, at most [`MAX_COMMENT_CHARS`]: when every finding does not
+/// fit, the most severe that do, and a closing line saying how many more
+/// there are and where to see them.
 pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Result<String, tera::Error> {
     let mut tera = Tera::default();
     tera.add_raw_template("scan.md", TEMPLATE)?;
     register_filters(&mut tera);
+    let whole = render_some(&tera, output, findings, findings, rules)?;
+    if whole.chars().count() <= MAX_COMMENT_CHARS {
+        return Ok(whole);
+    }
+    let mut by_severity: Vec<&Finding> = findings.iter().collect();
+    by_severity.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let kept = |n: usize| -> Vec<Finding> { by_severity[..n].iter().map(|f| (*f).clone()).collect() };
+    // The largest number of findings that fits, by bisection: the size grows
+    // with each finding kept.
+    let (mut fits, mut too_many) = (0, findings.len());
+    while too_many - fits > 1 {
+        let middle = (fits + too_many) / 2;
+        let text = render_some(&tera, output, findings, &kept(middle), rules)?;
+        if text.chars().count() <= MAX_COMMENT_CHARS {
+            fits = middle;
+        } else {
+            too_many = middle;
+        }
+    }
+    render_some(&tera, output, findings, &kept(fits), rules)
+}
+
+/// The comment counting `all` findings and showing `findings` of them.
+fn render_some(
+    tera: &Tera,
+    output: &ScanOutput,
+    all: &[Finding],
+    findings: &[Finding],
+    rules: &[Rule],
+) -> Result<String, tera::Error> {
     let uris: HashMap<&str, String> = rules.iter().map(|r| (r.id.as_str(), super::rules::doc_url(&r.id))).collect();
     let mut groups: BTreeMap<&str, Vec<Row<'_>>> = BTreeMap::new();
     for f in findings {
@@ -160,7 +197,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Resu
         });
     }
     let groups: Vec<Group<'_>> = groups.into_iter().map(|(path, findings)| Group { path, findings }).collect();
-    let by_severity: Vec<serde_json::Value> = crate::findings::severity_counts(findings)
+    let by_severity: Vec<serde_json::Value> = crate::findings::severity_counts(all)
         .into_iter()
         .map(|(s, count)| serde_json::json!({ "severity": format!("{} {}", icon(s), s.as_str()), "count": count }))
         .collect();
@@ -170,7 +207,8 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Resu
         .map(|e| serde_json::json!({ "path": e.path, "line": e.line, "column": e.column, "message": e.message }))
         .collect();
     let mut context = Context::new();
-    context.insert("findings", findings);
+    context.insert("total", &all.len());
+    context.insert("omitted", &(all.len() - findings.len()));
     context.insert("groups", &groups);
     context.insert("by_severity", &by_severity);
     context.insert("errors", &errors);
