@@ -153,7 +153,16 @@ fn no_output_format_shows_a_secret() {
 fn rules_and_explain() {
     let (code, stdout, _) = run(&["rules"]);
     assert_eq!(code, 0);
-    assert!(stdout.lines().any(|l| l.starts_with("BR101   critical  credential")));
+    assert!(stdout.lines().any(|l| l.starts_with("BR101  critical  credential    literal-long-lived-secret ")));
+    // Every title starts in one column, however long the names.
+    let columns: std::collections::BTreeSet<usize> = stdout
+        .lines()
+        .map(|l| {
+            let title = l.split("  ").map(str::trim).filter(|c| !c.is_empty()).last().unwrap();
+            l.find(title).unwrap()
+        })
+        .collect();
+    assert_eq!(columns.len(), 1, "{stdout}");
     let (code, stdout, _) = run(&["explain", "BR301"]);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("BR301 approvals-disabled: Tool-call approvals are turned off"));

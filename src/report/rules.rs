@@ -25,16 +25,25 @@ pub fn list(rules: &[Rule], format: RulesFormat) -> String {
             text
         }
         RulesFormat::Table => {
+            // Columns as wide as their longest entry: custom rules bring
+            // longer ids and names.
+            let width = |f: &dyn Fn(&Rule) -> usize| rules.iter().map(f).max().unwrap_or(0);
+            let id = width(&|r| r.id.chars().count());
+            let category = width(&|r| r.category.as_str().len());
+            let name = width(&|r| r.name.chars().count());
             let mut text = String::new();
             for r in rules {
-                text.push_str(&format!(
-                    "{:<7} {:<9} {:<13} {:<34} {}\n",
+                let row = format!(
+                    "{:<id$}  {:<8}  {:<category$}  {:<name$}  {}",
                     r.id,
                     r.severity.as_str(),
                     r.category.as_str(),
-                    r.name,
-                    r.title
-                ));
+                    // A repository's own rules may hold anything.
+                    crate::redact::shown(&r.name),
+                    crate::redact::shown(&r.title)
+                );
+                text.push_str(row.trim_end());
+                text.push('\n');
             }
             text
         }
