@@ -15,12 +15,21 @@ fn load(name: &str) -> Node {
 fn action_is_composite_and_never_splices_inputs_into_scripts() {
     let action = load("action.yml");
     assert_eq!(action.at(&["runs", "using"]).and_then(Node::as_str), Some("composite"));
-    for input in ["paths", "fail-on", "config", "format", "upload-sarif"] {
+    for input in ["paths", "fail-on", "config", "format", "upload-sarif", "annotations", "comment", "github-token"] {
         assert!(action.at(&["inputs", input]).is_some(), "input {input}");
     }
+    // The binary is cached on the action's own sources, and built only on a miss.
+    let steps = action.at(&["runs", "steps"]).unwrap().items();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s.get("uses").and_then(Node::as_str)).collect();
+    assert!(uses.iter().any(|u| u.starts_with("actions/cache@")), "{uses:?}");
+    let install = steps.iter().find(|s| s.get("name").and_then(Node::as_str) == Some("Install blastradius")).unwrap();
+    assert_eq!(install.get("if").and_then(Node::as_str), Some("${{ steps.cache.outputs.cache-hit != 'true' }}"));
     for step in action.at(&["runs", "steps"]).unwrap().items() {
         if let Some(script) = step.get("run").and_then(Node::as_str) {
             assert!(!script.contains("${{"), "a step interpolates an expression into its script: {script}");
+            // And each script is valid bash.
+            let check = std::process::Command::new("bash").args(["-n", "-c", script]).output().unwrap();
+            assert!(check.status.success(), "{script}: {}", String::from_utf8_lossy(&check.stderr));
         }
     }
 }
