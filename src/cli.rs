@@ -46,6 +46,9 @@ pub enum Command {
         /// Files or directories to read.
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// This machine's user-level configs instead of PATHs (as `scan --user`).
+        #[arg(long, conflicts_with = "paths")]
+        user: bool,
         #[arg(long, value_enum, default_value = "markdown")]
         format: ReportFormat,
         /// Write the report to FILE instead of standard output.
@@ -57,6 +60,9 @@ pub enum Command {
         /// Files or directories to read.
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// This machine's user-level configs instead of PATHs (as `scan --user`).
+        #[arg(long, conflicts_with = "paths")]
+        user: bool,
         #[arg(long, value_enum, default_value = "mermaid")]
         format: GraphFormat,
         /// Write the graph to FILE instead of standard output.
@@ -74,8 +80,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `blastradius man > blastradius.1`.
-    Man,
+    /// Print a man page (roff): `blastradius man > blastradius.1`, or one
+    /// command's: `blastradius man scan > blastradius-scan.1`.
+    Man {
+        /// The command whose page to print (scan, report, graph, …).
+        command: Option<String>,
+    },
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value = "table")]
@@ -368,7 +378,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             print(&String::from_utf8_lossy(&out));
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Man => return man(),
+        Command::Man { command } => return man(command.as_deref()),
         Command::Formats { format } => {
             print(&match format {
                 FormatsFormat::Markdown => crate::formats::registry::format_table_markdown(),
@@ -387,7 +397,11 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
     };
     let scans = !matches!(
         &cli.command,
-        Command::Rules { .. } | Command::Explain { .. } | Command::Scan(ScanArgs { user: true, .. })
+        Command::Rules { .. }
+            | Command::Explain { .. }
+            | Command::Scan(ScanArgs { user: true, .. })
+            | Command::Graph { user: true, .. }
+            | Command::Report { user: true, .. }
     );
     if scans {
         if let Some(missing) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
@@ -398,8 +412,14 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
     let (rules, config) = prepare(&paths, config_file)?;
     Ok(match cli.command {
         Command::Scan(args) => run_scan(&args, &rules, &config)?,
-        Command::Graph { paths, format, output } => run_graph(&paths, format, output.as_deref(), &rules, &config)?,
-        Command::Report { paths, format, output } => run_report(&paths, format, output.as_deref(), &rules, &config)?,
+        Command::Graph { paths, user, format, output } => {
+            let scanned = if user { user_scan(&rules, &config)? } else { scan_configured(&paths, &rules, &config) };
+            run_graph(&scanned, format, output.as_deref())?
+        }
+        Command::Report { paths, user, format, output } => {
+            let scanned = if user { user_scan(&rules, &config)? } else { scan_configured(&paths, &rules, &config) };
+            run_report(&scanned, format, output.as_deref(), &rules)?
+        }
         Command::Baseline { paths, output } => {
             let scanned = scan_configured(&paths, &rules, &config);
             let baseline = crate::baseline::from_findings(&scanned.findings);
@@ -407,7 +427,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
             unreadable_configs(&scanned)
         }
-        Command::Init { .. } | Command::Completions { .. } | Command::Man | Command::Formats { .. } => {
+        Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } | Command::Formats { .. } => {
             ExitCode::SUCCESS
         }
         Command::Rules { format } => {
@@ -431,12 +451,41 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
     })
 }
 
-fn man() -> Result<ExitCode, Error> {
+/// The EXIT STATUS section every page ends with (DESIGN.md, exit codes).
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+nothing at or above the \fB\-\-fail\-on\fR severity, and every agent config parsed
+.TP
+\fB1\fR
+a finding at or above it, or an agent config that could not be read or parsed
+.TP
+\fB2\fR
+a usage error, a bad config file, or an internal failure
+"#;
+
+fn man(command: Option<&str>) -> Result<ExitCode, Error> {
+    let mut cli = <Cli as clap::CommandFactory>::command();
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                return Err(Error::Usage(format!(
+                    "no command `{}`; `blastradius --help` lists them",
+                    Shown::new(name)
+                )));
+            };
+            let full = format!("blastradius-{}", sub.get_name());
+            sub.clone()
+                .display_name(full)
+                .bin_name(format!("blastradius {}", sub.get_name()))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
     let mut out = Vec::new();
-    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
-        .render(&mut out)
-        .map_err(|err| Error::Internal(format!("man page: {err}")))?;
-    print(&String::from_utf8_lossy(&out));
+    clap_mangen::Man::new(page).render(&mut out).map_err(|err| Error::Internal(format!("man page: {err}")))?;
+    print(&format!("{}{EXIT_STATUS}", String::from_utf8_lossy(&out)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -464,38 +513,33 @@ fn print(text: &str) {
 /// Prints the graph; unreadable configs are reported on stderr and exit 1,
 /// as for `scan`, since a graph missing a file is not the whole system.
 fn run_graph(
-    paths: &[PathBuf],
+    scanned: &scan::ScanOutput,
     format: GraphFormat,
     output: Option<&std::path::Path>,
-    rules: &[Rule],
-    config: &Config,
 ) -> Result<ExitCode, Error> {
-    let scanned = scan_configured(paths, rules, config);
     let text = match format {
         GraphFormat::Mermaid => report::graph::mermaid(&scanned.graph),
         GraphFormat::Dot => report::graph::dot(&scanned.graph),
         GraphFormat::Json => report::graph::json(&scanned.graph),
     };
-    finish_document(&scanned, output, &text)
+    finish_document(scanned, output, &text)
 }
 
 /// Writes the threat model. Findings do not fail it (it is a document);
 /// unreadable configs do, as for `graph`.
 fn run_report(
-    paths: &[PathBuf],
+    scanned: &scan::ScanOutput,
     format: ReportFormat,
     output: Option<&std::path::Path>,
     rules: &[Rule],
-    config: &Config,
 ) -> Result<ExitCode, Error> {
-    let scanned = scan_configured(paths, rules, config);
-    let model = report::threat_model::build(&scanned, &scanned.findings, rules);
+    let model = report::threat_model::build(scanned, &scanned.findings, rules);
     let rendered = match format {
         ReportFormat::Markdown => report::threat_model::markdown(&model),
         ReportFormat::Html => report::threat_model::html(&model),
     };
     let text = rendered.map_err(|err| Error::Internal(format!("report template: {err:?}")))?;
-    finish_document(&scanned, output, &text)
+    finish_document(scanned, output, &text)
 }
 
 const STARTER_CONFIG: &str = "# blastradius configuration: https://github.com/blastradius/blastradius#configuration

@@ -59,6 +59,11 @@ pub(crate) enum Error {
     #[diagnostic(code(blastradius::no_such_rule))]
     NoSuchRule(Shown),
 
+    /// A command line clap cannot judge alone.
+    #[error("{0}")]
+    #[diagnostic(code(blastradius::usage))]
+    Usage(String),
+
     /// A defect of blastradius itself (an embedded rule or template).
     #[error("internal: {0}")]
     #[diagnostic(code(blastradius::internal), help("this is a bug in blastradius; please report it"))]

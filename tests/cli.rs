@@ -275,6 +275,15 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
     let (code, man, _) = run(&["man"]);
     assert_eq!(code, 0);
     assert!(man.contains(".TH blastradius 1") && man.contains("scan"), "{man}");
+    assert!(man.contains(".SH \"EXIT STATUS\""), "{man}");
+    // A page per command, with its own options and the exit status.
+    let (code, page, _) = run(&["man", "scan"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH blastradius-scan 1"), "{page}");
+    assert!(page.contains("\\-\\-min\\-severity") && page.contains(".SH \"EXIT STATUS\""), "{page}");
+    let (code, _, stderr) = run(&["man", "nope"]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr, "error: no command `nope`; `blastradius --help` lists them\n");
 }
 
 #[test]
@@ -341,6 +350,15 @@ fn user_audit_scans_this_machines_configs_as_one_graph() {
     // Per-project servers of ~/.claude.json belong to that project's agent.
     let radii = report["graph_summary"]["blast_radius"].as_array().unwrap();
     assert!(radii.iter().any(|r| r["agent"] == "agent:claude-code:/Users/dev/work/api"), "{radii:#?}");
+    // The graph and the threat model of the same machine.
+    let out = blastradius().env("HOME", &home).args(["graph", "--user", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let graph: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nodes = graph["nodes"].as_array().unwrap();
+    assert!(nodes.iter().any(|n| n["id"] == "agent:claude-code:/Users/dev/work/api"), "{nodes:#?}");
+    let out = blastradius().env("HOME", &home).args(["report", "--user"]).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("~/.cursor/mcp.json") && !report.contains(&home_text), "{report}");
 }
 
 #[test]
