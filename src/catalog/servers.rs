@@ -28,6 +28,10 @@ pub struct ServerEntry {
     pub credentials: Vec<String>,
     #[serde(default)]
     pub path_args: bool,
+    /// Where the server and what it does are documented.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub source: Option<String>,
 }
 
 pub struct ServerCatalog {
