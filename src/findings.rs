@@ -60,6 +60,8 @@ impl From<&RuleStandards> for Standards {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChainStep {
     pub node: Shown,
+    /// The node's id, as `graph --format json` names it.
+    pub id: Shown,
     /// The edge leaving this node; absent on the last node of a path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edge: Option<Shown>,

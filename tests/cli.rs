@@ -574,3 +574,25 @@ fn pull_request_comment_fits_githubs_limit_keeping_the_most_severe() {
     let omitted: usize = more.trim_start_matches("**").split(' ').next().unwrap().parse().unwrap();
     assert_eq!(shown + omitted, 1502);
 }
+
+#[test]
+fn chain_steps_name_nodes_as_the_graph_does() {
+    for example in ["testdata/examples/crew", "testdata/examples/agent-repo"] {
+        let (_, scan, _) = run(&["scan", example, "--format", "json"]);
+        let (_, graph, _) = run(&["graph", example, "--format", "json"]);
+        let scan: serde_json::Value = serde_json::from_str(&scan).unwrap();
+        let graph: serde_json::Value = serde_json::from_str(&graph).unwrap();
+        let ids: std::collections::HashSet<&str> =
+            graph["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+        let steps: Vec<&serde_json::Value> = scan["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["chain"].as_array().into_iter().flatten())
+            .collect();
+        assert!(!steps.is_empty(), "{example} has chains");
+        for step in steps {
+            assert!(ids.contains(step["id"].as_str().unwrap()), "{example}: {step} is not a graph node");
+        }
+    }
+}

@@ -467,6 +467,7 @@ fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
         let weight = &graph.graph[*edge];
         steps.push(ChainStep {
             node: Shown::new(&label(source)),
+            id: Shown::new(&graph.node(source).key),
             edge: Some(Shown::new(weight.kind.as_str())),
             location: locate(weight.loc.as_ref()),
         });
@@ -475,7 +476,12 @@ fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
             chain.get(i + 1).and_then(|e| graph.graph.edge_endpoints(*e)).is_some_and(|(s, _)| s == target);
         if !next_starts_here {
             let node = graph.node(target);
-            steps.push(ChainStep { node: Shown::new(&label(target)), edge: None, location: locate(node.locs.first()) });
+            steps.push(ChainStep {
+                node: Shown::new(&label(target)),
+                id: Shown::new(&node.key),
+                edge: None,
+                location: locate(node.locs.first()),
+            });
         }
     }
     steps
