@@ -57,14 +57,17 @@ fn a_broken_baseline_is_a_usage_error_with_its_place() {
     assert!(stderr.contains("base.json:3:"), "{stderr}");
 }
 
+/// Runs git in `root`; the test fails if git does.
+fn git(root: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git").current_dir(root).args(args).output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn changed_since_reports_only_findings_in_changed_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git").current_dir(root).args(args).output().unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
+    let git = |args: &[&str]| git(root, args);
     git(&["init", "-q"]);
     git(&["config", "user.email", "ci@example.com"]);
     git(&["config", "user.name", "CI"]);
@@ -93,10 +96,7 @@ fn changed_since_reports_only_findings_in_changed_files() {
 fn staged_and_only_report_findings_in_the_files_of_a_commit() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git").current_dir(root).args(args).output().unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
+    let git = |args: &[&str]| git(root, args);
     git(&["init", "-q"]);
     std::fs::create_dir_all(root.join(".claude")).unwrap();
     std::fs::write(root.join(".claude/settings.json"), r#"{ "permissions": { "defaultMode": "bypassPermissions" } }"#)

@@ -229,3 +229,27 @@ fn a_custom_rule_reports_what_a_builtin_check_finds_under_its_own_id() {
         );
     }
 }
+
+#[test]
+fn a_custom_rule_id_or_name_is_plain_words_or_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join(".blastradius/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let builtin =
+        std::fs::read_to_string(root().join("rules/credential/BR101-literal-long-lived-secret.yaml")).unwrap();
+    // An id that would carry an escape sequence into terminal headers and CI commands.
+    let custom = builtin
+        .replace("id: BR101", "id: \"BR1\\e]8;;x\\e\\\\\"")
+        .replace("name: literal-long-lived-secret", "name: custom secret");
+    std::fs::write(rules.join("X101.yaml"), custom).unwrap();
+    std::fs::write(dir.path().join(".blastradius.yaml"), "rule_dirs: [\".blastradius/rules\"]\n").unwrap();
+    let out = Command::cargo_bin("blastradius").unwrap().current_dir(dir.path()).args(["scan", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(
+        stderr.contains("X101.yaml: 1:") && stderr.contains("may hold only letters, digits, `-` and `_`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("name `custom secret` may hold only letters, digits, `-` and `_`"), "{stderr}");
+}

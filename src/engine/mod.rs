@@ -80,7 +80,16 @@ pub fn builtin_rules() -> Result<Vec<(String, Rule)>, RuleError> {
 /// The rule, if every attribute, value and message variable it names is in
 /// the graph's vocabulary; otherwise each problem, located in the file.
 fn checked(path: &str, text: &str, rule: Rule) -> Result<Rule, RuleError> {
-    let problems = crate::graph::vocab::Vocabulary::get().check(&rule);
+    let mut problems = crate::graph::vocab::Vocabulary::get().check(&rule);
+    // Ids and names are printed bare (terminal headers, CI commands, links)
+    // and come from a repository's own rule files: plain words only.
+    for (key, value) in [("id", &rule.id), ("name", &rule.name)] {
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if value.is_empty() || !value.chars().all(plain) {
+            let message = format!("{key} `{}` may hold only letters, digits, `-` and `_`", crate::redact::shown(value));
+            problems.push((value.clone(), message, key));
+        }
+    }
     if problems.is_empty() {
         return Ok(rule);
     }
