@@ -130,12 +130,22 @@ impl Finding {
     /// A finding of `rule`: its metadata, its help line (the remediation's
     /// first paragraph), the message (masked, one line), and where.
     pub fn of_rule(rule: &crate::engine::Rule, message: String, file: &SourceFile, loc: Loc, subject: &str) -> Finding {
-        let help =
-            rule.remediation.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+        let help = crate::redact::shown(
+            &rule
+                .remediation
+                .trim()
+                .split("\n\n")
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         let message = Shown::new(&message);
         Finding {
             rule_id: rule.id.clone(),
-            title: rule.title.clone(),
+            // A repository's own rules may title themselves with anything.
+            title: crate::redact::shown(&rule.title),
             severity: rule.severity,
             confidence: rule.confidence,
             category: rule.category,

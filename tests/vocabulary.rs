@@ -80,11 +80,18 @@ fn adapters_set_only_declared_attributes() {
     );
 }
 
-#[test]
-fn a_misspelt_attribute_or_variable_in_a_custom_rule_is_a_located_error() {
+/// A repository whose config adds `.blastradius/rules/<file>` holding `rule`.
+fn repository_with_rule(file: &str, rule: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join(".blastradius/rules");
     std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join(file), rule).unwrap();
+    std::fs::write(dir.path().join(".blastradius.yaml"), "rule_dirs: [\".blastradius/rules\"]\n").unwrap();
+    dir
+}
+
+#[test]
+fn a_misspelt_attribute_or_variable_in_a_custom_rule_is_a_located_error() {
     let builtin =
         std::fs::read_to_string(root().join("rules/credential/BR101-literal-long-lived-secret.yaml")).unwrap();
     let custom = builtin
@@ -95,8 +102,8 @@ fn a_misspelt_attribute_or_variable_in_a_custom_rule_is_a_located_error() {
         custom,
         builtin.replace("id: BR101", "id: X101").replace("name: literal-long-lived-secret", "name: custom-secret")
     );
-    std::fs::write(rules.join("X101.yaml"), custom.replace("{{ node.provider }}", "{{ node.provder }}")).unwrap();
-    std::fs::write(dir.path().join(".blastradius.yaml"), "rule_dirs: [\".blastradius/rules\"]\n").unwrap();
+    let dir = repository_with_rule("X101.yaml", &custom.replace("{{ node.provider }}", "{{ node.provder }}"));
+    let rules = dir.path().join(".blastradius/rules");
     let out = Command::cargo_bin("blastradius").unwrap().current_dir(dir.path()).args(["scan", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -206,13 +213,9 @@ fn a_custom_rule_reports_what_a_builtin_check_finds_under_its_own_id() {
     // BR901, BR902 and BR903 are found by the stages that see suppressions
     // and duplicate keys; a custom rule that asks for the same check is
     // reported too, by what it matches rather than by its id.
-    let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join(".blastradius/rules");
-    std::fs::create_dir_all(&rules).unwrap();
     let builtin = std::fs::read_to_string(root().join("rules/suppression/BR903-duplicate-key.yaml")).unwrap();
     let custom = builtin.replace("id: BR903", "id: X903").replace("name: duplicate-key", "name: twice-written");
-    std::fs::write(rules.join("X903.yaml"), custom).unwrap();
-    std::fs::write(dir.path().join(".blastradius.yaml"), "rule_dirs: [\".blastradius/rules\"]\n").unwrap();
+    let dir = repository_with_rule("X903.yaml", &custom);
     std::fs::create_dir_all(dir.path().join(".cursor")).unwrap();
     std::fs::write(dir.path().join(".cursor/mcp.json"), "{\"mcpServers\": {}, \"mcpServers\": {}}\n").unwrap();
     let out = Command::cargo_bin("blastradius")
@@ -232,17 +235,13 @@ fn a_custom_rule_reports_what_a_builtin_check_finds_under_its_own_id() {
 
 #[test]
 fn a_custom_rule_id_or_name_is_plain_words_or_a_located_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join(".blastradius/rules");
-    std::fs::create_dir_all(&rules).unwrap();
     let builtin =
         std::fs::read_to_string(root().join("rules/credential/BR101-literal-long-lived-secret.yaml")).unwrap();
     // An id that would carry an escape sequence into terminal headers and CI commands.
     let custom = builtin
         .replace("id: BR101", "id: \"BR1\\e]8;;x\\e\\\\\"")
         .replace("name: literal-long-lived-secret", "name: custom secret");
-    std::fs::write(rules.join("X101.yaml"), custom).unwrap();
-    std::fs::write(dir.path().join(".blastradius.yaml"), "rule_dirs: [\".blastradius/rules\"]\n").unwrap();
+    let dir = repository_with_rule("X101.yaml", &custom);
     let out = Command::cargo_bin("blastradius").unwrap().current_dir(dir.path()).args(["scan", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
