@@ -40,14 +40,21 @@ pub(super) fn enrich(graph: &mut Graph) {
 }
 
 fn describe_capabilities(node: &mut Node, catalog: &ServerCatalog) {
-    let entry = node
-        .str_attr("package")
-        .and_then(|p| catalog.by_package(p))
-        .or_else(|| node.str_attr("docker_image").and_then(|i| catalog.by_image(i)))
-        .or_else(|| node.str_attr("url_host").and_then(|h| catalog.by_host(h)))
-        // Described nowhere we looked (`mcp__serena` with the server defined
-        // in a user file): its conventional name is all there is.
-        .or_else(|| if node.attrs.is_empty() { catalog.by_name(&node.name) } else { None });
+    // An agent CLI installed in a CI job is judged for its supply chain; what
+    // the agent may do comes from its grants, not from the catalog entry that
+    // describes the same CLI run as an MCP server (`codex mcp-server`).
+    let entry = if node.str_attr("tool_type") == Some("agent-cli") {
+        None
+    } else {
+        node.str_attr("package")
+            .and_then(|p| catalog.by_package(p))
+            .or_else(|| node.str_attr("docker_image").and_then(|i| catalog.by_image(i)))
+            .or_else(|| node.str_attr("url_host").and_then(|h| catalog.by_host(h)))
+            .or_else(|| node.str_attr("command").and_then(|c| catalog.by_command(c)))
+            // Described nowhere we looked (`mcp__serena` with the server defined
+            // in a user file): its conventional name is all there is.
+            .or_else(|| if node.attrs.is_empty() { catalog.by_name(&node.name) } else { None })
+    };
     if let Some(entry) = entry {
         apply_entry(node, entry);
         return;
