@@ -130,28 +130,17 @@ impl Finding {
     /// A finding of `rule`: its metadata, its help line (the remediation's
     /// first paragraph), the message (masked, one line), and where.
     pub fn of_rule(rule: &crate::engine::Rule, message: String, file: &SourceFile, loc: Loc, subject: &str) -> Finding {
-        let help = crate::redact::shown(
-            &rule
-                .remediation
-                .trim()
-                .split("\n\n")
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+        let (title, help) = rule.shown_title_and_help();
         let message = Shown::new(&message);
         Finding {
             rule_id: rule.id.clone(),
-            // A repository's own rules may title themselves with anything.
-            title: crate::redact::shown(&rule.title),
+            title: title.to_string(),
             severity: rule.severity,
             confidence: rule.confidence,
             category: rule.category,
             parts: vec![MessagePart { text: message.clone(), from_file: true }],
             message,
-            help,
+            help: help.to_string(),
             location: Location::of(file, loc.span),
             standards: Standards::from(&rule.standards),
             control: rule.control,

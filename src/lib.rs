@@ -20,5 +20,6 @@ pub mod report;
 pub mod scan;
 pub mod source;
 pub(crate) mod suppress;
+pub(crate) mod timing;
 pub(crate) mod user;
 pub mod yaml;

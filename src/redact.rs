@@ -56,6 +56,11 @@ fn not_a_secret(text: &str) -> bool {
 pub fn url_passwords(text: &str) -> Vec<Found> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = regex(&RE, r"([a-zA-Z][a-zA-Z0-9+.\-]*)://[^:/@\s'\x22]*:([^@/\s'\x22]+)@");
+    // Most text holds no URL at all: skip the search (a scan masks every
+    // value it shows, thousands of times).
+    if !text.contains("://") || !text.contains('@') {
+        return Vec::new();
+    }
     re.captures_iter(text)
         .filter_map(|caps| {
             let password = caps.get(2)?;
@@ -91,6 +96,9 @@ fn private_keys(text: &str) -> Vec<Found> {
         &RE,
         r"(?s)-----BEGIN[ A-Z0-9_\-]{0,100}PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END[ A-Z0-9_\-]{0,100}PRIVATE KEY(?: BLOCK)?-----|\z)",
     );
+    if !text.contains("-----BEGIN") {
+        return Vec::new();
+    }
     re.find_iter(text).map(|m| Found { range: m.range(), kind: Kind::PrivateKey }).collect()
 }
 
@@ -127,6 +135,9 @@ fn key_values(text: &str) -> Vec<Found> {
         &RE,
         r#"["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s,;{}\[\]#"']+))"#,
     );
+    if !text.contains([':', '=']) {
+        return Vec::new();
+    }
     re.captures_iter(text)
         .filter_map(|caps| {
             let key = caps.get(1)?;
@@ -296,6 +307,31 @@ impl std::fmt::Display for Shown {
 /// visible escapes (`\n`, `\u{1b}`), so a name can neither forge a line of
 /// output nor drive a terminal.
 pub fn shown(text: &str) -> String {
+    // A report shows the same paths and names thousands of times: short
+    // texts are neutralised once per thread.
+    const SHORT: usize = 256;
+    const KEPT: usize = 4096;
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    }
+    if text.len() > SHORT {
+        return neutralised(text);
+    }
+    MEMO.with(|memo| {
+        if let Some(done) = memo.borrow().get(text) {
+            return done.clone();
+        }
+        let done = neutralised(text);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= KEPT {
+            memo.clear();
+        }
+        memo.insert(text.to_string(), done.clone());
+        done
+    })
+}
+
+fn neutralised(text: &str) -> String {
     let masked = mask(text);
     if !masked.chars().any(|c| c.is_control() || invisible(c)) {
         return masked;

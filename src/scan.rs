@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::discover::{self, FileEntry};
 use crate::engine::{self, Pattern, Rule, SourceCheck};
 use crate::findings::Finding;
@@ -188,7 +190,10 @@ pub fn scan(paths: &[PathBuf], rules: &[Rule]) -> ScanOutput {
 /// Scans the files of `paths` whose displayed path `keep` accepts
 /// (`paths.exclude` of the config leaves the others unread).
 pub fn scan_filtered(paths: &[PathBuf], rules: &[Rule], keep: &dyn Fn(&str) -> bool) -> ScanOutput {
-    scan_discovered(discover::discover(paths), rules, keep)
+    crate::timing::mark("rules+config");
+    let discovered = discover::discover(paths);
+    crate::timing::mark("discover");
+    scan_discovered(discovered, rules, keep)
 }
 
 /// Scans files already chosen (the machine audit names them itself).
@@ -214,19 +219,21 @@ pub fn scan_discovered(
     for skipped in &discovered.skipped {
         errors.push(FileError::new(&skipped.display, (1, 1), &skipped.reason, None, Span::default()));
     }
-    let results: Vec<(&FileEntry, FileResult)> = discovered.files.iter().map(|e| (e, read_and_parse(e))).collect();
+    // Read and parse on every core; the results keep the sorted order, and
+    // each file's id is its place among the files kept, as before.
+    let results: Vec<(&FileEntry, FileResult)> = discovered.files.par_iter().map(|e| (e, read_and_parse(e))).collect();
+    crate::timing::mark("read+parse");
+    let mut parsed = Vec::new();
     for (entry, result) in results {
         match result {
             FileResult::Parsed { source, format, docs, duplicates: dups, literals: spans } => {
                 let id = files.len();
                 literals.push(spans);
                 duplicates.extend(dups.into_iter().map(|d| (id, d)));
-                let mut file_facts = formats::adapt(id, &source, format, &docs);
-                for (span, message) in std::mem::take(&mut file_facts.problems) {
-                    errors.push(FileError::new(&entry.display, source.line_col(span.start), &message, Some(id), span));
-                }
-                facts.push(file_facts);
-                files.push(source);
+                // Adapted below, in parallel; its slot is filled then.
+                files.push(None);
+                facts.push(Facts::default());
+                parsed.push((id, entry, source, format, docs));
                 configs_parsed += 1;
                 scanned.push(ScannedFile { display: entry.display.clone(), format: Some(format) });
             }
@@ -236,7 +243,7 @@ pub fn scan_discovered(
                 let (line, column, file) = match source {
                     Some(source) => {
                         let (line, column) = source.line_col(span.start);
-                        files.push(source);
+                        files.push(Some(source));
                         facts.push(Facts::default());
                         literals.push(Vec::new());
                         (line, column, Some(files.len() - 1))
@@ -248,11 +255,29 @@ pub fn scan_discovered(
             }
         }
     }
+    let adapted: Vec<_> = parsed
+        .into_par_iter()
+        .map(|(id, entry, source, format, docs)| {
+            let file_facts = formats::adapt(id, &source, format, &docs);
+            (id, entry, source, file_facts)
+        })
+        .collect();
+    for (id, entry, source, mut file_facts) in adapted {
+        for (span, message) in std::mem::take(&mut file_facts.problems) {
+            errors.push(FileError::new(&entry.display, source.line_col(span.start), &message, Some(id), span));
+        }
+        facts[id] = file_facts;
+        files[id] = Some(source);
+    }
+    let files: Vec<_> = files.into_iter().flatten().collect();
+    crate::timing::mark("adapt");
     let files_scanned = scanned.len();
     let graph = graph::build(files, facts);
+    crate::timing::mark("graph");
     let mut findings = engine::evaluate(rules, &graph);
     findings.extend(duplicate_findings(rules, &graph, &duplicates));
     let suppressed = crate::suppress::apply(&graph.files, &literals, &mut findings, rules);
+    crate::timing::mark("rules");
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     ScanOutput {
         root: discovered.root,

@@ -596,3 +596,16 @@ fn chain_steps_name_nodes_as_the_graph_does() {
         }
     }
 }
+
+#[test]
+fn one_thread_and_many_give_the_same_bytes() {
+    // Every adapter fixture and rule example at once: many files, many
+    // findings, chains, errors (the hostile fixtures), in every ordered format.
+    for format in ["json", "sarif", "terminal", "github"] {
+        let one = run(&["-j", "1", "scan", "testdata", "--no-config", "--format", format, "--color", "never"]);
+        let many = run(&["scan", "testdata", "--no-config", "--format", format, "--color", "never", "--threads", "4"]);
+        assert_eq!(one.0, 1, "{format}: exit code");
+        assert!(one.1.len() > 10_000, "{format}: a real report, {} bytes", one.1.len());
+        assert_eq!(one, many, "{format}: one thread and four differ");
+    }
+}

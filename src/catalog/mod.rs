@@ -11,3 +11,18 @@ pub use ci::CiCatalog;
 pub use commands::{CommandCatalog, CommandGrant};
 pub use servers::{ServerCatalog, ServerEntry};
 pub use tokens::{Lifetime, TokenCatalog, TokenMatch};
+
+/// Parses and compiles the catalogs and the path globs on other cores while
+/// the caller loads rules and walks the tree: a scan of one small repository
+/// spends most of its time on these, each needed a few milliseconds later.
+pub(crate) fn warm_up() {
+    rayon::spawn(|| {
+        crate::formats::registry::warm_up();
+        ServerCatalog::get();
+    });
+    rayon::spawn(|| {
+        CommandCatalog::get();
+        CiCatalog::get();
+        TokenCatalog::get();
+    });
+}

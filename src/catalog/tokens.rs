@@ -2,8 +2,9 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use base64::Engine as _;
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 const TOKENS_YAML: &str = include_str!("../../rules/catalog/tokens.yaml");
@@ -34,6 +35,9 @@ pub struct TokenFormat {
     pub kind: String,
     pub pattern: String,
     pub prefix: String,
+    /// Text one of which every match contains (by default the prefix).
+    #[serde(default)]
+    pub literals: Vec<String>,
     pub lifetime: Lifetime,
     #[serde(default)]
     pub human: bool,
@@ -59,8 +63,12 @@ pub struct TokenMatch {
 
 pub struct TokenCatalog {
     pub formats: Vec<TokenFormat>,
-    set: RegexSet,
-    regexes: Vec<Regex>,
+    /// Every format's literals at once, and the format each belongs to.
+    literals: AhoCorasick,
+    literal_format: Vec<usize>,
+    /// Each format's pattern, compiled the first time one of its literals is
+    /// seen: a scan of a few files compiles a few patterns, not all of them.
+    regexes: Vec<OnceLock<Option<Regex>>>,
 }
 
 impl TokenCatalog {
@@ -74,13 +82,30 @@ impl TokenCatalog {
     }
 
     pub fn from_yaml(text: &str) -> Result<TokenCatalog, String> {
-        let formats: Vec<TokenFormat> = crate::yaml::from_str(text).map_err(|e| e.to_string())?;
-        let regexes = formats
-            .iter()
-            .map(|f| Regex::new(&f.pattern).map_err(|e| format!("{}: {e}", f.id)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let set = RegexSet::new(formats.iter().map(|f| &f.pattern)).map_err(|e| e.to_string())?;
-        Ok(TokenCatalog { formats, set, regexes })
+        let mut formats: Vec<TokenFormat> = crate::yaml::from_str(text).map_err(|e| e.to_string())?;
+        let mut literals = Vec::new();
+        let mut literal_format = Vec::new();
+        for (index, format) in formats.iter_mut().enumerate() {
+            if format.literals.is_empty() {
+                format.literals.push(format.prefix.clone());
+            }
+            if format.literals.iter().any(String::is_empty) {
+                return Err(format!("{}: a token format needs a prefix or literals to look for", format.id));
+            }
+            for literal in &format.literals {
+                literals.push(literal.clone());
+                literal_format.push(index);
+            }
+        }
+        let literals = AhoCorasick::new(&literals).map_err(|e| e.to_string())?;
+        let regexes = formats.iter().map(|_| OnceLock::new()).collect();
+        Ok(TokenCatalog { formats, literals, literal_format, regexes })
+    }
+
+    fn regex(&self, index: usize) -> Option<&Regex> {
+        // The embedded catalog's patterns are compiled by its tests; one that
+        // did not compile would find nothing rather than stop the scan.
+        self.regexes[index].get_or_init(|| Regex::new(&self.formats[index].pattern).ok()).as_ref()
     }
 
     pub fn format(&self, m: &TokenMatch) -> &TokenFormat {
@@ -91,8 +116,12 @@ impl TokenCatalog {
     /// earlier, then the longer one (`xoxe.xoxb-…` is one token, not two).
     pub fn find_all(&self, text: &str) -> Vec<TokenMatch> {
         let mut found: Vec<TokenMatch> = Vec::new();
-        for index in self.set.matches(text).iter() {
-            let regex = &self.regexes[index];
+        let mut candidates: Vec<usize> =
+            self.literals.find_overlapping_iter(text).map(|m| self.literal_format[m.pattern().as_usize()]).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for index in candidates {
+            let Some(regex) = self.regex(index) else { continue };
             for caps in regex.captures_iter(text) {
                 let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
                     continue;
@@ -177,6 +206,23 @@ mod tests {
     fn jwt(claims: &str) -> String {
         let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
         format!("{}.{}.{}", e(r#"{"alg":"HS256","typ":"JWT"}"#), e(claims), "c2lnbmF0dXJlc2lnbmF0dXJl")
+    }
+
+    #[test]
+    fn every_pattern_compiles_and_its_examples_hold_a_literal() {
+        let catalog = TokenCatalog::get();
+        for (index, format) in catalog.formats.iter().enumerate() {
+            assert!(catalog.regex(index).is_some(), "{}: pattern does not compile", format.id);
+            for example in &format.examples {
+                assert!(format.literals.iter().any(|l| example.contains(l.as_str())), "{}: {example}", format.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_format_without_prefix_or_literals_is_refused() {
+        let yaml = "- { id: x, provider: X, kind: key, pattern: 'x[0-9]+', prefix: '', lifetime: unknown }\n";
+        assert!(TokenCatalog::from_yaml(yaml).err().is_some_and(|e| e.contains("prefix or literals")));
     }
 
     #[test]

@@ -210,9 +210,25 @@ pub struct Rule {
     #[serde(default)]
     pub when_disabled: WhenDisabled,
     pub tests: RuleTests,
+    /// The title and help line as reports show them, neutralised once for
+    /// every finding of the rule (a scan may make thousands).
+    #[serde(skip)]
+    shown: std::sync::OnceLock<(String, String)>,
 }
 
 impl Rule {
+    /// The title and the help line (the remediation's first paragraph, on
+    /// one line), masked and with control characters escaped: a
+    /// repository's own rules may say anything.
+    pub fn shown_title_and_help(&self) -> (&str, &str) {
+        let (title, help) = self.shown.get_or_init(|| {
+            let help = self.remediation.trim().split("\n\n").next().unwrap_or("");
+            let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+            (crate::redact::shown(&self.title), crate::redact::shown(&help))
+        });
+        (title, help)
+    }
+
     /// Whether `selector` names this rule, as `--select`, `--ignore` and the
     /// config's `rules.disable` take it (ruff-style): its id (`BR101`) or an
     /// id prefix naming a family (`BR1`, `BR60`), its name

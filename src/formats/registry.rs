@@ -123,6 +123,11 @@ impl Format {
     }
 }
 
+/// Compiles the path globs now (see `catalog::warm_up`).
+pub(crate) fn warm_up() {
+    globs();
+}
+
 /// Every path glob, compiled once, with the format each belongs to.
 fn globs() -> &'static (GlobSet, Vec<Format>) {
     static GLOBS: OnceLock<(GlobSet, Vec<Format>)> = OnceLock::new();

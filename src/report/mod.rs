@@ -18,29 +18,66 @@ use std::collections::HashMap;
 use crate::graph::{Graph, NodeKind};
 use crate::source::Span;
 
-/// A file's text with every secret starred out and control bytes
+/// Each file's text with every secret starred out and control bytes
 /// neutralised, same length, so snippets can be drawn around a finding
-/// without showing any secret or obeying any escape code.
-pub fn redacted_texts(graph: &Graph) -> HashMap<usize, String> {
-    let mut spans: HashMap<usize, Vec<Span>> = HashMap::new();
-    for index in graph.graph.node_indices() {
-        let node = &graph.graph[index];
-        if node.kind == NodeKind::Credential && node.str_attr("storage") == Some("literal") {
-            for loc in &node.locs {
-                spans.entry(loc.file).or_default().push(loc.span);
+/// without showing any secret or obeying any escape code. A file is starred
+/// the first time it is asked for (or by [`RedactedTexts::prefetch`], on
+/// every core): a report draws the files its findings are in, not all.
+pub struct RedactedTexts<'g> {
+    graph: &'g Graph,
+    /// Literal credentials the adapters found, per file.
+    spans: HashMap<usize, Vec<Span>>,
+    texts: Vec<std::sync::OnceLock<String>>,
+}
+
+impl<'g> RedactedTexts<'g> {
+    pub fn new(graph: &'g Graph) -> Self {
+        let mut spans: HashMap<usize, Vec<Span>> = HashMap::new();
+        for index in graph.graph.node_indices() {
+            let node = &graph.graph[index];
+            if node.kind == NodeKind::Credential && node.str_attr("storage") == Some("literal") {
+                for loc in &node.locs {
+                    spans.entry(loc.file).or_default().push(loc.span);
+                }
             }
         }
+        let texts = graph.files.iter().map(|_| std::sync::OnceLock::new()).collect();
+        RedactedTexts { graph, spans, texts }
     }
-    let mut texts = HashMap::new();
-    for (id, file) in graph.files.iter().enumerate() {
-        // Literal credentials the adapters found, plus whatever the redaction
-        // module finds in the raw text (files that did not parse, comments,
-        // PEM bodies, high-entropy words), same length so spans stay valid.
-        let extra: Vec<std::ops::Range<usize>> =
-            spans.get(&id).map(Vec::as_slice).unwrap_or_default().iter().map(|s| s.start..s.end).collect();
-        texts.insert(id, crate::redact::star(&file.text, &extra));
+
+    /// The starred text of file `id`.
+    pub fn get(&self, id: usize) -> Option<&str> {
+        let file = self.graph.files.get(id)?;
+        let text = self.texts.get(id)?.get_or_init(|| {
+            // The adapters' literal credentials, plus whatever the redaction
+            // module finds in the raw text (files that did not parse,
+            // comments, PEM bodies, high-entropy words).
+            let extra: Vec<std::ops::Range<usize>> =
+                self.spans.get(&id).map(Vec::as_slice).unwrap_or_default().iter().map(|s| s.start..s.end).collect();
+            crate::redact::star(&file.text, &extra)
+        });
+        Some(text)
     }
-    texts
+
+    /// Line `line` (1-based) of file `id`, starred, without its line break.
+    pub fn line(&self, id: usize, line: usize) -> Option<&str> {
+        let text = self.get(id)?;
+        let lines = &self.graph.files.get(id)?.lines;
+        let start = lines.line_start(line.checked_sub(1)?)?;
+        let end = lines.line_start(line).map_or(text.len(), |next| next.saturating_sub(1));
+        text.get(start..end.max(start)).map(|l| l.trim_end_matches('\r'))
+    }
+
+    /// Stars the files `ids` now, in parallel.
+    pub fn prefetch(&self, ids: impl IntoIterator<Item = usize>) {
+        use rayon::prelude::*;
+        let mut ids: Vec<usize> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.par_iter().for_each(|&id| {
+            self.get(id);
+        });
+    }
 }
 
 /// Text as XML character data or an attribute value (SVG, JUnit): markup

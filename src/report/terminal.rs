@@ -199,9 +199,8 @@ pub fn render_to(
     sink: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let handlers = Severity::ALL.map(|severity| handler(severity, options));
-    let texts = super::redacted_texts(&output.graph);
+    let texts = super::RedactedTexts::new(&output.graph);
     let mut out = String::new();
-    let empty = String::new();
     // Built once: a chain step names its file by path.
     let files: HashMap<&str, usize> =
         output.graph.files.iter().enumerate().map(|(i, f)| (f.display.as_str(), i)).collect();
@@ -213,6 +212,10 @@ pub fn render_to(
         out.push('\n');
         return sink.write_all(out.as_bytes());
     }
+    let chained = findings.iter().flat_map(|f| &f.chain).filter_map(|s| s.location.as_ref());
+    let chained = chained.filter_map(|l| files.get(l.path.as_str()).copied());
+    let drawn = findings.iter().map(|f| f.loc.file).chain(output.errors.iter().filter_map(|e| e.file));
+    texts.prefetch(drawn.chain(chained));
     // The same rule saying the same thing in one file is one block, listing
     // every place: a config with thirty unpinned servers reads as one problem.
     let mut repeats: HashMap<(&str, &str, &str), Vec<&Finding>> = HashMap::new();
@@ -223,7 +226,7 @@ pub fn render_to(
     for finding in findings {
         let key = (finding.rule_id.as_str(), finding.message.as_str(), finding.location.path.as_str());
         let Some(same) = repeats.remove(&key) else { continue };
-        let text = texts.get(&finding.loc.file).unwrap_or(&empty);
+        let text = texts.get(finding.loc.file).unwrap_or("");
         let Some(file) = output.graph.file(finding.loc.file) else { continue };
         let source = Snippet::new(&finding.location.path, text, &file.lines, finding.loc.span, finding.location.column);
         let shown = Shown {
@@ -247,10 +250,10 @@ pub fn render_to(
         out.clear();
     }
     for error in &output.errors {
-        let text = error.file.and_then(|f| texts.get(&f));
+        let text = error.file.and_then(|f| texts.get(f));
         let lines = error.file.and_then(|f| output.graph.file(f)).map(|f| f.lines.clone());
         let lines = lines.unwrap_or_else(|| LineIndex::new(""));
-        let source = Snippet::new(&error.path, text.map_or("", String::as_str), &lines, error.span, error.column);
+        let source = Snippet::new(&error.path, text.unwrap_or(""), &lines, error.span, error.column);
         let shown = Shown {
             // Without a snippet (an unreadable file) the path leads the message;
             // with one, miette names it above the snippet.
@@ -398,7 +401,7 @@ fn largest_blast_radii(output: &ScanOutput) -> String {
 
 /// A chain, step by step, each with where it is written and that line of
 /// source (secrets starred out): the path a chaining finding follows.
-fn chain_text(files: &HashMap<&str, usize>, finding: &Finding, texts: &HashMap<usize, String>) -> String {
+fn chain_text(files: &HashMap<&str, usize>, finding: &Finding, texts: &super::RedactedTexts<'_>) -> String {
     if finding.chain.is_empty() {
         return String::new();
     }
@@ -412,8 +415,7 @@ fn chain_text(files: &HashMap<&str, usize>, finding: &Finding, texts: &HashMap<u
             Some(l) => {
                 let source = files
                     .get(l.path.as_str())
-                    .and_then(|id| texts.get(id))
-                    .and_then(|t| t.lines().nth(l.line.saturating_sub(1)))
+                    .and_then(|&id| texts.line(id, l.line))
                     .map(|t| t.trim().chars().take(60).collect::<String>())
                     .unwrap_or_default();
                 (l.to_string(), source)
