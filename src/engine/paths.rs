@@ -8,6 +8,7 @@ use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use rayon::prelude::*;
 
 use super::rule::{CyclePattern, NodeSpec, PathPattern, ReachPattern, SharedPattern};
 use super::{test, Hit, Order};
@@ -55,120 +56,137 @@ fn named_of<S: AsRef<str>>(list: &[S], total: usize) -> String {
 /// One finding per origin that reaches targets through `through` edges; the
 /// chain holds a shortest path to each target, in breadth-first order.
 pub(super) fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern) -> Vec<Hit<'g>> {
-    let mut hits = Vec::new();
-    let mut searcher = Searcher::new(graph);
-    for &origin in &order.nodes {
-        if !matches_spec(graph, origin, &p.origin) {
+    per_origin(graph, order, &p.origin, |searcher, origin| path_hit(graph, order, p, searcher, origin))
+}
+
+/// Runs `hit` from every node that matches `origin`, on every core, each
+/// core with its own searcher; hits in node order.
+fn per_origin<'g>(
+    graph: &'g Graph,
+    order: &Order<'g>,
+    origin: &NodeSpec,
+    hit: impl Fn(&mut Searcher, NodeIndex) -> Option<Hit<'g>> + Sync,
+) -> Vec<Hit<'g>> {
+    let origins: Vec<NodeIndex> = order.nodes.iter().copied().filter(|&n| matches_spec(graph, n, origin)).collect();
+    // Each split of the work allocates a searcher: not fewer origins than this.
+    let chunk = 64;
+    origins.par_iter().with_min_len(chunk).map_init(|| Searcher::new(graph), |s, &n| hit(s, n)).flatten().collect()
+}
+
+fn path_hit<'g>(
+    graph: &'g Graph,
+    order: &Order<'g>,
+    p: &PathPattern,
+    searcher: &mut Searcher,
+    origin: NodeIndex,
+) -> Option<Hit<'g>> {
+    let held: BTreeSet<NodeIndex> = order.adjacency.out(origin, p.last).map(|(_, n)| n).collect();
+    searcher.run(&order.adjacency, origin, &p.through, p.max);
+    let mut seen = BTreeSet::new();
+    let mut found: Vec<(NodeIndex, NodeIndex, usize, Vec<EdgeIndex>)> = Vec::new();
+    let mut total = 0usize;
+    for &(holder, depth) in searcher.reached() {
+        if depth < p.min {
             continue;
         }
-        let held: BTreeSet<NodeIndex> = order.adjacency.out(origin, p.last).map(|(_, n)| n).collect();
-        searcher.run(&order.adjacency, origin, &p.through, p.max);
-        let mut seen = BTreeSet::new();
-        let mut found: Vec<(NodeIndex, NodeIndex, usize, Vec<EdgeIndex>)> = Vec::new();
-        let mut total = 0usize;
-        for &(holder, depth) in searcher.reached() {
-            if depth < p.min {
+        for (last, target) in order.adjacency.out(holder, p.last) {
+            let skip = graph.node(target).is_disabled() || (p.not_held && held.contains(&target));
+            if skip || !matches_spec(graph, target, &p.target) || !seen.insert(target) {
                 continue;
             }
-            for (last, target) in order.adjacency.out(holder, p.last) {
-                let skip = graph.node(target).is_disabled() || (p.not_held && held.contains(&target));
-                if skip || !matches_spec(graph, target, &p.target) || !seen.insert(target) {
-                    continue;
-                }
-                total += 1;
-                if found.len() < CHAIN_PATHS {
-                    let mut chain = searcher.path(holder);
-                    chain.push(last);
-                    found.push((holder, target, depth, chain));
-                }
+            total += 1;
+            if found.len() < CHAIN_PATHS {
+                let mut chain = searcher.path(holder);
+                chain.push(last);
+                found.push((holder, target, depth, chain));
             }
         }
-        let Some((holder, target, depth, _)) = found.first().cloned() else { continue };
-        let targets: Vec<String> = found
-            .iter()
-            .map(|(_, t, _, _)| {
-                let tool = graph.node(*t);
-                let caps: Vec<&str> = tool.list_attr("capabilities").iter().map(|i| i.value.as_str()).collect();
-                let source = tool.str_attr("capability_source").unwrap_or("unknown");
-                format!("`{}` ({}; {source})", tool.name, caps.join(", "))
-            })
-            .collect();
-        let paths: Vec<String> = found.iter().map(|(_, _, _, chain)| path_text(graph, origin, chain)).collect();
-        let chain: Vec<EdgeIndex> = found.iter().flat_map(|(_, _, _, c)| c.iter().copied()).collect();
-        let loc = chain.first().and_then(|e| graph.graph[*e].loc.clone());
-        let (hops, count, targets, path) =
-            (depth.to_string(), total.to_string(), named_of(&targets, total), named(&paths));
-        // The values fingerprints have hashed since the first release (with
-        // the delegation count in words), so that baselines stay valid.
-        let delegations = if depth == 1 { "1 delegation".to_string() } else { format!("{depth} delegations") };
-        let identity = [&hops, &delegations, &count, &targets, &path].map(String::as_str).join(",");
-        let vars = vec![
-            ("origin", graph.node(origin).name.clone()),
-            ("target", graph.node(target).name.clone()),
-            ("hops", hops),
-            ("count", count),
-            ("targets", targets),
-            ("path", path),
-        ];
-        hits.push(Hit {
-            identity: Some(identity),
-            from: Some(graph.node(holder)),
-            to: Some(graph.node(target)),
-            ..Hit::along(graph.node(origin), loc, chain, vars)
-        });
     }
-    hits
+    let (holder, target, depth, _) = found.first().cloned()?;
+    let targets: Vec<String> = found
+        .iter()
+        .map(|(_, t, _, _)| {
+            let tool = graph.node(*t);
+            let caps: Vec<&str> = tool.list_attr("capabilities").iter().map(|i| i.value.as_str()).collect();
+            let source = tool.str_attr("capability_source").unwrap_or("unknown");
+            format!("`{}` ({}; {source})", tool.name, caps.join(", "))
+        })
+        .collect();
+    let paths: Vec<String> = found.iter().map(|(_, _, _, chain)| path_text(graph, origin, chain)).collect();
+    let chain: Vec<EdgeIndex> = found.iter().flat_map(|(_, _, _, c)| c.iter().copied()).collect();
+    let loc = chain.first().and_then(|e| graph.graph[*e].loc.clone());
+    let (hops, count, targets, path) = (depth.to_string(), total.to_string(), named_of(&targets, total), named(&paths));
+    // The values fingerprints have hashed since the first release (with
+    // the delegation count in words), so that baselines stay valid.
+    let delegations = if depth == 1 { "1 delegation".to_string() } else { format!("{depth} delegations") };
+    let identity = [&hops, &delegations, &count, &targets, &path].map(String::as_str).join(",");
+    let vars = vec![
+        ("origin", graph.node(origin).name.clone()),
+        ("target", graph.node(target).name.clone()),
+        ("hops", hops),
+        ("count", count),
+        ("targets", targets),
+        ("path", path),
+    ];
+    Some(Hit {
+        identity: Some(identity),
+        from: Some(graph.node(holder)),
+        to: Some(graph.node(target)),
+        ..Hit::along(graph.node(origin), loc, chain, vars)
+    })
 }
 
 pub(super) fn reach_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &ReachPattern) -> Vec<Hit<'g>> {
-    let mut hits = Vec::new();
-    let mut searcher = Searcher::new(graph);
-    for &origin in &order.nodes {
-        if !matches_spec(graph, origin, &p.origin) {
-            continue;
-        }
-        searcher.run(&order.adjacency, origin, &p.through, p.max);
-        // For each flow, the first (shortest) path to a target carrying it.
-        let mut witness: Vec<(String, Vec<EdgeIndex>)> = Vec::new();
-        for &(holder, _) in searcher.reached() {
-            for (last, target) in order.adjacency.out(holder, p.last) {
-                let tool = graph.node(target);
-                if tool.is_disabled() || (p.unprompted && !graph.graph[last].unprompted(graph.node(holder))) {
+    per_origin(graph, order, &p.origin, |searcher, origin| reach_hit(graph, order, p, searcher, origin))
+}
+
+fn reach_hit<'g>(
+    graph: &'g Graph,
+    order: &Order<'g>,
+    p: &ReachPattern,
+    searcher: &mut Searcher,
+    origin: NodeIndex,
+) -> Option<Hit<'g>> {
+    searcher.run(&order.adjacency, origin, &p.through, p.max);
+    // For each flow, the first (shortest) path to a target carrying it.
+    let mut witness: Vec<(String, Vec<EdgeIndex>)> = Vec::new();
+    for &(holder, _) in searcher.reached() {
+        for (last, target) in order.adjacency.out(holder, p.last) {
+            let tool = graph.node(target);
+            if tool.is_disabled() || (p.unprompted && !graph.graph[last].unprompted(graph.node(holder))) {
+                continue;
+            }
+            let flows = graph.graph[last].granted(tool, "flows");
+            for flow in &p.flows_all {
+                if witness.iter().any(|(f, _)| f == flow) || !flows.iter().any(|i| &i.value == flow) {
                     continue;
                 }
-                let flows = graph.graph[last].granted(tool, "flows");
-                for flow in &p.flows_all {
-                    if witness.iter().any(|(f, _)| f == flow) || !flows.iter().any(|i| &i.value == flow) {
-                        continue;
-                    }
-                    let mut chain = searcher.path(holder);
-                    chain.push(last);
-                    witness.push((flow.clone(), chain));
-                }
-            }
-            if witness.len() == p.flows_all.len() {
-                break;
+                let mut chain = searcher.path(holder);
+                chain.push(last);
+                witness.push((flow.clone(), chain));
             }
         }
-        if witness.len() < p.flows_all.len() {
-            continue;
+        if witness.len() == p.flows_all.len() {
+            break;
         }
-        witness.sort_by_key(|(f, _)| p.flows_all.iter().position(|x| x == f));
-        let described: Vec<String> =
-            witness.iter().map(|(flow, chain)| format!("{flow} via {}", path_text(graph, origin, chain))).collect();
-        let chain: Vec<EdgeIndex> = witness.iter().flat_map(|(_, c)| c.iter().copied()).collect();
-        // The finding points at the grant of the last flow (for the lethal
-        // trifecta, the way out: the leg to cut); each leg is in the chain.
-        let node = graph.node(origin);
-        let loc = witness
-            .last()
-            .and_then(|(_, c)| c.last())
-            .and_then(|e| graph.graph[*e].loc.clone())
-            .or_else(|| node.locs.first().cloned());
-        let vars = vec![("origin", node.name.clone()), ("flows", described.join("; "))];
-        hits.push(Hit::along(node, loc, chain, vars));
     }
-    hits
+    if witness.len() < p.flows_all.len() {
+        return None;
+    }
+    witness.sort_by_key(|(f, _)| p.flows_all.iter().position(|x| x == f));
+    let described: Vec<String> =
+        witness.iter().map(|(flow, chain)| format!("{flow} via {}", path_text(graph, origin, chain))).collect();
+    let chain: Vec<EdgeIndex> = witness.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    // The finding points at the grant of the last flow (for the lethal
+    // trifecta, the way out: the leg to cut); each leg is in the chain.
+    let node = graph.node(origin);
+    let loc = witness
+        .last()
+        .and_then(|(_, c)| c.last())
+        .and_then(|e| graph.graph[*e].loc.clone())
+        .or_else(|| node.locs.first().cloned());
+    let vars = vec![("origin", node.name.clone()), ("flows", described.join("; "))];
+    Some(Hit::along(node, loc, chain, vars))
 }
 
 pub(super) fn cycle_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &CyclePattern) -> Vec<Hit<'g>> {

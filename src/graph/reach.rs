@@ -147,14 +147,13 @@ pub struct BlastRadius {
 pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
     use super::NodeKind;
     const KINDS: [EdgeKind; 4] = [EdgeKind::Uses, EdgeKind::DelegatesTo, EdgeKind::AuthenticatesWith, EdgeKind::Can];
+    use rayon::prelude::*;
     let adjacency = Adjacency::new(graph);
-    let mut searcher = Searcher::new(graph);
-    let mut radii = Vec::new();
-    for origin in graph.sorted_nodes() {
+    let agents: Vec<NodeIndex> =
+        graph.sorted_nodes().into_iter().filter(|&n| graph.node(n).kind == NodeKind::Agent).collect();
+    // One search per agent, on every core, each split with its own buffers.
+    let radius = |searcher: &mut Searcher, origin: NodeIndex| {
         let node = graph.node(origin);
-        if node.kind != NodeKind::Agent {
-            continue;
-        }
         searcher.run(&adjacency, origin, &KINDS, max);
         let mut counts = [0usize; 4];
         let mut capabilities = std::collections::BTreeSet::new();
@@ -180,7 +179,7 @@ pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
             }
         }
         let [agents, tools, credentials, resources] = counts;
-        radii.push(BlastRadius {
+        BlastRadius {
             agent: crate::redact::Shown::new(&node.key),
             name: crate::redact::Shown::new(&node.name),
             label: node.label(),
@@ -191,8 +190,10 @@ pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
             resources,
             capabilities: capabilities.into_iter().collect(),
             flows: flows.into_iter().collect(),
-        });
-    }
+        }
+    };
+    let mut radii: Vec<BlastRadius> =
+        agents.par_iter().with_min_len(64).map_init(|| Searcher::new(graph), |s, &origin| radius(s, origin)).collect();
     radii.sort_by(|a, b| {
         b.size.cmp(&a.size).then(b.capabilities.len().cmp(&a.capabilities.len())).then(a.agent.cmp(&b.agent))
     });
