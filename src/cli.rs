@@ -679,6 +679,7 @@ impl FindingFilter {
 }
 
 fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode, Error> {
+    let progress = crate::progress::start(args.quiet);
     let mut output = if args.user {
         user_scan(rules, config)?
     } else if args.only {
@@ -686,6 +687,8 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode
     } else {
         scan_configured(&args.paths, rules, config)
     };
+    // Erased before the report starts.
+    drop(progress);
     crate::timing::mark("scan");
     if let Some(path) = &args.baseline {
         let baseline = crate::baseline::read(path).map_err(Error::Baseline)?;

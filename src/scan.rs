@@ -221,7 +221,17 @@ pub fn scan_discovered(
     }
     // Read and parse on every core; the results keep the sorted order, and
     // each file's id is its place among the files kept, as before.
-    let results: Vec<(&FileEntry, FileResult)> = discovered.files.par_iter().map(|e| (e, read_and_parse(e))).collect();
+    crate::progress::found(discovered.files.len());
+    let results: Vec<(&FileEntry, FileResult)> = discovered
+        .files
+        .par_iter()
+        .map(|e| {
+            let result = read_and_parse(e);
+            crate::progress::read_one();
+            (e, result)
+        })
+        .collect();
+    crate::progress::stage("building the graph");
     crate::timing::mark("read+parse");
     let mut parsed = Vec::new();
     for (entry, result) in results {
@@ -274,6 +284,7 @@ pub fn scan_discovered(
     let files_scanned = scanned.len();
     let graph = graph::build(files, facts);
     crate::timing::mark("graph");
+    crate::progress::stage("judging");
     let mut findings = engine::evaluate(rules, &graph);
     findings.extend(duplicate_findings(rules, &graph, &duplicates));
     let suppressed = crate::suppress::apply(&graph.files, &literals, &mut findings, rules);

@@ -607,5 +607,7 @@ fn one_thread_and_many_give_the_same_bytes() {
         assert_eq!(one.0, 1, "{format}: exit code");
         assert!(one.1.len() > 10_000, "{format}: a real report, {} bytes", one.1.len());
         assert_eq!(one, many, "{format}: one thread and four differ");
+        // Standard error is a pipe here: no progress line, whatever the format.
+        assert!(!one.2.contains("files read"), "{format}: {}", one.2);
     }
 }
