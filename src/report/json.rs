@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::findings::Finding;
+use crate::findings::{ChainStep, Finding};
 use crate::graph::reach::{blast_radii, BlastRadius};
 use crate::graph::NodeKind;
 use crate::scan::ScanOutput;
@@ -14,12 +14,37 @@ struct Report<'a> {
     schema_version: u32,
     tool: Tool,
     summary: Summary,
-    findings: &'a [Finding],
+    findings: Vec<JsonFinding<'a>>,
     errors: Vec<ErrorEntry<'a>>,
     graph_summary: GraphSummary,
     /// The config file read, and what it turned off; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<&'a crate::config::ConfigReport>,
+}
+
+/// A finding as the JSON report writes it: its fields, then `paths`, the
+/// chain split into its paths (a reach finding joins several; each ends on
+/// a step without an `edge`), so a reader need not split it.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    paths: Vec<&'a [ChainStep]>,
+}
+
+impl<'a> JsonFinding<'a> {
+    fn of(finding: &'a Finding) -> Self {
+        let mut paths = Vec::new();
+        let mut start = 0;
+        for (i, step) in finding.chain.iter().enumerate() {
+            if step.edge.is_none() {
+                paths.push(&finding.chain[start..=i]);
+                start = i + 1;
+            }
+        }
+        JsonFinding { finding, paths }
+    }
 }
 
 #[derive(Serialize)]
@@ -85,7 +110,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
             findings: findings.len(),
             by_severity,
         },
-        findings,
+        findings: findings.iter().map(JsonFinding::of).collect(),
         errors: output
             .errors
             .iter()
