@@ -25,12 +25,12 @@ pub(super) fn enrich(graph: &mut Graph) {
         if graph.graph[index].kind != EdgeKind::Uses {
             continue;
         }
-        // The tool is read while its edge is changed: one graph, two borrows.
-        let tool = graph.graph[target].clone();
-        let edge = &mut graph.graph[index];
+        // The tool is read while its edge is changed: one graph, two borrows
+        // (a node and an edge are never the same item).
+        let (edge, tool) = graph.graph.index_twice_mut(index, target);
         mark_risky_auto_approvals(edge);
         narrow_grant(edge);
-        narrow_tool_names(edge, &tool);
+        narrow_tool_names(edge, tool);
     }
     for index in graph.sorted_nodes() {
         if graph.graph[index].kind == NodeKind::Agent {
