@@ -8,11 +8,10 @@ use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
-use rayon::prelude::*;
 
 use super::rule::{CyclePattern, NodeSpec, PathPattern, ReachPattern, SharedPattern};
 use super::{test, Hit, Order};
-use crate::graph::reach::Searcher;
+use crate::graph::reach::{from_each, Searcher};
 use crate::graph::Graph;
 
 /// At most this many targets are named in a message.
@@ -59,8 +58,8 @@ pub(super) fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern
     per_origin(graph, order, &p.origin, |searcher, origin| path_hit(graph, order, p, searcher, origin))
 }
 
-/// Runs `hit` from every node that matches `origin`, on every core, each
-/// core with its own searcher; hits in node order.
+/// Runs `hit` from every node that matches `origin`, on every core; hits in
+/// node order.
 fn per_origin<'g>(
     graph: &'g Graph,
     order: &Order<'g>,
@@ -68,9 +67,7 @@ fn per_origin<'g>(
     hit: impl Fn(&mut Searcher, NodeIndex) -> Option<Hit<'g>> + Sync,
 ) -> Vec<Hit<'g>> {
     let origins: Vec<NodeIndex> = order.nodes.iter().copied().filter(|&n| matches_spec(graph, n, origin)).collect();
-    // Each split of the work allocates a searcher: not fewer origins than this.
-    let chunk = 64;
-    origins.par_iter().with_min_len(chunk).map_init(|| Searcher::new(graph), |s, &n| hit(s, n)).flatten().collect()
+    from_each(graph, &origins, hit).into_iter().flatten().collect()
 }
 
 fn path_hit<'g>(

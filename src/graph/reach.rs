@@ -113,6 +113,20 @@ impl Searcher {
     }
 }
 
+/// Runs `search` from each of `origins` on every core, each split of the
+/// work with its own searcher (its buffers are as large as the graph);
+/// results in the order of `origins`.
+pub fn from_each<T: Send>(
+    graph: &Graph,
+    origins: &[NodeIndex],
+    search: impl Fn(&mut Searcher, NodeIndex) -> T + Sync,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    // Not fewer origins than this per split: each split allocates a searcher.
+    const PER_SPLIT: usize = 64;
+    origins.par_iter().with_min_len(PER_SPLIT).map_init(|| Searcher::new(graph), |s, &n| search(s, n)).collect()
+}
+
 /// Outgoing edges of `kind` from `node`, sorted by target key.
 pub fn out_edges(graph: &Graph, node: NodeIndex, kind: EdgeKind) -> Vec<(EdgeIndex, NodeIndex)> {
     let mut edges: Vec<_> = graph
@@ -147,11 +161,9 @@ pub struct BlastRadius {
 pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
     use super::NodeKind;
     const KINDS: [EdgeKind; 4] = [EdgeKind::Uses, EdgeKind::DelegatesTo, EdgeKind::AuthenticatesWith, EdgeKind::Can];
-    use rayon::prelude::*;
     let adjacency = Adjacency::new(graph);
     let agents: Vec<NodeIndex> =
         graph.sorted_nodes().into_iter().filter(|&n| graph.node(n).kind == NodeKind::Agent).collect();
-    // One search per agent, on every core, each split with its own buffers.
     let radius = |searcher: &mut Searcher, origin: NodeIndex| {
         let node = graph.node(origin);
         searcher.run(&adjacency, origin, &KINDS, max);
@@ -192,8 +204,7 @@ pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
             flows: flows.into_iter().collect(),
         }
     };
-    let mut radii: Vec<BlastRadius> =
-        agents.par_iter().with_min_len(64).map_init(|| Searcher::new(graph), |s, &origin| radius(s, origin)).collect();
+    let mut radii = from_each(graph, &agents, radius);
     radii.sort_by(|a, b| {
         b.size.cmp(&a.size).then(b.capabilities.len().cmp(&a.capabilities.len())).then(a.agent.cmp(&b.agent))
     });
