@@ -17,8 +17,10 @@ static STAGE: Mutex<&str> = Mutex::new("walking the tree");
 const QUIET_FOR: Duration = Duration::from_secs(1);
 const REDRAW: Duration = Duration::from_millis(200);
 
-/// The scan found `total` files to read.
+/// The scan found `total` files to read; none is read yet (a process may
+/// scan more than once: `--user`, the tests).
 pub(crate) fn found(total: usize) {
+    READ.store(0, Ordering::Relaxed);
     TOTAL.store(total, Ordering::Relaxed);
     stage("reading files");
 }
