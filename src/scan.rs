@@ -81,6 +81,7 @@ enum FileResult {
         docs: Vec<source::Node>,
         duplicates: Vec<source::Duplicate>,
         literals: Vec<Span>,
+        hidden: Vec<source::hidden::Hidden>,
     },
     NotAConfig,
     /// A JSON or YAML file of no format we read: not counted as scanned.
@@ -145,7 +146,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         return FileResult::Passed;
     }
     let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text);
-    let source::Parsed { docs, duplicates, literals } = match source::parse_file(&source.text, syntax) {
+    let source::Parsed { docs, duplicates, literals, hidden } = match source::parse_file(&source.text, syntax) {
         Ok(parsed) => parsed,
         Err(err) => {
             // A generic name that does not parse is not known to be ours,
@@ -165,7 +166,7 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         _ => formats::sniff(&docs, syntax),
     };
     match (format, entry.candidate) {
-        (Some(format), _) => FileResult::Parsed { source, format, docs, duplicates, literals },
+        (Some(format), _) => FileResult::Parsed { source, format, docs, duplicates, literals, hidden },
         (None, Some(Candidate::Content(_))) => FileResult::Passed,
         (None, _) => FileResult::NotAConfig,
     }
@@ -214,6 +215,7 @@ pub fn scan_discovered(
     let mut scanned = Vec::new();
     let mut configs_parsed = 0;
     let mut duplicates = Vec::new();
+    let mut hidden = Vec::new();
     // Per file, aligned with `files`: where a suppression marker is data.
     let mut literals: Vec<Vec<Span>> = Vec::new();
     for skipped in &discovered.skipped {
@@ -236,10 +238,11 @@ pub fn scan_discovered(
     let mut parsed = Vec::new();
     for (entry, result) in results {
         match result {
-            FileResult::Parsed { source, format, docs, duplicates: dups, literals: spans } => {
+            FileResult::Parsed { source, format, docs, duplicates: dups, literals: spans, hidden: hid } => {
                 let id = files.len();
                 literals.push(spans);
                 duplicates.extend(dups.into_iter().map(|d| (id, d)));
+                hidden.extend(hid.into_iter().map(|h| (id, h)));
                 // Adapted below, in parallel; its slot is filled then.
                 files.push(None);
                 facts.push(Facts::default());
@@ -287,6 +290,7 @@ pub fn scan_discovered(
     crate::progress::stage("judging");
     let mut findings = engine::evaluate(rules, &graph);
     findings.extend(duplicate_findings(rules, &graph, &duplicates));
+    findings.extend(hidden_findings(rules, &graph, &hidden));
     let suppressed = crate::suppress::apply(&graph.files, &literals, &mut findings, rules);
     crate::timing::mark("rules");
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -302,6 +306,22 @@ pub fn scan_discovered(
         config: None,
         suppressed,
     }
+}
+
+/// Text a reviewer cannot see and the model reads (invisible characters,
+/// instructions in a Markdown comment), reported under every rule whose
+/// matcher is `source: hidden_text`.
+fn hidden_findings(rules: &[Rule], graph: &Graph, hidden: &[(usize, source::hidden::Hidden)]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in engine::rules_asking(rules, Pattern::Source(SourceCheck::HiddenText)) {
+        for (file, found) in hidden {
+            let Some(source) = graph.file(*file) else { continue };
+            let loc = graph::Loc { file: *file, span: found.span, pointer: "hidden-text".into() };
+            let vars = vec![("hidden", found.shown.clone())];
+            findings.push(engine::finding_of(rule, vars, source, loc, "hidden-text"));
+        }
+    }
+    findings
 }
 
 /// A key written twice in one mapping of an agent config: the host uses the

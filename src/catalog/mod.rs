@@ -4,11 +4,13 @@
 
 pub(crate) mod ci;
 pub(crate) mod commands;
+pub(crate) mod instructions;
 pub(crate) mod servers;
 pub(crate) mod tokens;
 
 pub use ci::CiCatalog;
 pub use commands::{CommandCatalog, CommandGrant};
+pub use instructions::{InstructionCatalog, Reader};
 pub use servers::{ServerCatalog, ServerEntry};
 pub use tokens::{Lifetime, TokenCatalog, TokenMatch};
 
@@ -24,5 +26,6 @@ pub(crate) fn warm_up() {
         CommandCatalog::get();
         CiCatalog::get();
         TokenCatalog::get();
+        InstructionCatalog::get();
     });
 }

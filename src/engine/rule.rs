@@ -363,6 +363,8 @@ pub enum SuppressionCheck {
 pub enum SourceCheck {
     /// A key written twice in one mapping.
     DuplicateKey,
+    /// Invisible characters, or instructions in a Markdown comment.
+    HiddenText,
 }
 
 /// A pattern as written: its selector key beside the keys that qualify it.

@@ -71,9 +71,22 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         .map(|value| Item { value, loc: None })
         .collect();
     agent.set_list("skills", skills, None);
+    let descriptions: Vec<(String, &Doc)> = doc
+        .get("skills")
+        .map(Doc::items)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((format!("skills[{i}].description"), s.get("description")?)))
+        .collect();
     let extended =
         doc.get("supportsAuthenticatedExtendedCard").or_else(|| doc.at(&["capabilities", "extendedAgentCard"]));
     agent.set_bool("extended_card", extended.and_then(Doc::as_bool) == Some(true), None);
     agent.set_bool("signed", doc.get("signatures").is_some_and(|s| !s.items().is_empty()), None);
+    let key = agent.key.clone();
     ctx.add_node(agent);
+    // A client agent reads the skill descriptions to choose what to hand over.
+    for (pointer, description) in descriptions {
+        super::instructions::in_description(ctx, &key, description, &pointer);
+    }
 }

@@ -39,6 +39,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         agent.set_str("model", model, None);
     }
     ctx.add_node(agent);
+    super::instructions::in_body(ctx, &key);
     let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
     edge.set_str("via", "subagent", None);
     ctx.add_edge(&host, &key, edge);

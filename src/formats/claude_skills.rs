@@ -33,8 +33,10 @@ pub(super) const COMMAND: FormatSpec = FormatSpec {
 };
 
 pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
-    let Some(tools) = doc.get("allowed-tools").or_else(|| doc.get("allowed_tools")) else { return };
+    // The body is instructions the project's agent follows when it runs the skill.
     let agent = ctx.host_agent(doc);
+    super::instructions::in_body(ctx, &agent);
+    let Some(tools) = doc.get("allowed-tools").or_else(|| doc.get("allowed_tools")) else { return };
     let pointer = "allowed-tools";
     // A list, or one string of rules separated by commas or spaces (those inside
     // parentheses belong to the rule: `Bash(git add:*, git commit:*)` is rare but legal).

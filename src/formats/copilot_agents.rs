@@ -54,6 +54,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         agent.set_str("model", model, None);
     }
     ctx.add_node(agent);
+    super::instructions::in_body(ctx, &key);
     // The cloud coding agent runs its tools without a prompt; VS Code asks.
     let target = doc.get("target").and_then(Doc::as_str);
     let autonomous = file.ends_with(".agent.md") && target != Some("vscode");

@@ -21,6 +21,7 @@ mod dotenv;
 mod gemini;
 mod github_workflows;
 mod goose;
+mod instructions;
 mod kagent;
 mod langgraph;
 mod launch;

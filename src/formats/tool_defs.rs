@@ -4,7 +4,7 @@
 //! instructions", `<IMPORTANT>`) is noted with the phrase and its place.
 
 use super::Ctx;
-use crate::graph::{AttrValue, Item, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Value};
 
 use super::registry::{Adapt, FormatSpec};
@@ -21,29 +21,6 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     reads: "MCP `tools/list` results and OpenAI/Anthropic function tools",
     adapt: Adapt::First(adapt),
 };
-
-/// Phrases that address the model rather than describe the tool: the marks
-/// of tool poisoning in published MCP attacks.
-const INSTRUCTION_PHRASES: &[&str] = &[
-    "<important>",
-    "ignore previous",
-    "ignore all previous",
-    "ignore the above",
-    "disregard previous",
-    "do not tell the user",
-    "don't tell the user",
-    "do not mention",
-    "without telling",
-    "before using this tool",
-    "you must first",
-    "system prompt",
-    "<system>",
-    "~/.ssh",
-    "id_rsa",
-    ".env file",
-    "mcp.json",
-    "send it to",
-];
 
 fn tool_list(doc: &Doc) -> Option<&[Doc]> {
     match &doc.value {
@@ -87,28 +64,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
         ctx.add_node(tool);
         if let Some(description) = spec.get("description") {
-            poisoning_phrases(ctx, &key, description, &format!("{pointer}.description"));
+            super::instructions::in_description(ctx, &key, description, &format!("{pointer}.description"));
         }
-    }
-}
-
-fn poisoning_phrases(ctx: &mut Ctx<'_>, key: &str, description: &Doc, pointer: &str) {
-    let Some(text) = description.as_str() else { return };
-    let lower = text.to_lowercase();
-    let mut found = Vec::new();
-    for phrase in INSTRUCTION_PHRASES {
-        if let Some(at) = lower.find(phrase) {
-            // Lowercasing keeps byte offsets for ASCII phrases in ASCII text;
-            // elsewhere the whole description is pointed at.
-            let span = if lower.len() == text.len() {
-                ctx.sub_span(description, text, at..at + phrase.len())
-            } else {
-                description.span
-            };
-            found.push(Item { value: (*phrase).to_string(), loc: Some(ctx.loc(span, pointer)) });
-        }
-    }
-    if let (Some(first), Some(tool)) = (found.first().and_then(|i| i.loc.clone()), ctx.node_mut(key)) {
-        tool.set_list("instruction_phrases", found, Some(first));
     }
 }

@@ -5,6 +5,7 @@
 //! Adapters walk this tree; findings point back into the file through spans.
 
 mod dotenv;
+pub mod hidden;
 mod json;
 mod toml;
 mod yaml;
@@ -259,6 +260,8 @@ pub struct Parsed {
     /// Where text is data, not a comment (keys, strings, a Markdown body),
     /// sorted: an inline suppression there is no suppression.
     pub literals: Vec<Span>,
+    /// Text a reviewer cannot see and the model reads, made visible.
+    pub hidden: Vec<hidden::Hidden>,
 }
 
 /// A comment and where it sits; inline suppressions and raw token scans read these.
@@ -290,18 +293,19 @@ pub fn parse_file(text: &str, syntax: Syntax) -> Result<Parsed, SyntaxError> {
         Syntax::FrontMatter => front_matter(text)?,
     };
     let mut literals = literal_spans(&docs);
-    if syntax == Syntax::FrontMatter {
+    let body = (syntax == Syntax::FrontMatter).then(|| front_matter_end(text));
+    if let Some(body) = body {
         // Only the front matter is YAML; the body is text the model reads.
-        let body = front_matter_end(text);
         literals.push(Span::new(body, text.len()));
         literals.sort();
     }
-    Ok(Parsed { docs, duplicates, literals })
+    let hidden = hidden::find(text, body);
+    Ok(Parsed { docs, duplicates, literals, hidden })
 }
 
 /// Where the front matter block ends (its closing `---` line starts), or
 /// 0 when the file has none.
-fn front_matter_end(text: &str) -> usize {
+pub fn front_matter_end(text: &str) -> usize {
     match text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) {
         Some(first) => {
             let start = text.len() - first.len();
