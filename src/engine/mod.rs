@@ -245,9 +245,12 @@ fn node_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &NodePattern, hits: &mu
 
 fn edge_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &EdgePattern, hits: &mut Vec<Hit<'g>>) {
     // A grant an agent inherits (an opencode agent's from the global
-    // `permission`) is reported once, on the agent that holds it first;
-    // reach and path rules still walk it.
-    let inherited = |e: &&EdgeReference<'g, Edge>| e.weight().attrs.contains_key("inherited");
+    // `permission`) is reported once, on the agent that holds it first; a
+    // client's default assumed without its config file is reported where
+    // the config is. Reach and path rules still walk both.
+    let inherited = |e: &&EdgeReference<'g, Edge>| {
+        e.weight().attrs.contains_key("inherited") || e.weight().attrs.contains_key("client_default")
+    };
     for edge in order.edges.iter().filter(|e| e.weight().kind == p.kind && !inherited(e)) {
         let from = graph.node(edge.source());
         let to = graph.node(edge.target());

@@ -15,7 +15,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     name: "Claude Code sub-agents",
     syntax: Syntax::FrontMatter,
     paths: &["**/.claude/agents/*.md"],
-    user: &[],
+    user: &[".claude/agents/*.md"],
     markers: &[],
     reads: "front matter `name`, `tools`; the main agent delegates to each",
     adapt: Adapt::First(adapt),

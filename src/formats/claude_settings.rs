@@ -1,9 +1,10 @@
 //! Claude Code `.claude/settings.json` and `settings.local.json`: permission
 //! rules, the default permission mode, extra directories, project-server
-//! auto-enable, env, the API key helper and hooks.
+//! auto-enable, env, the API key helper, hooks and status lines, enabled
+//! plugins and the marketplaces the settings add.
 
 use super::{builtin, join, servers, true_at, Ctx};
-use crate::graph::{AttrValue, Item};
+use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Span};
 
 use super::registry::{Adapt, FormatSpec};
@@ -17,7 +18,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.claude/settings.json", "**/.claude/settings.local.json", "**/managed-settings.json"],
     user: &[".claude/settings.json", ".claude/settings.local.json"],
     markers: &[],
-    reads: "`permissions`, `defaultMode`, `env`, hooks and helpers",
+    reads: "`permissions`, `defaultMode`, `env`, hooks, status lines and helpers, `enabledPlugins`, `extraKnownMarketplaces`",
     adapt: Adapt::First(adapt),
 };
 
@@ -72,6 +73,61 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
     }
     hooks(ctx, &agent, doc);
+    enabled_plugins(ctx, &agent, doc);
+    marketplaces(ctx, doc);
+}
+
+/// `enabledPlugins: {"name@marketplace": true}`: plugins whose hooks,
+/// servers, skills and agents run in every session. The node is the one a
+/// marketplace's entry describes, where the scan reads it.
+fn enabled_plugins(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
+    let Some(plugins) = doc.get("enabledPlugins") else { return };
+    for entry in plugins.entries().iter().filter(|e| e.value.as_bool() == Some(true)) {
+        let name = entry.key.split('@').next().unwrap_or(&entry.key);
+        let pointer = join("enabledPlugins", &entry.key);
+        let loc = ctx.loc(entry.key_span, &pointer);
+        let key = format!("tool:claude-code:{}:plugin:{name}", ctx.scope);
+        if ctx.node_mut(&key).is_none() {
+            let mut tool = Node::new(NodeKind::Tool, key.clone(), name, Some(loc.clone()));
+            tool.set_str("tool_type", "plugin", None);
+            tool.set_str("client", "claude-code", None);
+            ctx.add_node(tool);
+        }
+        let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
+        edge.set_str("grant", crate::redact::mask(&format!("enabledPlugins: {}", entry.key)), Some(loc));
+        ctx.add_edge(agent, &key, edge);
+    }
+}
+
+/// `extraKnownMarketplaces: {name: {source: {source, repo|url, ref?}}}`:
+/// catalogs of plugins fetched from git or a URL. Unless a commit pins
+/// it, whoever controls the source decides what the plugins become.
+fn marketplaces(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let Some(markets) = doc.get("extraKnownMarketplaces") else { return };
+    for entry in markets.entries() {
+        let Some(source) = entry.value.get("source") else { continue };
+        let kind = source.get("source").and_then(Doc::as_str).unwrap_or("git");
+        let Some(spec) = ["repo", "url", "package"].iter().find_map(|k| source.get(k)).and_then(Doc::as_str) else {
+            continue; // A `file`, `directory` or inline `settings` source: local.
+        };
+        let pinned = ["sha", "commit"].iter().any(|k| source.get(k).is_some())
+            || source
+                .get("ref")
+                .and_then(Doc::as_str)
+                .is_some_and(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()));
+        let pointer = join(&join("extraKnownMarketplaces", &entry.key), "source");
+        let loc = ctx.loc(source.span, &pointer);
+        let key = format!("tool:claude-code:{}:marketplace:{}", ctx.scope, entry.key);
+        let mut tool = Node::new(NodeKind::Tool, key, entry.key.as_str(), Some(loc.clone()));
+        tool.set_str("tool_type", "plugin-marketplace", None);
+        tool.set_str("client", "claude-code", None);
+        tool.set_str("launcher", "a marketplace the settings add", None);
+        tool.set_str("package", crate::redact::mask(spec), Some(loc.clone()));
+        tool.set_str("package_spec", crate::redact::mask(spec), None);
+        tool.set_str("package_registry", kind, None);
+        tool.set_bool("package_pinned", pinned, Some(loc));
+        ctx.add_node(tool);
+    }
 }
 
 /// Whether a `deny` rule takes away an `allow` rule: the same rule, or the
@@ -132,7 +188,8 @@ fn mcp_grant(ctx: &mut Ctx<'_>, agent: &str, rest: &str, loc: crate::graph::Loc)
 /// Both shapes: `{Event: [{matcher, hooks: [{command}]}]}` and a plugin's
 /// `[{event, command}]`.
 pub(super) fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
-    let Some(events) = doc.get("hooks") else { return };
+    let empty = Doc::new(crate::source::Value::Null, doc.span);
+    let events = doc.get("hooks").unwrap_or(&empty);
     let mut found: Vec<(&Doc, String)> = Vec::new();
     for event in events.entries() {
         for (i, matcher) in event.value.items().iter().enumerate() {
@@ -146,6 +203,12 @@ pub(super) fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
     for (i, hook) in events.items().iter().enumerate() {
         if let Some(command) = hook.get("command").filter(|c| c.as_str().is_some()) {
             found.push((command, format!("hooks[{i}].command")));
+        }
+    }
+    // A status line runs on every refresh with the session's data on stdin: a hook by another name.
+    for line in ["statusLine", "subagentStatusLine"] {
+        if let Some(command) = doc.at(&[line, "command"]).filter(|c| c.as_str().is_some()) {
+            found.push((command, format!("{line}.command")));
         }
     }
     let (mut commands, mut sending, mut fetching) = (Vec::new(), Vec::new(), Vec::new());

@@ -1,10 +1,13 @@
 //! Gemini CLI `.gemini/settings.json`, in both key layouts (v1 flat, v2
 //! nested): `mcpServers` (with `trust`, `includeTools`, `httpUrl`), approval
 //! (`autoAccept`, `general.defaultApprovalMode`), built-in tool allowlists and
-//! the sandbox.
+//! the sandbox. Also its extensions (`gemini-extension.json`: the servers
+//! they add, the tools they exclude) and custom commands
+//! (`.gemini/commands/**/*.toml`: a prompt the model follows).
 
-use super::{builtin, mcp_servers, true_at, Ctx};
-use crate::graph::AttrValue;
+use super::{builtin, instructions, mcp_servers, true_at, Ctx};
+use crate::catalog::Reader;
+use crate::graph::{AttrValue, Item};
 use crate::source::Node as Doc;
 
 use super::registry::{Adapt, FormatSpec};
@@ -21,6 +24,58 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     reads: "`mcpServers`, tool and approval settings (both key layouts)",
     adapt: Adapt::First(adapt),
 };
+
+pub(super) const EXTENSION: FormatSpec = FormatSpec {
+    id: "gemini-extension",
+    client: "gemini-cli",
+    name: "Gemini CLI extensions",
+    syntax: Syntax::Json,
+    paths: &["**/gemini-extension.json"],
+    user: &[".gemini/extensions/*/gemini-extension.json"],
+    markers: &[],
+    reads: "`mcpServers` the extension adds to the CLI, `excludeTools`",
+    adapt: Adapt::First(adapt_extension),
+};
+
+pub(super) const COMMAND: FormatSpec = FormatSpec {
+    id: "gemini-command",
+    client: "gemini-cli",
+    name: "Gemini CLI custom commands",
+    syntax: Syntax::Toml,
+    paths: &["**/.gemini/commands/**/*.toml"],
+    user: &[".gemini/commands/*.toml", ".gemini/commands/*/*.toml"],
+    markers: &[],
+    reads: "`prompt` and `description`, instructions the model follows",
+    adapt: Adapt::First(adapt_command),
+};
+
+/// An extension's servers start with the CLI in every workspace it is
+/// enabled for; `excludeTools` hides built-in tools (`run_shell_command(rm -rf)`).
+fn adapt_extension(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let agent = ctx.host_agent(doc);
+    mcp_servers::describe_map(ctx, &agent, doc, "mcpServers");
+    if let Some(list) = doc.get("excludeTools") {
+        let items: Vec<Item> = list
+            .items()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                Some(Item { value: t.scalar_text()?, loc: Some(ctx.loc(t.span, &format!("excludeTools[{i}]"))) })
+            })
+            .collect();
+        ctx.extend_on(&agent, "excluded_tools", items);
+    }
+}
+
+/// A custom command's prompt is instructions the model follows when a user runs it.
+fn adapt_command(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let agent = ctx.host_agent(doc);
+    for field in ["prompt", "description"] {
+        if let Some(text) = doc.get(field) {
+            instructions::in_text(ctx, &agent, text, field, Reader::Instructions);
+        }
+    }
+}
 
 pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);

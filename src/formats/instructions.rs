@@ -11,9 +11,14 @@ use crate::source::{Node as Doc, Span};
 
 /// The phrases of a description (a string value) of node `key`.
 pub(super) fn in_description(ctx: &mut Ctx<'_>, key: &str, description: &Doc, pointer: &str) {
+    in_text(ctx, key, description, pointer, Reader::Description);
+}
+
+/// The phrases of a string value read as `reader` by the model of node `key`.
+pub(super) fn in_text(ctx: &mut Ctx<'_>, key: &str, description: &Doc, pointer: &str, reader: Reader) {
     let Some(text) = description.as_str() else { return };
     let found = InstructionCatalog::get()
-        .find(text, Reader::Description)
+        .find(text, reader)
         .into_iter()
         .map(|(range, phrase)| {
             let span = if range == (0..text.len()) { description.span } else { ctx.sub_span(description, text, range) };

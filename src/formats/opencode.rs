@@ -10,12 +10,13 @@
 //! merged over it. The legacy `tools` map (`"slack_*": false`) hides tools.
 //! The host agent stands for every agent that keeps the global permission;
 //! each agent that sets its own `permission` or `tools` is an agent of its
-//! own, which the host hands work to unless it is a primary agent.
+//! own, which the host hands work to unless it is a primary agent. So is
+//! each Markdown agent (`.opencode/agent/*.md`).
 
 use super::registry::{Adapt, FormatSpec};
 use super::{builtin, launch, servers, Ctx};
 use crate::catalog::commands::wildcard;
-use crate::graph::{Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Entry, Node as Doc, Span, Syntax, Value};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
@@ -30,6 +31,23 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
         "`permission` (glob keys, last match wins; bash patterns through the command classifier; allow by default), \
             `agent.<name>` permissions and tools, `mcp` servers and their tools, `plugin` packages",
     adapt: Adapt::First(adapt),
+};
+
+pub(super) const AGENT: FormatSpec = FormatSpec {
+    id: "opencode-agent",
+    client: "opencode",
+    name: "opencode Markdown agents",
+    syntax: Syntax::FrontMatter,
+    paths: &[
+        "**/.opencode/agent/*.md",
+        "**/.opencode/agents/*.md",
+        "**/.config/opencode/agent/*.md",
+        "**/.config/opencode/agents/*.md",
+    ],
+    user: &[".config/opencode/agent/*.md", ".config/opencode/agents/*.md"],
+    markers: &[],
+    reads: "front matter `mode`, `permission` and `tools` (what they decide; defaults stay the host's); the body",
+    adapt: Adapt::First(adapt_markdown_agent),
 };
 
 /// Built-in permission keys → our built-in tools. `write` is the key of
@@ -63,6 +81,9 @@ struct Scope<'d> {
     tools: Vec<&'d Doc>,
     /// Index in `tools` where the agent's own begins.
     own_tools_from: usize,
+    /// Only what its rules decide: a Markdown agent's file does not hold the
+    /// global permission, so opencode's defaults are left to the host's.
+    decided_only: bool,
 }
 
 impl Scope<'_> {
@@ -80,12 +101,14 @@ impl Scope<'_> {
 
 pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let host = ctx.host_agent(doc);
+    ctx.set_on(&host, "configured", AttrValue::Bool(true), Span::new(doc.span.start, doc.span.start), "");
     let global = Scope {
         key: host.clone(),
         permissions: doc.get("permission").map(|p| (p, "permission".to_string())).into_iter().collect(),
         own_from: 0,
         tools: doc.get("tools").into_iter().collect(),
         own_tools_from: 0,
+        decided_only: false,
     };
     plugins(ctx, &host, doc);
     if let Some(mcp) = doc.get("mcp") {
@@ -129,12 +152,66 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             own_from,
             tools: global.tools.clone(),
             own_tools_from: global.tools.len(),
+            decided_only: false,
         };
         if let Some(p) = own_permission {
             scope.permissions.push((p, format!("agent.{}.permission", entry.key)));
         }
         scope.tools.extend(own_tools);
         grants(ctx, doc, &scope, own_permission.map_or(entry.key_span, |p| p.span));
+    }
+}
+
+/// `.opencode/agent/<name>.md`: the same fields as `agent.<name>`, in front
+/// matter; the body is the agent's prompt.
+fn adapt_markdown_agent(ctx: &mut Ctx<'_>, doc: &Doc) {
+    if !doc.is_object() {
+        return; // No front matter: not an agent definition.
+    }
+    let host = ctx.host_agent(doc);
+    let file = ctx.source.display.rsplit('/').next().unwrap_or("");
+    let name = file.strip_suffix(".md").unwrap_or(file).to_string();
+    if doc.get("disable").and_then(Doc::as_bool) == Some(true) {
+        return;
+    }
+    let key = format!("agent:opencode:{}:agent:{name}", ctx.scope);
+    let span = doc.get("description").map_or(doc.span, |d| d.span);
+    let loc = ctx.loc(span, "description");
+    let mut agent = Node::new(NodeKind::Agent, key.clone(), name.as_str(), Some(loc.clone()));
+    agent.set_str("framework", "opencode-agent", None);
+    agent.set_str("scope", ctx.scope.clone(), None);
+    if let Some(model) = doc.get("model").and_then(Doc::scalar_text) {
+        agent.set_str("model", model, None);
+    }
+    ctx.add_node(agent);
+    super::instructions::in_body(ctx, &key);
+    if doc.get("mode").and_then(Doc::as_str).unwrap_or("all") != "primary" {
+        let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
+        edge.set_str("via", "task", None);
+        ctx.add_edge(&host, &key, edge);
+    }
+    let scope = Scope {
+        key,
+        permissions: doc.get("permission").map(|p| (p, "permission".to_string())).into_iter().collect(),
+        own_from: 0,
+        tools: doc.get("tools").into_iter().collect(),
+        own_tools_from: 0,
+        decided_only: true,
+    };
+    let before = ctx.facts.edges.len();
+    grants(ctx, doc, &scope, span);
+    // Without opencode.json the host holds opencode's defaults: each
+    // built-in tool, allowed. Assumed for the tools this agent is given (so
+    // the grant is no escalation), and dropped if the config is read.
+    // Each is located at this agent's grant of the tool.
+    let given: Vec<(String, Option<Loc>)> =
+        ctx.facts.edges[before..].iter().map(|e| (e.to.clone(), e.edge.loc.clone())).collect();
+    for &(key, canonical) in KEYS.iter().filter(|(k, _)| *k != "write") {
+        let tool = format!("tool:opencode:{}:builtin:{canonical}", ctx.scope);
+        if let Some((_, Some(loc))) = given.iter().find(|(to, _)| *to == tool) {
+            let text = format!("{key}: allow (opencode's default; no opencode.json read)");
+            builtin::grant(ctx, &host, canonical, &text, None, loc.clone()).set_bool("client_default", true, None);
+        }
     }
 }
 
@@ -163,6 +240,7 @@ fn grants(ctx: &mut Ctx<'_>, doc: &Doc, scope: &Scope<'_>, fallback: Span) {
                 }
             }
             Some(_) => {}
+            None if scope.decided_only => {}
             None => {
                 let (text, loc) = match rules.first() {
                     _ if key == "read" => (

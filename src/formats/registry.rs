@@ -103,6 +103,11 @@ registry! {
     ClaudePlugin => super::claude_plugins::PLUGIN,
     ClaudePluginHooks => super::claude_plugins::HOOKS,
     GithubWorkflow => super::github_workflows::SPEC,
+    CursorCli => super::cursor_cli::SPEC,
+    RooModes => super::roo_modes::SPEC,
+    GeminiExtension => super::gemini::EXTENSION,
+    GeminiCommand => super::gemini::COMMAND,
+    OpencodeAgent => super::opencode::AGENT,
 }
 
 impl Format {
@@ -249,11 +254,22 @@ pub fn example_path(glob: &str) -> String {
     out
 }
 
-/// A glob of the registry (`*`, `{a,b}`, literal text) as a regex.
+/// A glob of the registry (`*`, `**/`, `{a,b}`, literal text) as a regex.
 fn glob_to_regex(glob: &str) -> String {
     let mut out = String::new();
-    for c in glob.chars() {
+    let mut chars = glob.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            // `**/` inside a path: any number of directories, none included.
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                if chars.peek() == Some(&'/') {
+                    chars.next();
+                    out.push_str("(.*/)?");
+                } else {
+                    out.push_str(".*");
+                }
+            }
             '*' => out.push_str("[^/]*"),
             '{' => out.push('('),
             '}' => out.push(')'),

@@ -199,7 +199,7 @@ pub(super) fn tool_grant<'c>(
 
 /// The node standing for every MCP server of the host (`mcp__*`); the
 /// enrich stage copies a grant of it to each server the agent runs.
-fn wildcard(ctx: &mut Ctx<'_>, loc: &Loc) -> String {
+pub(super) fn wildcard(ctx: &mut Ctx<'_>, loc: &Loc) -> String {
     let key = tool_key(ctx, "*");
     if ctx.node_mut(&key).is_none() {
         let mut node = Node::new(NodeKind::Tool, key.clone(), "every MCP server", Some(loc.clone()));

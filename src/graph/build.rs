@@ -28,6 +28,12 @@ pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
     }
     for fact in edges {
         let from = endpoint(&mut graph, &mut by_key, &fact.from);
+        // A client's default, assumed by a file that does not hold the
+        // client's config (an opencode Markdown agent), gives way to the
+        // config when one was read: it says what the host really holds.
+        if fact.edge.attrs.contains_key("client_default") && graph[from].attrs.contains_key("configured") {
+            continue;
+        }
         let to = endpoint(&mut graph, &mut by_key, &fact.to);
         graph.add_edge(from, to, fact.edge);
     }
