@@ -27,6 +27,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("claude-skill", "claude-skill"),
     ("claude-command", "claude-command"),
     ("copilot-agent", "copilot-agent"),
+    ("copilot-mcp", "copilot-mcp"),
     ("opencode", "opencode"),
     ("opencode-agent", "opencode-agent"),
     ("claude-plugin", "claude-plugin"),

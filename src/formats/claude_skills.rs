@@ -13,7 +13,8 @@ pub(super) const SKILL: FormatSpec = FormatSpec {
     client: "claude-code",
     name: "Claude Code skills",
     syntax: Syntax::FrontMatter,
-    paths: &["**/.claude/skills/*/SKILL.md"],
+    // A plugin's skills sit in its own `skills/` folder.
+    paths: &["**/.claude/skills/*/SKILL.md", "**/skills/*/SKILL.md"],
     user: &[".claude/skills/*/SKILL.md"],
     markers: &[],
     reads: "front matter `allowed-tools`, approved while the skill runs",

@@ -135,6 +135,20 @@ pub(super) const KILO_CODE: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
+/// GitHub Copilot CLI's servers; the cloud coding agent takes the same JSON
+/// in the repository's settings (not a file), with `tools` required.
+pub(super) const COPILOT: FormatSpec = FormatSpec {
+    id: "copilot-mcp",
+    client: "copilot",
+    name: "GitHub Copilot CLI",
+    syntax: Syntax::Json,
+    paths: &["**/.copilot/mcp-config.json"],
+    user: &[".copilot/mcp-config.json"],
+    markers: &[],
+    reads: "`mcpServers`",
+    adapt: Adapt::First(adapt),
+};
+
 pub(super) const LIBRECHAT: FormatSpec = FormatSpec {
     id: "librechat",
     client: "librechat",

@@ -108,6 +108,7 @@ registry! {
     GeminiExtension => super::gemini::EXTENSION,
     GeminiCommand => super::gemini::COMMAND,
     OpencodeAgent => super::opencode::AGENT,
+    CopilotMcp => super::mcp_servers::COPILOT,
 }
 
 impl Format {
