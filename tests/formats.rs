@@ -12,6 +12,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("amp", "amp"),
     ("crush", "crush"),
     ("kilocode", "kilocode"),
+    ("kilo", "kilo"),
     ("adk", "adk"),
     ("amazonq", "amazonq"),
     ("autogen", "autogen"),

@@ -40,6 +40,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     ctx.add_node(agent);
     super::instructions::in_body(ctx, &key);
+    super::claude_settings::hooks(ctx, &key, doc);
     let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
     edge.set_str("via", "subagent", None);
     ctx.add_edge(&host, &key, edge);

@@ -211,6 +211,13 @@ pub(super) fn hooks(ctx: &mut Ctx<'_>, agent: &str, doc: &Doc) {
             found.push((command, format!("{line}.command")));
         }
     }
+    commands_run(ctx, agent, found);
+}
+
+/// Commands the client runs on its own (hooks, status lines, tool
+/// discovery): each noted on the agent, with those that reach the network
+/// and those that run code they fetch.
+pub(super) fn commands_run(ctx: &mut Ctx<'_>, agent: &str, found: Vec<(&Doc, String)>) {
     let (mut commands, mut sending, mut fetching) = (Vec::new(), Vec::new(), Vec::new());
     for (command, pointer) in found {
         let text = command.as_str().unwrap_or_default();

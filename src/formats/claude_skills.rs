@@ -37,6 +37,8 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     // The body is instructions the project's agent follows when it runs the skill.
     let agent = ctx.host_agent(doc);
     super::instructions::in_body(ctx, &agent);
+    // Hooks in front matter stay registered for the rest of the session.
+    claude_settings::hooks(ctx, &agent, doc);
     let Some(tools) = doc.get("allowed-tools").or_else(|| doc.get("allowed_tools")) else { return };
     let pointer = "allowed-tools";
     // A list, or one string of rules separated by commas or spaces (those inside

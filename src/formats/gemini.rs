@@ -1,7 +1,7 @@
 //! Gemini CLI `.gemini/settings.json`, in both key layouts (v1 flat, v2
 //! nested): `mcpServers` (with `trust`, `includeTools`, `httpUrl`), approval
 //! (`autoAccept`, `general.defaultApprovalMode`), built-in tool allowlists and
-//! the sandbox. Also its extensions (`gemini-extension.json`: the servers
+//! the sandbox, hooks and tool discovery commands. Also its extensions (`gemini-extension.json`: the servers
 //! they add, the tools they exclude) and custom commands
 //! (`.gemini/commands/**/*.toml`: a prompt the model follows).
 
@@ -21,7 +21,8 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.gemini/settings.json", "**/gemini-cli/settings.json"],
     user: &[".gemini/settings.json"],
     markers: &[],
-    reads: "`mcpServers`, tool and approval settings (both key layouts)",
+    reads:
+        "`mcpServers`, tool and approval settings (both key layouts), hooks, `tools.discoveryCommand` and `callCommand`",
     adapt: Adapt::First(adapt),
 };
 
@@ -108,6 +109,18 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             builtin::grant(ctx, &agent, canonical, text, specifier, loc);
         }
     }
+    // Hooks, and the commands that discover and call extra tools: run by
+    // the CLI itself, from the project's file.
+    super::claude_settings::hooks(ctx, &agent, doc);
+    let mut found = Vec::new();
+    for path in
+        [&["tools", "discoveryCommand"][..], &["tools", "callCommand"], &["toolDiscoveryCommand"], &["toolCallCommand"]]
+    {
+        if let Some(command) = doc.at(path).filter(|c| c.as_str().is_some()) {
+            found.push((command, path.join(".")));
+        }
+    }
+    super::claude_settings::commands_run(ctx, &agent, found);
     for path in [&["sandbox"][..], &["tools", "sandbox"][..]] {
         if let Some((sandbox, value)) = doc.at(path).and_then(|s| s.scalar_text().map(|v| (s, v))) {
             ctx.set_on(&agent, "sandbox_mode", AttrValue::Str(value), sandbox.span, &path.join("."));

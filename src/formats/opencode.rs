@@ -33,6 +33,20 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
+/// Kilo Code's current config is opencode's, under its own name
+/// (research/formats-2.md §6.1).
+pub(super) const KILO: FormatSpec = FormatSpec {
+    id: "kilo",
+    client: "kilo-code",
+    name: "Kilo Code (kilo.json)",
+    syntax: Syntax::Json,
+    paths: &["**/kilo.json", "**/kilo.jsonc", "**/.kilo/kilo.json", "**/.kilo/kilo.jsonc"],
+    user: &[".config/kilo/kilo.json", ".config/kilo/kilo.jsonc"],
+    markers: &[],
+    reads: "as opencode: `permission`, `agent`, `mcp`, `plugin`",
+    adapt: Adapt::First(adapt),
+};
+
 pub(super) const AGENT: FormatSpec = FormatSpec {
     id: "opencode-agent",
     client: "opencode",
@@ -129,7 +143,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         {
             continue; // Disabled, or the same powers as the host.
         }
-        let key = format!("agent:opencode:{}:agent:{}", ctx.scope, entry.key);
+        let key = format!("agent:{}:{}:agent:{}", ctx.format.client(), ctx.scope, entry.key);
         let loc = ctx.loc(entry.key_span, &format!("agent.{}", entry.key));
         let mut agent = Node::new(NodeKind::Agent, key.clone(), entry.key.as_str(), Some(loc.clone()));
         agent.set_str("framework", "opencode-agent", None);
@@ -174,7 +188,7 @@ fn adapt_markdown_agent(ctx: &mut Ctx<'_>, doc: &Doc) {
     if doc.get("disable").and_then(Doc::as_bool) == Some(true) {
         return;
     }
-    let key = format!("agent:opencode:{}:agent:{name}", ctx.scope);
+    let key = format!("agent:{}:{}:agent:{name}", ctx.format.client(), ctx.scope);
     let span = doc.get("description").map_or(doc.span, |d| d.span);
     let loc = ctx.loc(span, "description");
     let mut agent = Node::new(NodeKind::Agent, key.clone(), name.as_str(), Some(loc.clone()));
@@ -207,7 +221,7 @@ fn adapt_markdown_agent(ctx: &mut Ctx<'_>, doc: &Doc) {
     let given: Vec<(String, Option<Loc>)> =
         ctx.facts.edges[before..].iter().map(|e| (e.to.clone(), e.edge.loc.clone())).collect();
     for &(key, canonical) in KEYS.iter().filter(|(k, _)| *k != "write") {
-        let tool = format!("tool:opencode:{}:builtin:{canonical}", ctx.scope);
+        let tool = format!("tool:{}:{}:builtin:{canonical}", ctx.format.client(), ctx.scope);
         if let Some((_, Some(loc))) = given.iter().find(|(to, _)| *to == tool) {
             let text = format!("{key}: allow (opencode's default; no opencode.json read)");
             builtin::grant(ctx, &host, canonical, &text, None, loc.clone()).set_bool("client_default", true, None);
@@ -401,11 +415,12 @@ fn plugins(ctx: &mut Ctx<'_>, host: &str, doc: &Doc) {
         let package = launch::npm_package(spec);
         let pointer = format!("plugin[{i}]");
         let loc = ctx.loc(item.span, &pointer);
-        let key = format!("tool:opencode:{}:plugin:{}", ctx.scope, package.name);
+        let client = ctx.format.client();
+        let key = format!("tool:{client}:{}:plugin:{}", ctx.scope, package.name);
         let mut tool = Node::new(NodeKind::Tool, key.clone(), package.name.as_str(), Some(loc.clone()));
         tool.set_str("tool_type", "plugin", None);
-        tool.set_str("client", "opencode", None);
-        tool.set_str("launcher", "opencode at start", None);
+        tool.set_str("client", client, None);
+        tool.set_str("launcher", format!("{client} at start"), None);
         tool.set_str("package", crate::redact::mask(spec), Some(loc.clone()));
         tool.set_str("package_spec", crate::redact::mask(spec), None);
         tool.set_str("package_registry", "npm", None);

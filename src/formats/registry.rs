@@ -109,6 +109,7 @@ registry! {
     GeminiCommand => super::gemini::COMMAND,
     OpencodeAgent => super::opencode::AGENT,
     CopilotMcp => super::mcp_servers::COPILOT,
+    Kilo => super::opencode::KILO,
 }
 
 impl Format {
