@@ -1,6 +1,6 @@
 //! Claude Code `.claude/settings.json` and `settings.local.json`: permission
 //! rules, the default permission mode, extra directories, project-server
-//! auto-enable, env, the API key helper, hooks and status lines, enabled
+//! auto-enable, env, the API key and credential helpers, hooks and status lines, enabled
 //! plugins and the marketplaces the settings add.
 
 use super::{builtin, join, servers, true_at, Ctx};
@@ -70,6 +70,13 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         if let Some(command) = helper.as_str() {
             let command = crate::redact::mask(command);
             ctx.set_on(&agent, "api_key_helper", AttrValue::Str(command), helper.span, "apiKeyHelper");
+        }
+    }
+    // Commands that fetch credentials for the session: where its secrets come from.
+    for helper in ["awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper"] {
+        if let Some(command) = doc.get(helper).and_then(|c| c.as_str().map(|t| (c, t))) {
+            let value = format!("{helper}: {}", crate::redact::mask(command.1));
+            ctx.note(&agent, "credential_helpers", value, command.0.span, helper);
         }
     }
     hooks(ctx, &agent, doc);
