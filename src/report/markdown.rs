@@ -102,9 +102,27 @@ pub fn code_span(text: &str) -> String {
     format!("{fence}{pad}{shown}{pad}{fence}")
 }
 
+/// Text for an HTML element inside Markdown (a `<summary>`): every
+/// character HTML or Markdown could read as markup becomes a numeric
+/// entity, which both show as the character itself.
+pub fn html_text(text: &str) -> String {
+    let shown = crate::redact::shown(text);
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
+        match c {
+            '&' | '<' | '>' | '"' | '\'' | '`' | '*' | '_' | '[' | ']' | '|' | '\\' | '~' | '#' | '!' => {
+                out.push_str(&format!("&#{};", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The filters the Markdown templates use: `md` for text from scanned
 /// files, `md_code` for such text as a code span, `md_ours` for our own
-/// text (rule remediations) whose code spans stay code.
+/// text (rule remediations) whose code spans stay code, `md_html` for text
+/// inside an HTML element.
 pub fn register_filters(tera: &mut Tera) {
     let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_string);
     tera.register_filter("md", move |value: &Value, _: &HashMap<String, Value>| {
@@ -115,6 +133,9 @@ pub fn register_filters(tera: &mut Tera) {
     });
     tera.register_filter("md_ours", move |value: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(escape_own_markdown(&text(value))))
+    });
+    tera.register_filter("md_html", move |value: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(html_text(&text(value))))
     });
 }
 
@@ -133,6 +154,30 @@ struct Group<'a> {
     path: &'a str,
     findings: Vec<Row<'a>>,
 }
+
+/// One rule's findings, when the comment groups them by rule.
+#[derive(Serialize)]
+struct RuleGroup<'a> {
+    icon: &'static str,
+    rule_id: &'a str,
+    help_uri: String,
+    /// Ours, or a custom rule's, neutralised; escaped by the template.
+    title: &'a str,
+    findings: Vec<RuleRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleRow<'a> {
+    path: &'a str,
+    line: usize,
+    /// Already Markdown.
+    message: String,
+}
+
+/// Above this many findings the comment groups them by rule, one folded
+/// section each, most severe first: a reviewer reads what kinds of problem
+/// the change has before where each one is.
+pub const GROUP_BY_RULE_ABOVE: usize = 20;
 
 fn icon(severity: Severity) -> &'static str {
     match severity {
@@ -197,6 +242,26 @@ fn render_some(
         });
     }
     let groups: Vec<Group<'_>> = groups.into_iter().map(|(path, findings)| Group { path, findings }).collect();
+    let by_rule = all.len() > GROUP_BY_RULE_ABOVE;
+    let mut rule_groups: Vec<RuleGroup<'_>> = Vec::new();
+    if by_rule {
+        let titles: HashMap<&str, &str> = rules.iter().map(|r| (r.id.as_str(), r.shown_title_and_help().0)).collect();
+        let mut order: Vec<&Finding> = findings.iter().collect();
+        order.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.rule_id.cmp(&b.rule_id)));
+        for f in order {
+            let row = RuleRow { path: &f.location.path, line: f.location.line, message: message_markdown(&f.parts) };
+            match rule_groups.last_mut() {
+                Some(group) if group.rule_id == f.rule_id => group.findings.push(row),
+                _ => rule_groups.push(RuleGroup {
+                    icon: icon(f.severity),
+                    rule_id: &f.rule_id,
+                    help_uri: uris.get(f.rule_id.as_str()).cloned().unwrap_or_default(),
+                    title: titles.get(f.rule_id.as_str()).copied().unwrap_or(""),
+                    findings: vec![row],
+                }),
+            }
+        }
+    }
     let by_severity: Vec<serde_json::Value> = crate::findings::severity_counts(all)
         .into_iter()
         .map(|(s, count)| serde_json::json!({ "severity": format!("{} {}", icon(s), s.as_str()), "count": count }))
@@ -210,6 +275,8 @@ fn render_some(
     context.insert("total", &all.len());
     context.insert("omitted", &(all.len() - findings.len()));
     context.insert("groups", &groups);
+    context.insert("by_rule", &by_rule);
+    context.insert("rule_groups", &rule_groups);
     context.insert("by_severity", &by_severity);
     context.insert("errors", &errors);
     context.insert("files_scanned", &output.files_scanned);
@@ -220,7 +287,7 @@ fn render_some(
 
 #[cfg(test)]
 mod tests {
-    use super::{code_span, escape_markdown, message_markdown};
+    use super::{code_span, escape_markdown, html_text, message_markdown};
 
     #[test]
     fn scanned_text_cannot_inject_markdown() {
@@ -241,6 +308,11 @@ mod tests {
         ];
         assert_eq!(message_markdown(&parts), "``x` <img src=y> `z`` is reached at http\\://h");
         assert_eq!(message_markdown(&[part("a `b_c` d", false)]), "a `b_c` d");
+    }
+
+    #[test]
+    fn html_text_opens_nothing() {
+        assert_eq!(html_text("a <b>*x*</b> & `y`"), "a &#60;b&#62;&#42;x&#42;&#60;/b&#62; &#38; &#96;y&#96;");
     }
 
     #[test]
