@@ -92,6 +92,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         let fetchers = fetching_steps(&job.value);
         let env_lookup: Vec<(String, &Doc, String)> = workflow_env.iter().chain(&job_env).cloned().collect();
         let head_run = head_code_run(ctx, &job.key, &job.value, &env_lookup);
+        let exports = exports(&job.key, &job.value);
         let files = written_files(ctx, &job.key, &job.value, &fetchers);
         // Each step, and the job itself when it calls a reusable workflow
         // that runs an agent: its `with:` is the agent's inputs, its
@@ -237,6 +238,16 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                     if mentions_file(text, file) {
                         reached
                             .push(Item { value: format!("{via} → {file} → the prompt"), loc: Some(loc.clone()) });
+                    }
+                }
+                // Outsider text an earlier step exported through $GITHUB_ENV or $GITHUB_OUTPUT.
+                let here = i.parse::<usize>().unwrap_or(usize::MAX);
+                for export in exports.iter().filter(|e| e.step < here) {
+                    if export.names.iter().any(|n| text.contains(n.as_str())) {
+                        let Some(written) = export.node.as_str() else { continue };
+                        let span = ctx.sub_span(export.node, written, export.range.clone());
+                        let via = format!("{} → {} → the prompt", export.field, export.label);
+                        reached.push(Item { value: via, loc: Some(ctx.loc(span, &export.pointer)) });
                     }
                 }
                 for (name, value, env_pointer) in &envs {
@@ -507,6 +518,65 @@ fn triggers(doc: &Doc) -> Vec<Item> {
         _ => Vec::new(),
     };
     names.into_iter().map(|value| Item { value, loc: None }).collect()
+}
+
+/// A value a `run:` line hands to later steps, with outsiders' text in it:
+/// `NAME=… >> $GITHUB_ENV` (an env variable of every later step) or
+/// `name=… >> $GITHUB_OUTPUT` (`steps.<id>.outputs.name`).
+struct Export<'d> {
+    /// How a later step names it.
+    names: Vec<String>,
+    label: String,
+    step: usize,
+    node: &'d Doc,
+    /// The outsiders' expression, in the `run:` text.
+    range: std::ops::Range<usize>,
+    field: String,
+    pointer: String,
+}
+
+fn exports<'d>(job_key: &str, job: &'d Doc) -> Vec<Export<'d>> {
+    let mut found = Vec::new();
+    for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        let Some(run) = step.get("run") else { continue };
+        let Some(text) = run.as_str() else { continue };
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let Some((assignment, target)) = line.split_once(">>") else { continue };
+            let to_env = target.contains("GITHUB_ENV");
+            if !to_env && !target.contains("GITHUB_OUTPUT") {
+                continue;
+            }
+            let Some((left, _)) = assignment.split_once('=') else { continue };
+            let name: String = left
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let Some((range, field)) = untrusted_expressions(assignment).into_iter().next() else { continue };
+            if name.is_empty() {
+                continue;
+            }
+            let (names, label) = if to_env {
+                (
+                    vec![format!("env.{name}"), format!("${name}"), format!("${{{name}}}")],
+                    format!("env {name} ($GITHUB_ENV)"),
+                )
+            } else {
+                let Some(id) = step.get("id").and_then(Doc::scalar_text) else { continue };
+                (vec![format!("steps.{id}.outputs.{name}")], format!("step {id}'s output {name}"))
+            };
+            let range = start + range.start..start + range.end;
+            let pointer = format!("jobs.{job_key}.steps[{i}].run");
+            found.push(Export { names, label, step: i, node: run, range, field, pointer });
+        }
+    }
+    found
 }
 
 /// `env:` entries: (name, value, pointer).
