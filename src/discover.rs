@@ -66,6 +66,9 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
             found.files.push(FileEntry { path: root.clone(), display, candidate });
             continue;
         }
+        // Plugin roots seen so far (the walk is sorted: `.claude-plugin/`
+        // comes before the `agents/` and `commands/` beside it).
+        let mut plugin_roots: Vec<String> = Vec::new();
         let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
             !(e.file_type().is_dir() && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
         });
@@ -82,7 +85,10 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
                 continue;
             }
             let display = display_path(entry.path(), single_root);
-            let Some(candidate) = classify_path(&display) else {
+            if let Some(root) = display.strip_suffix(".claude-plugin/plugin.json") {
+                plugin_roots.push(root.to_string());
+            }
+            let Some(candidate) = classify_path(&display).or_else(|| plugin_component(&plugin_roots, &display)) else {
                 continue;
             };
             if let Some(reason) = too_large(entry.path()) {
@@ -97,6 +103,23 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
         }
     }
     found
+}
+
+/// A Claude Code plugin's sub-agent or command: `agents/*.md` or
+/// `commands/*.md` beside the plugin's `.claude-plugin/plugin.json`. Those
+/// folder names alone are too common to read everywhere.
+fn plugin_component(roots: &[String], display: &str) -> Option<Candidate> {
+    use crate::formats::registry::Format;
+    let rest = roots.iter().rev().find_map(|root| display.strip_prefix(root.as_str()))?;
+    let (folder, file) = rest.split_once('/')?;
+    if file.contains('/') || !file.ends_with(".md") {
+        return None;
+    }
+    match folder {
+        "agents" => Some(Candidate::Known(Format::ClaudeSubagent)),
+        "commands" => Some(Candidate::Known(Format::ClaudeCommand)),
+        _ => None,
+    }
 }
 
 /// Files chosen by the caller, each with the path to show (`~/.cursor/mcp.json`).

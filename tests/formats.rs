@@ -31,7 +31,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("copilot-mcp", "copilot-mcp"),
     ("opencode", "opencode"),
     ("opencode-agent", "opencode-agent"),
-    ("claude-plugin", "claude-plugin"),
+    ("claude-plugin", "claude-plugin|claude-code-subagent|claude-command"),
     ("claude-plugin-hooks", "claude-plugin-hooks"),
     ("github-workflow", "github-workflow"),
     ("claude-desktop", "claude-desktop"),
