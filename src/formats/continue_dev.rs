@@ -14,7 +14,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     name: "Continue",
     syntax: Syntax::Yaml,
     paths: &["**/.continue/config.yaml", "**/.continue/{mcpServers,agents,assistants}/*.{yaml,yml}"],
-    user: &[".continue/config.yaml"],
+    user: &[".continue/config.yaml", ".continue/assistants/*.yaml", ".continue/agents/*.yaml"],
     markers: &["mcpServers"],
     reads: "`mcpServers`, `models`",
     adapt: Adapt::First(adapt),
