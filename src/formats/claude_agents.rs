@@ -3,7 +3,7 @@
 //! host) and `model`. The host agent delegates to each.
 
 use super::{builtin, servers, Ctx};
-use crate::graph::{AttrValue, Edge, EdgeKind, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeKind, SetAttr};
 use crate::source::{Node as Doc, Value};
 
 use super::registry::{Adapt, FormatSpec};
@@ -32,13 +32,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let key = format!("agent:claude-code:{}:subagent:{name}", ctx.scope);
     let span = name_node.map_or(doc.span, |n| n.span);
     let loc = ctx.loc(span, "name");
-    let mut agent = Node::new(NodeKind::Agent, key.clone(), name.as_str(), Some(loc.clone()));
-    agent.set_str("framework", "claude-code-subagent", None);
-    agent.set_str("scope", ctx.scope.clone(), None);
-    if let Some(model) = doc.get("model").and_then(Doc::scalar_text) {
-        agent.set_str("model", model, None);
-    }
-    ctx.add_node(agent);
+    ctx.add_sub_agent(&key, &name, "claude-code-subagent", &loc, doc);
     super::instructions::in_body(ctx, &key);
     super::claude_settings::hooks(ctx, &key, doc);
     let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));

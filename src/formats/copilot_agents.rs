@@ -7,7 +7,7 @@
 
 use super::registry::{Adapt, FormatSpec};
 use super::{builtin, servers, Ctx};
-use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeKind, Item, SetAttr};
 use crate::source::{Node as Doc, Span, Syntax, Value};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
@@ -47,13 +47,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let key = agent_key(ctx, &name);
     let span = name_node.map_or(doc.span, |n| n.span);
     let loc = ctx.loc(span, "name");
-    let mut agent = Node::new(NodeKind::Agent, key.clone(), name.as_str(), Some(loc.clone()));
-    agent.set_str("framework", "copilot", None);
-    agent.set_str("scope", ctx.scope.clone(), None);
-    if let Some(model) = doc.get("model").and_then(Doc::scalar_text) {
-        agent.set_str("model", model, None);
-    }
-    ctx.add_node(agent);
+    ctx.add_sub_agent(&key, &name, "copilot", &loc, doc);
     super::instructions::in_body(ctx, &key);
     // The cloud coding agent runs its tools without a prompt; VS Code asks.
     let target = doc.get("target").and_then(Doc::as_str);

@@ -550,14 +550,8 @@ fn exports<'d>(job_key: &str, job: &'d Doc) -> Vec<Export<'d>> {
                 continue;
             }
             let Some((left, _)) = assignment.split_once('=') else { continue };
-            let name: String = left
-                .chars()
-                .rev()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            // `echo "NAME`: the identifier just before `=`.
+            let name = left.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).next().unwrap_or("");
             let Some((range, field)) = untrusted_expressions(assignment).into_iter().next() else { continue };
             if name.is_empty() {
                 continue;

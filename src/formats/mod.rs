@@ -190,6 +190,19 @@ impl<'a> Ctx<'a> {
         key
     }
 
+    /// An agent defined in this file that its host hands work to (a
+    /// sub-agent, a custom mode): its node, with the framework, the
+    /// project's scope and the model `spec` names, if any.
+    pub fn add_sub_agent(&mut self, key: &str, name: &str, framework: &str, loc: &Loc, spec: &Doc) {
+        let mut agent = Node::new(NodeKind::Agent, key, name, Some(loc.clone()));
+        agent.set_str("framework", framework, None);
+        agent.set_str("scope", self.scope.clone(), None);
+        if let Some(model) = spec.get("model").and_then(Doc::scalar_text) {
+            agent.set_str("model", model, None);
+        }
+        self.add_node(agent);
+    }
+
     pub fn node_mut(&mut self, key: &str) -> Option<&mut Node> {
         self.facts.node_mut(key)
     }

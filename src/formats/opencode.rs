@@ -145,13 +145,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         }
         let key = format!("agent:{}:{}:agent:{}", ctx.format.client(), ctx.scope, entry.key);
         let loc = ctx.loc(entry.key_span, &format!("agent.{}", entry.key));
-        let mut agent = Node::new(NodeKind::Agent, key.clone(), entry.key.as_str(), Some(loc.clone()));
-        agent.set_str("framework", "opencode-agent", None);
-        agent.set_str("scope", ctx.scope.clone(), None);
-        if let Some(model) = node.get("model").and_then(Doc::scalar_text) {
-            agent.set_str("model", model, None);
-        }
-        ctx.add_node(agent);
+        ctx.add_sub_agent(&key, &entry.key, "opencode-agent", &loc, node);
         let mode = node.get("mode").and_then(Doc::as_str).unwrap_or("all");
         let task = decide(&rules(&global, "task"), &entry.key).map_or("allow", |r| r.action);
         if mode != "primary" && task != "deny" {
@@ -191,13 +185,7 @@ fn adapt_markdown_agent(ctx: &mut Ctx<'_>, doc: &Doc) {
     let key = format!("agent:{}:{}:agent:{name}", ctx.format.client(), ctx.scope);
     let span = doc.get("description").map_or(doc.span, |d| d.span);
     let loc = ctx.loc(span, "description");
-    let mut agent = Node::new(NodeKind::Agent, key.clone(), name.as_str(), Some(loc.clone()));
-    agent.set_str("framework", "opencode-agent", None);
-    agent.set_str("scope", ctx.scope.clone(), None);
-    if let Some(model) = doc.get("model").and_then(Doc::scalar_text) {
-        agent.set_str("model", model, None);
-    }
-    ctx.add_node(agent);
+    ctx.add_sub_agent(&key, &name, "opencode-agent", &loc, doc);
     super::instructions::in_body(ctx, &key);
     if doc.get("mode").and_then(Doc::as_str).unwrap_or("all") != "primary" {
         let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));

@@ -12,7 +12,7 @@
 use super::registry::{Adapt, FormatSpec};
 use super::{builtin, instructions, servers, Ctx};
 use crate::catalog::Reader;
-use crate::graph::{Edge, EdgeKind, Loc, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeKind, Loc, SetAttr};
 use crate::source::{Node as Doc, Syntax};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
@@ -50,13 +50,10 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         let loc = ctx.loc(slug_node.span, &format!("{pointer}.slug"));
         let key = format!("agent:roo-code:{}:mode:{slug}", ctx.scope);
         let name = mode.get("name").and_then(Doc::as_str).unwrap_or(&slug).to_string();
-        let mut agent = Node::new(NodeKind::Agent, key.clone(), name.as_str(), Some(loc.clone()));
-        agent.set_str("framework", "roo-mode", None);
-        agent.set_str("scope", ctx.scope.clone(), None);
+        ctx.add_sub_agent(&key, &name, "roo-mode", &loc, mode);
         if BUILT_IN.contains(&slug.as_str()) {
-            agent.set_bool("replaces_builtin", true, Some(loc.clone()));
+            ctx.set_on(&key, "replaces_builtin", AttrValue::Bool(true), slug_node.span, &format!("{pointer}.slug"));
         }
-        ctx.add_node(agent);
         let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
         edge.set_str("via", "new_task", None);
         ctx.add_edge(&host, &key, edge);
