@@ -320,7 +320,8 @@ fn user_scan(rules: &[Rule], config: &Config) -> Result<scan::ScanOutput, Error>
     eprintln!("user-level agent configs ({} locations looked at):", locations.len());
     for (client, shown, _, found) in &locations {
         if *found {
-            eprintln!("  found      {client:<15} {shown}");
+            // A name matched by `*` comes from the home directory, not from us.
+            eprintln!("  found      {client:<15} {}", crate::redact::shown(shown));
         }
     }
     let missing: Vec<&str> = locations.iter().filter(|l| !l.3).map(|l| l.1.as_str()).collect();

@@ -486,3 +486,20 @@ fn hidden_characters_are_shown_made_visible_and_never_written() {
         }
     }
 }
+
+// `scan --user` lists what it found; names matched by `*` come from the disk.
+#[test]
+fn user_level_file_names_are_listed_neutralised() {
+    let home = tempfile::tempdir().unwrap();
+    write(home.path(), ".claude/skills/evil\u{1b}]52;c;cHduZWQ=\u{7}/SKILL.md", "---\nname: evil\n---\nHelp.\n");
+    let out = Command::cargo_bin("blastradius")
+        .unwrap()
+        .env("HOME", home.path())
+        .env("NO_COLOR", "1")
+        .args(["scan", "--user", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("found      Claude Code skills ~/.claude/skills/evil"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}'), "{stderr}");
+}
