@@ -205,6 +205,10 @@ pub enum OutputFormat {
 pub enum ReportFormat {
     Markdown,
     Html,
+    /// Open Threat Model 0.2.0 JSON (IriusRisk and others import it).
+    Otm,
+    /// An OWASP Threat Dragon v2 model with a STRIDE diagram.
+    ThreatDragon,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -544,12 +548,19 @@ fn run_report(
     output: Option<&std::path::Path>,
     rules: &[Rule],
 ) -> Result<ExitCode, Error> {
-    let model = report::threat_model::build(scanned, &scanned.findings, rules);
-    let rendered = match format {
-        ReportFormat::Markdown => report::threat_model::markdown(&model),
-        ReportFormat::Html => report::threat_model::html(&model),
+    let date = crate::model::today();
+    let text = match format {
+        ReportFormat::Otm => report::otm::render(&crate::model::build(scanned, rules, &date), &date),
+        ReportFormat::ThreatDragon => report::threat_dragon::render(&crate::model::build(scanned, rules, &date)),
+        ReportFormat::Markdown | ReportFormat::Html => {
+            let model = report::threat_model::build(scanned, &scanned.findings, rules);
+            let rendered = match format {
+                ReportFormat::Html => report::threat_model::html(&model),
+                _ => report::threat_model::markdown(&model),
+            };
+            rendered.map_err(|err| Error::Internal(format!("report template: {err:?}")))?
+        }
     };
-    let text = rendered.map_err(|err| Error::Internal(format!("report template: {err:?}")))?;
     finish_document(scanned, output, &text)
 }
 

@@ -15,6 +15,7 @@ pub(crate) mod error;
 pub mod findings;
 pub mod formats;
 pub mod graph;
+pub mod model;
 pub(crate) mod progress;
 pub mod redact;
 pub mod report;

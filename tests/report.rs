@@ -9,6 +9,8 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -40,13 +42,18 @@ fn markdown_and_html_reports_of_the_examples() {
 fn every_layer_has_its_section() {
     let (_, markdown) = report("testdata/examples/crew", "markdown");
     for heading in [
-        "## L1 Foundation Models",
-        "## L2 Data Operations",
-        "## L3 Agent Frameworks",
-        "## L4 Deployment and Infrastructure",
-        "## L5 Evaluation and Observability",
-        "## L6 Security and Compliance",
-        "## L7 Agent Ecosystem",
+        "## Summary",
+        "## Trust boundaries",
+        "## Data flows across boundaries",
+        "## Threats",
+        "## MAESTRO layers",
+        "### L1 Foundation Models",
+        "### L2 Data Operations",
+        "### L3 Agent Frameworks",
+        "### L4 Deployment and Infrastructure",
+        "### L5 Evaluation and Observability",
+        "### L6 Security and Compliance",
+        "### L7 Agent Ecosystem",
         "## Cross-layer chains",
         "## Control scorecard",
         "## Standards matrix",
@@ -54,6 +61,106 @@ fn every_layer_has_its_section() {
     ] {
         assert!(markdown.contains(heading), "missing {heading}");
     }
+}
+
+/// One threat per rule, each written once: the layers list it by id.
+#[test]
+fn each_threat_appears_once_and_layers_refer_to_it() {
+    let (_, markdown) = report("testdata/examples/agent-repo", "markdown");
+    let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("### TM-")).collect();
+    assert!(headings.len() >= 5, "{markdown}");
+    for heading in &headings {
+        assert_eq!(markdown.matches(heading).count(), 1, "{heading} repeated");
+        let id = heading.trim_start_matches("### ").split(':').next().unwrap();
+        assert!(markdown.contains(&format!("- {id} ")), "{id} is listed under no layer");
+    }
+    // A layer with nothing in scope says what was looked for.
+    assert!(markdown.contains("### L2 Data Operations\n\nNothing in scope. Looked for databases"), "{markdown}");
+}
+
+/// An agent that holds a long-lived key never scores "met" on just-in-time
+/// credentials; one that holds none is "unknown", not "met".
+#[test]
+fn the_scorecard_is_honest() {
+    let (_, markdown) = report("testdata/examples/agent-repo", "markdown");
+    let scorecard = &markdown[markdown.find("## Control scorecard").unwrap()..markdown.find("## Inventory").unwrap()];
+    assert!(!scorecard.contains("| Just-in-time credentials | met |"), "{scorecard}");
+    assert!(scorecard.contains("| Just-in-time credentials | not met | long-lived: ghp\\_\\*\\*\\*\\*"), "{scorecard}");
+    assert!(
+        scorecard.contains("| Just-in-time credentials | unknown | the configuration names no credential"),
+        "{scorecard}"
+    );
+    assert!(
+        scorecard.contains("| Runtime authorization | not met | BR203 at .claude/settings.json:3:39"),
+        "{scorecard}"
+    );
+    assert!(scorecard.contains("| Runtime authorization | met | a person approves tool calls"), "{scorecard}");
+}
+
+/// The manifest's name, owners, boundaries and accepted risks reach the report.
+#[test]
+fn the_manifest_shapes_the_model() {
+    let (_, markdown) = report("testdata/examples/agent-system", "markdown");
+    assert!(markdown.starts_with("\n# Threat model: support-desk"), "{markdown}");
+    assert!(markdown.contains("**Owner:** @support/platform"), "{markdown}");
+    assert!(
+        markdown.contains(
+            "### internet-facing\n\nReads content written by anyone on the internet. Trust 50/100; `system.yaml:"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("**Risk:** critical (9/9) · **Status:** open · **Owner:** @support/triage"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("**Status:** accepted (triage is a batch job"), "{markdown}");
+}
+
+fn validate(schema: &str, document: &str, what: &str) {
+    let Some(path) = common::shared(&format!("schemas/{schema}")) else { return };
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let instance: serde_json::Value = serde_json::from_str(document).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+#[test]
+fn otm_and_threat_dragon_exports_validate() {
+    for path in [
+        "testdata/examples/agent-repo",
+        "testdata/examples/crew",
+        "testdata/examples/agent-system",
+        "testdata/examples/ci-agents",
+        "testdata/hostile-report",
+    ] {
+        let (code, otm) = report(path, "otm");
+        assert_eq!(code, 0);
+        validate("open-threat-model.schema.json", &otm, path);
+        let document: serde_json::Value = serde_json::from_str(&otm).unwrap();
+        assert_eq!(document["otmVersion"], "0.2.0");
+        // Every component sits in a trust zone that exists; every flow joins components.
+        let zones: Vec<&str> =
+            document["trustZones"].as_array().unwrap().iter().map(|z| z["id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> =
+            document["components"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        for component in document["components"].as_array().unwrap() {
+            assert!(zones.contains(&component["parent"]["trustZone"].as_str().unwrap()), "{path}: {component}");
+        }
+        for flow in document["dataflows"].as_array().unwrap() {
+            assert!(
+                ids.contains(&flow["source"].as_str().unwrap()) && ids.contains(&flow["destination"].as_str().unwrap())
+            );
+        }
+        let (code, dragon) = report(path, "threat-dragon");
+        assert_eq!(code, 0);
+        validate("threat-dragon-v2.schema.json", &dragon, path);
+    }
+    let (_, otm) = report("testdata/examples/agent-system", "otm");
+    insta::assert_snapshot!("report_otm_agent_system", otm);
+    let (_, dragon) = report("testdata/examples/agent-system", "threat-dragon");
+    insta::assert_snapshot!("report_threat_dragon_agent_system", dragon);
 }
 
 fn chromium() -> Option<PathBuf> {

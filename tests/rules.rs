@@ -91,6 +91,8 @@ fn rule_files_are_well_formed() {
         assert!(ids.insert(rule.id.clone()), "{path}: duplicate id");
         assert!(names.insert(rule.name.clone()), "{path}: duplicate name");
         assert!(rule.id.starts_with("BR") && rule.id.len() == 5, "{path}: id BRnnn");
+        // The threat model files every built-in rule's threats under STRIDE.
+        assert!(!rule.stride.is_empty(), "{path}: a built-in rule names its STRIDE categories");
         let s = &rule.standards;
         let checks: [(&Vec<String>, &Vec<String>, &str); 5] = [
             (&s.owasp_agentic, &taxonomy.owasp_agentic, "owasp_agentic"),

@@ -174,10 +174,10 @@ fn a_pattern_names_exactly_one_matcher_and_only_keys_that_qualify_it() {
 #[test]
 fn a_misspelt_key_inside_a_condition_is_reported_where_it_is_written() {
     let err = load_variant(|r| r.replace("{ attr: lifetime,", "{ atr: lifetime,")).unwrap_err();
-    // Line 31, column 11 of the rule file is where `atr` is written.
+    // Line 32, column 11 of the rule file is where `atr` is written.
     assert!(
         err.ends_with(
-            "X101.yaml: 31:11: match.where.all[1]: unknown field `atr`, expected one of `all`, `any`, `not`, `attr`, `op`, `value`"
+            "X101.yaml: 32:11: match.where.all[1]: unknown field `atr`, expected one of `all`, `any`, `not`, `attr`, `op`, `value`"
         ),
         "{err}"
     );

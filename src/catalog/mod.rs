@@ -4,12 +4,14 @@
 
 pub(crate) mod ci;
 pub(crate) mod commands;
+pub(crate) mod impact;
 pub(crate) mod instructions;
 pub(crate) mod servers;
 pub(crate) mod tokens;
 
 pub use ci::CiCatalog;
 pub use commands::{CommandCatalog, CommandGrant};
+pub use impact::ImpactCatalog;
 pub use instructions::{InstructionCatalog, Reader};
 pub use servers::{ServerCatalog, ServerEntry};
 pub use tokens::{Lifetime, TokenCatalog, TokenMatch};

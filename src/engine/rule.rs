@@ -169,6 +169,32 @@ impl Control {
     }
 }
 
+/// Microsoft's STRIDE threat categories: what the threat model files a
+/// rule's threats under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stride {
+    Spoofing,
+    Tampering,
+    Repudiation,
+    InformationDisclosure,
+    DenialOfService,
+    ElevationOfPrivilege,
+}
+
+impl Stride {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stride::Spoofing => "Spoofing",
+            Stride::Tampering => "Tampering",
+            Stride::Repudiation => "Repudiation",
+            Stride::InformationDisclosure => "Information disclosure",
+            Stride::DenialOfService => "Denial of service",
+            Stride::ElevationOfPrivilege => "Elevation of privilege",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Standards {
@@ -201,6 +227,10 @@ pub struct Rule {
     pub confidence: Confidence,
     pub category: Category,
     pub control: Control,
+    /// STRIDE categories of the threat; optional for a repository's own
+    /// rules (their threats are then filed as unclassified).
+    #[serde(default)]
+    pub stride: Vec<Stride>,
     pub standards: Standards,
     pub message: String,
     pub rationale: String,

@@ -5,7 +5,10 @@
 //! problem, not something silently ignored. Schema: docs/agent-system.schema.json.
 
 use super::{join, Ctx};
-use crate::graph::{AttrValue, Edge, EdgeKind, Item, Node, NodeKind, SetAttr, CAPABILITIES, FLOWS};
+use crate::graph::{
+    AttrValue, Declared, DeclaredBoundary, DeclaredRisk, Edge, EdgeKind, Item, Node, NodeKind, SetAttr, CAPABILITIES,
+    FLOWS,
+};
 use crate::source::{Node as Doc, Span};
 
 use super::registry::{Adapt, FormatSpec};
@@ -28,12 +31,14 @@ pub(super) fn sniff(doc: &Doc) -> bool {
         && doc.get("kind").and_then(Doc::as_str) == Some("AgentSystem")
 }
 
-const TOP: &[&str] = &["apiVersion", "kind", "metadata", "agents", "tools", "credentials", "trust_boundaries"];
+const TOP: &[&str] = &["apiVersion", "kind", "metadata", "agents", "tools", "credentials", "trust_boundaries", "risks"];
+const METADATA: &[&str] = &["name", "description", "owner"];
 const AGENT: &[&str] =
-    &["name", "description", "framework", "approval", "tools", "delegates_to", "credentials", "boundary"];
-const TOOL: &[&str] = &["name", "description", "capabilities", "flows", "credentials", "url", "boundary"];
-const CREDENTIAL: &[&str] = &["name", "provider", "kind", "storage", "lifetime", "scopes", "human"];
+    &["name", "description", "framework", "approval", "tools", "delegates_to", "credentials", "boundary", "owner"];
+const TOOL: &[&str] = &["name", "description", "capabilities", "flows", "credentials", "url", "boundary", "owner"];
+const CREDENTIAL: &[&str] = &["name", "provider", "kind", "storage", "lifetime", "scopes", "human", "owner"];
 const BOUNDARY: &[&str] = &["name", "description"];
+const RISK: &[&str] = &["rule", "component", "status", "reason", "expires"];
 
 fn key(ctx: &Ctx<'_>, kind: &str, name: &str) -> String {
     format!("{kind}:manifest:{}:{name}", ctx.source.display)
@@ -84,8 +89,96 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     for (i, spec) in agents.iter().enumerate() {
         agent(ctx, spec, &format!("agents[{i}]"), &declared);
     }
-    for boundary in doc.get("trust_boundaries").map(Doc::items).unwrap_or_default() {
+    let mut declared = Declared::default();
+    if let Some(metadata) = doc.get("metadata") {
+        check_keys(ctx, metadata, METADATA, "metadata");
+        declared.name = metadata.get("name").and_then(Doc::scalar_text);
+        declared.description = metadata.get("description").and_then(Doc::scalar_text);
+        declared.owner = metadata.get("owner").and_then(Doc::scalar_text);
+    }
+    for (i, boundary) in doc.get("trust_boundaries").map(Doc::items).unwrap_or_default().iter().enumerate() {
         check_keys(ctx, boundary, BOUNDARY, "a trust boundary");
+        if let Some((name, span)) = named(ctx, boundary, "a trust boundary") {
+            let description = boundary.get("description").and_then(Doc::scalar_text);
+            let loc = ctx.loc(span, &format!("trust_boundaries[{i}]"));
+            declared.boundaries.push(DeclaredBoundary { name, description, loc });
+        }
+    }
+    let boundaries: Vec<String> = declared.boundaries.iter().map(|b| b.name.clone()).collect();
+    for spec in agents.iter().chain(doc.get("tools").map(Doc::items).unwrap_or_default()) {
+        if let Some(boundary) = spec.get("boundary") {
+            let name = boundary.scalar_text().unwrap_or_default();
+            if !boundaries.contains(&name) {
+                ctx.problem(boundary.span, format!("`{name}` is not a boundary declared under `trust_boundaries`"));
+            }
+        }
+    }
+    let components: Vec<String> = ["agents", "tools", "credentials"]
+        .iter()
+        .flat_map(|list| doc.get(list).map(Doc::items).unwrap_or_default())
+        .filter_map(|spec| spec.get("name").and_then(Doc::scalar_text))
+        .collect();
+    for (i, spec) in doc.get("risks").map(Doc::items).unwrap_or_default().iter().enumerate() {
+        if let Some(risk) = risk(ctx, spec, &format!("risks[{i}]"), &components) {
+            declared.risks.push(risk);
+        }
+    }
+    ctx.facts.declared = Some(declared);
+}
+
+/// An accepted or mitigated risk: which rule, on what, why, until when.
+fn risk(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str, components: &[String]) -> Option<DeclaredRisk> {
+    check_keys(ctx, spec, RISK, "a risk");
+    let Some(rule) = spec.get("rule").and_then(|r| r.scalar_text().map(|t| (t, r.span))) else {
+        ctx.problem(spec.span, "a risk without a `rule` (a rule id such as BR402)".into());
+        return None;
+    };
+    let status = match spec.get("status") {
+        Some(status) => one_of(ctx, status, &["accepted", "mitigated"], "risk status")?,
+        None => "accepted".to_string(),
+    };
+    let Some(reason) = spec.get("reason").and_then(Doc::scalar_text).filter(|r| !r.trim().is_empty()) else {
+        ctx.problem(rule.1, "a risk without a `reason`: say why it is accepted or how it is mitigated".into());
+        return None;
+    };
+    let component = spec.get("component").and_then(|c| c.scalar_text().map(|t| (t, c.span)));
+    if let Some((name, span)) = &component {
+        if !components.contains(name) {
+            ctx.problem(*span, format!("`{name}` is not an agent, tool or credential declared in this manifest"));
+        }
+    }
+    let expires = spec.get("expires").and_then(|e| e.scalar_text().map(|t| (t, e.span)));
+    if let Some((date, span)) = &expires {
+        if !is_date(date) {
+            ctx.problem(*span, format!("`{date}` is not a date; write it as YYYY-MM-DD"));
+        }
+    }
+    Some(DeclaredRisk {
+        rule: rule.0,
+        component: component.map(|(name, _)| name),
+        status,
+        reason,
+        expires: expires.map(|(date, _)| date).filter(|d| is_date(d)),
+        loc: ctx.loc(rule.1, &join(pointer, "rule")),
+    })
+}
+
+/// `YYYY-MM-DD`, with a month and day in range.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
+    };
+    matches!(
+        (parts.as_slice(), parts.first().and_then(|y| number(y, 4))),
+        ([_, m, d], Some(_)) if number(m, 2).is_some_and(|m| (1..=12).contains(&m)) && number(d, 2).is_some_and(|d| (1..=31).contains(&d))
+    )
+}
+
+/// The component's owner, as the manifest names it.
+fn set_owner(node: &mut Node, spec: &Doc) {
+    if let Some(owner) = spec.get("owner").and_then(Doc::scalar_text) {
+        node.set_str("owner", owner, None);
     }
 }
 
@@ -120,6 +213,7 @@ fn credential(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str) {
     node.set_bool("human", spec.get("human").and_then(Doc::as_bool) == Some(true), None);
     let scopes = names(spec.get("scopes")).into_iter().map(|(value, _)| Item { value, loc: None }).collect();
     node.set_list("scopes", scopes, None);
+    set_owner(&mut node, spec);
     ctx.add_node(node);
 }
 
@@ -150,6 +244,10 @@ fn tool(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str) {
     if let Some(url) = spec.get("url") {
         super::servers::set_url(ctx, &mut node, url, &join(pointer, "url"));
     }
+    if let Some(boundary) = spec.get("boundary").and_then(Doc::scalar_text) {
+        node.set_str("boundary", boundary, None);
+    }
+    set_owner(&mut node, spec);
     ctx.add_node(node);
     for (cred, span) in names(spec.get("credentials")) {
         link(
@@ -176,6 +274,7 @@ fn agent(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str, declared: &[String]) {
     if let Some(boundary) = spec.get("boundary").and_then(Doc::scalar_text) {
         node.set_str("boundary", boundary, None);
     }
+    set_owner(&mut node, spec);
     ctx.add_node(node);
     if let Some(approval) = spec.get("approval") {
         if let Some(value) = one_of(ctx, approval, &["always", "on-write", "never"], "approval") {

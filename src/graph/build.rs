@@ -14,7 +14,9 @@ pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
     let mut graph = StableDiGraph::new();
     let mut by_key = HashMap::new();
     let mut edges = Vec::new();
+    let mut declared = Vec::new();
     for file_facts in facts {
+        declared.extend(file_facts.declared);
         for node in file_facts.nodes {
             match by_key.get(&node.key) {
                 Some(&index) => merge(&mut graph[index], node),
@@ -37,7 +39,7 @@ pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
         let to = endpoint(&mut graph, &mut by_key, &fact.to);
         graph.add_edge(from, to, fact.edge);
     }
-    let mut graph = Graph { graph, by_key, files };
+    let mut graph = Graph { graph, by_key, files, declared };
     enrich::enrich(&mut graph);
     graph
 }

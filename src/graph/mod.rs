@@ -246,6 +246,40 @@ pub struct Facts {
     /// Position in `nodes` by key: adapters look nodes up by key for every
     /// attribute they set, and a file may describe thousands.
     by_key: std::collections::HashMap<String, usize>,
+    /// What a system manifest declares about the system as a whole.
+    pub declared: Option<Declared>,
+}
+
+/// What an architect declares in a system manifest and no config can say:
+/// the system's name and owner, its trust boundaries, and the risks accepted
+/// or mitigated outside the configs. The threat model reads it.
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub owner: Option<String>,
+    pub boundaries: Vec<DeclaredBoundary>,
+    pub risks: Vec<DeclaredRisk>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeclaredBoundary {
+    pub name: String,
+    pub description: Option<String>,
+    pub loc: Loc,
+}
+
+/// A risk the architect has dealt with: `rule` (and, optionally, the one
+/// `component` it is about) is `accepted` or `mitigated`, for `reason`,
+/// until `expires` (`YYYY-MM-DD`) when given.
+#[derive(Debug, Clone)]
+pub struct DeclaredRisk {
+    pub rule: String,
+    pub component: Option<String>,
+    pub status: String,
+    pub reason: String,
+    pub expires: Option<String>,
+    pub loc: Loc,
 }
 
 impl Facts {
@@ -311,6 +345,8 @@ pub struct Graph {
     pub graph: StableDiGraph<Node, Edge>,
     pub by_key: HashMap<String, NodeIndex>,
     pub files: Vec<Arc<SourceFile>>,
+    /// Each system manifest's declarations, in file order.
+    pub declared: Vec<Declared>,
 }
 
 impl Graph {

@@ -7,10 +7,12 @@ pub mod graph;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod otm;
 pub mod rules;
 pub mod sarif;
 pub mod svg;
 pub mod terminal;
+pub mod threat_dragon;
 pub mod threat_model;
 
 use std::collections::HashMap;

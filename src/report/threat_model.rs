@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::engine::{Control, Rule, Severity};
+use crate::engine::{Rule, Severity};
 use crate::findings::Finding;
-use crate::graph::{EdgeKind, Graph, NodeKind};
+use crate::model::{ComponentKind, Level, Status};
 use crate::redact::Shown;
 use crate::scan::ScanOutput;
 
@@ -58,14 +58,6 @@ const NHI: &[(&str, &str)] = &[
     ("NHI10:2025", "Human Use of NHI"),
 ];
 
-const CONTROLS: &[(Control, &str)] = &[
-    (Control::WorkloadIdentity, "Workload identity"),
-    (Control::JitCredentials, "Just-in-time credentials"),
-    (Control::RuntimeAuthorization, "Runtime authorization"),
-    (Control::ToolAllowlist, "Tool allowlist"),
-    (Control::AuditLogging, "Audit logging"),
-];
-
 #[derive(Serialize)]
 pub struct Model {
     title: String,
@@ -75,12 +67,18 @@ pub struct Model {
     files: Vec<FileRow>,
     formats: Vec<String>,
     errors: Vec<String>,
+    system: SystemRow,
     inventory: Vec<InventoryGroup>,
+    boundaries: Vec<BoundaryRow>,
+    crossing: Vec<FlowRow>,
+    flows_inside: usize,
     mermaid: String,
     svg: String,
+    threats: Vec<crate::model::Threat>,
+    matrix: Vec<MatrixRow>,
     layers: Vec<Layer>,
     chains: Vec<ChainRow>,
-    scorecard: Vec<AgentScore>,
+    scorecard: Vec<crate::model::AgentScore>,
     asi: Vec<StandardRow>,
     nhi: Vec<StandardRow>,
     plan: Vec<PlanRow>,
@@ -95,25 +93,37 @@ struct FileRow {
 }
 
 #[derive(Serialize)]
-struct InventoryGroup {
-    title: &'static str,
-    components: Vec<Component>,
-}
-
-#[derive(Serialize, Default)]
-struct Inventory {
-    agents: Vec<Component>,
-    tools: Vec<Component>,
-    credentials: Vec<Component>,
-    resources: Vec<Component>,
+struct SystemRow {
+    name: Shown,
+    description: Option<Shown>,
+    owner: Option<Shown>,
 }
 
 #[derive(Serialize)]
-struct Component {
-    name: Shown,
-    layer: &'static str,
-    detail: String,
-    source: String,
+struct InventoryGroup {
+    title: &'static str,
+    components: Vec<crate::model::Component>,
+}
+
+#[derive(Serialize)]
+struct BoundaryRow {
+    boundary: crate::model::Boundary,
+    components: Vec<Shown>,
+}
+
+#[derive(Serialize)]
+struct FlowRow {
+    from: Shown,
+    to: Shown,
+    label: &'static str,
+    evidence: String,
+}
+
+/// One row of the 3×3 risk matrix: a likelihood, and the threats at each impact.
+#[derive(Serialize)]
+struct MatrixRow {
+    likelihood: &'static str,
+    cells: Vec<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -121,19 +131,16 @@ struct Layer {
     id: &'static str,
     name: &'static str,
     scope: &'static str,
-    threats: Vec<Threat>,
+    /// Threats touching the layer, by id, most risky first.
+    threats: Vec<ThreatRef>,
+    components: usize,
 }
 
 #[derive(Serialize)]
-struct Threat {
-    rule_id: String,
+struct ThreatRef {
+    id: String,
     title: String,
-    severity: &'static str,
-    likelihood: &'static str,
-    impact: &'static str,
-    components: Vec<Shown>,
-    evidence: Vec<Evidence>,
-    mitigation: String,
+    risk: &'static str,
 }
 
 #[derive(Serialize, Clone)]
@@ -156,19 +163,6 @@ struct ChainRow {
 }
 
 #[derive(Serialize)]
-struct AgentScore {
-    agent: Shown,
-    controls: Vec<ControlScore>,
-}
-
-#[derive(Serialize)]
-struct ControlScore {
-    control: &'static str,
-    status: &'static str,
-    evidence: String,
-}
-
-#[derive(Serialize)]
 struct StandardRow {
     id: &'static str,
     title: &'static str,
@@ -184,169 +178,6 @@ struct PlanRow {
     title: String,
     count: usize,
     action: String,
-}
-
-fn first_paragraph(text: &str) -> String {
-    text.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn where_(finding: &Finding) -> String {
-    finding.location.to_string()
-}
-
-/// `YYYY-MM-DD` from days since 1970-01-01 (Howard Hinnant's civil_from_days).
-fn civil(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Today, or the day of `SOURCE_DATE_EPOCH` for reproducible reports.
-fn today() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-    });
-    civil(seconds.div_euclid(86_400))
-}
-
-fn source_of(graph: &Graph, node: &crate::graph::Node) -> String {
-    node.locs
-        .first()
-        .and_then(|l| graph.file(l.file).map(|f| (f, l)))
-        .map(|(f, l)| {
-            let (line, _) = f.line_col(l.span.start);
-            format!("{}:{line}", crate::redact::shown(&f.display))
-        })
-        .unwrap_or_else(|| "(named only)".into())
-}
-
-fn inventory(graph: &Graph) -> Inventory {
-    let mut inv = Inventory::default();
-    for index in graph.sorted_nodes() {
-        let node = graph.node(index);
-        let list = |name: &str| node.list_attr(name).iter().map(|i| i.value.clone()).collect::<Vec<_>>().join(", ");
-        let (layer, detail, into) = match node.kind {
-            NodeKind::Agent => {
-                let remote = node.str_attr("framework") == Some("a2a");
-                let kind = node.str_attr("framework").or(node.str_attr("client")).unwrap_or("agent");
-                let detail = match node.str_attr("url") {
-                    Some(url) => format!("{kind}, {url}"),
-                    None => kind.to_string(),
-                };
-                (if remote { "L7" } else { "L3" }, detail, &mut inv.agents)
-            }
-            NodeKind::Tool => {
-                let builtin = node.str_attr("tool_type") == Some("builtin");
-                let caps = list("capabilities");
-                let source = node.str_attr("capability_source").unwrap_or("unknown");
-                let detail = if caps.is_empty() {
-                    format!("no known capability ({source})")
-                } else {
-                    format!("{caps} ({source})")
-                };
-                (if builtin { "L3" } else { "L7" }, detail, &mut inv.tools)
-            }
-            NodeKind::Credential => {
-                let detail = format!(
-                    "{} {}, {}, {}",
-                    node.str_attr("provider").unwrap_or("unknown"),
-                    node.str_attr("kind").unwrap_or(""),
-                    node.str_attr("storage").unwrap_or(""),
-                    node.str_attr("lifetime").unwrap_or("")
-                );
-                ("L6", detail, &mut inv.credentials)
-            }
-            NodeKind::Resource => {
-                let detail = format!(
-                    "{} ({})",
-                    node.str_attr("type").unwrap_or("resource"),
-                    node.str_attr("scope").unwrap_or("")
-                );
-                ("L4", detail, &mut inv.resources)
-            }
-        };
-        // A credential's name shows at most a masked prefix or a variable name.
-        let name = node.label();
-        into.push(Component { name, layer, detail, source: source_of(graph, node) });
-    }
-    inv
-}
-
-/// What each agent is responsible for: itself, its tools and their credentials.
-fn owned(graph: &Graph) -> Vec<(String, Shown, BTreeSet<String>)> {
-    let mut agents = Vec::new();
-    for index in graph.sorted_nodes() {
-        let node = graph.node(index);
-        if node.kind != NodeKind::Agent {
-            continue;
-        }
-        let mut keys = BTreeSet::from([node.key.clone()]);
-        for edge in graph.graph.edges(index) {
-            let target = graph.node(petgraph::visit::EdgeRef::target(&edge));
-            if matches!(edge.weight().kind, EdgeKind::Uses | EdgeKind::AuthenticatesWith) {
-                keys.insert(target.key.clone());
-                if edge.weight().kind == EdgeKind::Uses {
-                    let tool = petgraph::visit::EdgeRef::target(&edge);
-                    for cred in graph.graph.edges(tool).filter(|e| e.weight().kind == EdgeKind::AuthenticatesWith) {
-                        keys.insert(graph.node(petgraph::visit::EdgeRef::target(&cred)).key.clone());
-                    }
-                }
-            }
-        }
-        agents.push((node.key.clone(), node.label(), keys));
-    }
-    agents
-}
-
-fn scorecard(graph: &Graph, findings: &[Finding]) -> Vec<AgentScore> {
-    owned(graph)
-        .into_iter()
-        .map(|(key, label, keys)| {
-            let mine: Vec<&Finding> = findings.iter().filter(|f| f.subjects.iter().any(|s| keys.contains(s))).collect();
-            let node = graph.by_key.get(&key).map(|i| graph.node(*i));
-            let controls = CONTROLS
-                .iter()
-                .map(|(control, name)| {
-                    let hits: Vec<&&Finding> = mine.iter().filter(|f| f.control == *control).collect();
-                    let evidence: Vec<String> =
-                        hits.iter().take(4).map(|f| format!("{} {}", f.rule_id, where_(f))).collect();
-                    let more = hits.len().saturating_sub(4);
-                    let listed =
-                        if more > 0 { format!("{} and {more} more", evidence.join(", ")) } else { evidence.join(", ") };
-                    let (status, evidence) = if *control == Control::AuditLogging {
-                        match node.map(|n| n.list_attr("hook_commands")).filter(|h| !h.is_empty()) {
-                            Some(hooks) => (
-                                "partly met",
-                                format!(
-                                    "{} hook command(s) run on tool events; no audit sink is declared",
-                                    hooks.len()
-                                ),
-                            ),
-                            None => (
-                                "not met",
-                                "no hook, log or telemetry setting records this agent's tool calls".to_string(),
-                            ),
-                        }
-                    } else if hits.iter().any(|f| f.severity >= Severity::High) {
-                        ("not met", listed)
-                    } else if !hits.is_empty() {
-                        ("partly met", listed)
-                    } else {
-                        ("met", "no finding against this control".to_string())
-                    };
-                    ControlScore { control: name, status, evidence }
-                })
-                .collect();
-            AgentScore { agent: label, controls }
-        })
-        .collect()
 }
 
 fn standard_rows(
@@ -368,52 +199,73 @@ fn standard_rows(
         .collect()
 }
 
+/// What a layer with nothing in scope was searched for.
+const LOOKED_FOR: &[(&str, &str)] = &[
+    ("L1", "model providers, their endpoints and keys"),
+    ("L2", "databases, vector stores and memory servers agents reach"),
+    ("L3", "agent hosts, approvals, tool grants and delegation"),
+    ("L4", "containers, sandboxes, file-system reach and CI runners"),
+    ("L5", "hooks, logs and telemetry that record agents' actions"),
+    ("L6", "credentials, identities and policies"),
+    ("L7", "MCP servers, remote agents and third-party services"),
+];
+
 pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model {
     let by_id: HashMap<&str, &Rule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let graph = &output.graph;
-    let label_of =
-        |key: &String| graph.by_key.get(key).map(|i| graph.node(*i).label()).unwrap_or_else(|| Shown::new(key));
+    let date = crate::model::today();
+    let model = crate::model::build(output, rules, &date);
     let layers = LAYERS
         .iter()
         .map(|(id, name, scope)| {
-            let mut grouped: BTreeMap<(std::cmp::Reverse<Severity>, String), Vec<&Finding>> = BTreeMap::new();
-            for f in findings {
-                if by_id.get(f.rule_id.as_str()).is_some_and(|r| r.standards.maestro.iter().any(|l| l == id)) {
-                    grouped.entry((std::cmp::Reverse(f.severity), f.rule_id.clone())).or_default().push(f);
-                }
-            }
-            let threats = grouped
-                .into_iter()
-                .filter_map(|((severity, rule_id), list)| {
-                    let rule = by_id.get(rule_id.as_str())?;
-                    let components: BTreeSet<Shown> =
-                        list.iter().flat_map(|f| f.subjects.iter().map(label_of)).collect();
-                    Some(Threat {
-                        rule_id,
-                        title: rule.title.clone(),
-                        // The group's own: a finding may sit below its rule
-                        // (a disabled server, tools judged by name).
-                        severity: severity.0.as_str(),
-                        likelihood: match list.iter().map(|f| f.confidence).max().unwrap_or(rule.confidence) {
-                            crate::engine::rule::Confidence::High => "likely",
-                            crate::engine::rule::Confidence::Medium => "possible",
-                            crate::engine::rule::Confidence::Low => "unlikely",
-                        },
-                        impact: severity.0.as_str(),
-                        components: components.into_iter().take(8).collect(),
-                        evidence: list
-                            .iter()
-                            .map(|f| Evidence {
-                                location: where_(f),
-                                message: f.message.to_string(),
-                                message_md: super::markdown::message_markdown(&f.parts),
-                            })
-                            .collect(),
-                        mitigation: first_paragraph(&rule.remediation),
-                    })
-                })
+            let threats = model
+                .threats
+                .iter()
+                .filter(|t| t.layers.iter().any(|l| l == id))
+                .map(|t| ThreatRef { id: t.id.clone(), title: t.title.clone(), risk: t.risk_level.as_str() })
                 .collect();
-            Layer { id, name, scope, threats }
+            let components = model.components.iter().filter(|c| c.layer == *id).count();
+            let looked = LOOKED_FOR.iter().find(|(l, _)| l == id).map_or("", |(_, what)| what);
+            Layer { id, name, scope: if components == 0 { looked } else { scope }, threats, components }
+        })
+        .collect();
+    let levels = [Level::High, Level::Medium, Level::Low];
+    let matrix = levels
+        .iter()
+        .map(|likelihood| MatrixRow {
+            likelihood: likelihood.likelihood(),
+            cells: levels
+                .iter()
+                .rev()
+                .map(|impact| {
+                    model
+                        .threats
+                        .iter()
+                        .filter(|t| t.likelihood == *likelihood && t.impact == *impact && t.status == Status::Open)
+                        .map(|t| t.id.clone())
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    let name_of: HashMap<&str, &Shown> = model.components.iter().map(|c| (c.id.as_str(), &c.name)).collect();
+    let boundaries = model
+        .boundaries
+        .iter()
+        .map(|b| BoundaryRow {
+            boundary: b.clone(),
+            components: model.components.iter().filter(|c| c.boundary == b.id).map(|c| c.name.clone()).collect(),
+        })
+        .collect();
+    let crossing = model
+        .flows
+        .iter()
+        .filter(|f| f.crosses)
+        .map(|f| FlowRow {
+            from: name_of.get(f.from.as_str()).map_or_else(|| f.from.clone(), |n| (*n).clone()),
+            to: name_of.get(f.to.as_str()).map_or_else(|| f.to.clone(), |n| (*n).clone()),
+            label: f.label,
+            evidence: f.evidence.clone().unwrap_or_default(),
         })
         .collect();
     let chains = findings
@@ -440,24 +292,19 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
                 .collect(),
         })
         .collect();
-    let mut plan_rows: Vec<(Severity, usize, &Rule)> = Vec::new();
-    for rule in rules {
-        let own: Vec<Severity> = findings.iter().filter(|f| f.rule_id == rule.id).map(|f| f.severity).collect();
-        if let Some(worst) = own.iter().max() {
-            plan_rows.push((*worst, own.len(), rule));
-        }
-    }
-    plan_rows.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
-    let plan = plan_rows
-        .into_iter()
+    // The plan: open threats, most risk removed by one change first.
+    let plan = model
+        .threats
+        .iter()
+        .filter(|t| t.status == Status::Open)
         .enumerate()
-        .map(|(i, (severity, count, rule))| PlanRow {
+        .map(|(i, t)| PlanRow {
             rank: i + 1,
-            severity: severity.as_str(),
-            rule_id: rule.id.clone(),
-            title: rule.title.clone(),
-            count,
-            action: first_paragraph(&rule.remediation),
+            severity: t.risk_level.as_str(),
+            rule_id: t.rule_id.clone(),
+            title: t.title.clone(),
+            count: t.evidence.iter().filter(|e| e.accepted.is_none()).count(),
+            action: t.mitigation.clone(),
         })
         .collect();
     let mut counts: BTreeMap<&str, usize> = Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
@@ -476,33 +323,42 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         output.scanned.iter().filter_map(|f| f.format.map(|x| x.id().to_string())).collect();
     let root =
         output.root.file_name().map(|n| crate::redact::shown(&n.to_string_lossy())).unwrap_or_else(|| ".".into());
+    let group = |kind: ComponentKind| model.components.iter().filter(|c| c.kind == kind).cloned().collect();
     Model {
-        title: format!("Threat model: {root}"),
-        date: today(),
+        title: format!("Threat model: {}", model.name),
+        date,
         version: env!("CARGO_PKG_VERSION"),
         root,
         files,
         formats: formats.into_iter().collect(),
         errors: output.errors.iter().map(ToString::to_string).collect(),
-        inventory: {
-            let inv = inventory(graph);
-            vec![
-                InventoryGroup { title: "Agents", components: inv.agents },
-                InventoryGroup { title: "Tools", components: inv.tools },
-                InventoryGroup { title: "Credentials (never their values)", components: inv.credentials },
-                InventoryGroup { title: "Resources", components: inv.resources },
-            ]
+        system: SystemRow {
+            name: model.name.clone(),
+            description: model.description.clone(),
+            owner: model.owner.clone(),
         },
+        inventory: vec![
+            InventoryGroup { title: "Agents", components: group(ComponentKind::Agent) },
+            InventoryGroup { title: "Tools", components: group(ComponentKind::Tool) },
+            InventoryGroup { title: "Credentials (never their values)", components: group(ComponentKind::Credential) },
+            InventoryGroup { title: "Resources", components: group(ComponentKind::DataStore) },
+            InventoryGroup { title: "External entities", components: group(ComponentKind::ExternalEntity) },
+        ],
+        flows_inside: model.flows.iter().filter(|f| !f.crosses).count(),
+        boundaries,
+        crossing,
         mermaid: super::graph::mermaid(graph),
         svg: super::svg::render(graph),
+        matrix,
         layers,
         chains,
-        scorecard: scorecard(graph, findings),
         asi: standard_rows(ASI, findings, |r| &r.standards.owasp_agentic, &by_id),
         nhi: standard_rows(NHI, findings, |r| &r.standards.owasp_nhi, &by_id),
         plan,
         counts,
         total: findings.len(),
+        scorecard: model.scorecard,
+        threats: model.threats,
     }
 }
 
@@ -520,16 +376,4 @@ pub fn markdown(model: &Model) -> Result<String, tera::Error> {
 
 pub fn html(model: &Model) -> Result<String, tera::Error> {
     tera()?.render("report.html", &Context::from_serialize(model)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil(0), "1970-01-01");
-        assert_eq!(civil(20_417), "2025-11-25");
-        assert_eq!(civil(-1), "1969-12-31");
-    }
 }
