@@ -157,6 +157,16 @@ fn otm_and_threat_dragon_exports_validate() {
         assert_eq!(code, 0);
         validate("threat-dragon-v2.schema.json", &dragon, path);
     }
+    // At corpus scale: both validate, and no threat is written twice.
+    if let Some(corpus) = common::shared("corpus") {
+        let corpus = corpus.to_string_lossy();
+        validate("open-threat-model.schema.json", &report(&corpus, "otm").1, "corpus");
+        validate("threat-dragon-v2.schema.json", &report(&corpus, "threat-dragon").1, "corpus");
+        let (_, markdown) = report(&corpus, "markdown");
+        let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("### TM-")).collect();
+        let unique: std::collections::BTreeSet<&&str> = headings.iter().collect();
+        assert!(headings.len() > 20 && unique.len() == headings.len(), "{headings:#?}");
+    }
     let (_, otm) = report("testdata/examples/agent-system", "otm");
     insta::assert_snapshot!("report_otm_agent_system", otm);
     let (_, dragon) = report("testdata/examples/agent-system", "threat-dragon");
