@@ -179,6 +179,13 @@ pub(super) fn scorecard(graph: &Graph, findings: &[Finding]) -> Vec<AgentScore> 
             .graph
             .edges(index)
             .filter(|e| e.weight().kind == EdgeKind::Uses)
+            // Only a grant that names what it allows (`Bash(npm test:*)`, a
+            // server's listed tools, one framework tool) is an allowlist; a
+            // whole MCP server is not.
+            .filter(|e| {
+                ["grant", "tool_names"].iter().any(|a| e.weight().attrs.contains_key(*a))
+                    || graph.node(e.target()).str_attr("tool_type").is_some_and(|t| t != "mcp-server")
+            })
             .filter_map(|e| e.weight().loc.as_ref())
             .filter_map(|l| super::located(graph, l))
             .collect();
@@ -186,9 +193,13 @@ pub(super) fn scorecard(graph: &Graph, findings: &[Finding]) -> Vec<AgentScore> 
             score(ControlStatus::NotMet, ALLOWLIST, hits)
         } else if !grants.is_empty() {
             let more = if grants.len() > 1 { format!(" and {} more", grants.len() - 1) } else { String::new() };
-            score(ControlStatus::Met, ALLOWLIST, format!("tools granted one by one, at {}{more}", grants[0]))
+            score(ControlStatus::Met, ALLOWLIST, format!("tools granted by name, at {}{more}", grants[0]))
         } else {
-            score(ControlStatus::Unknown, ALLOWLIST, "no tool grant is written in the configuration".into())
+            score(
+                ControlStatus::Unknown,
+                ALLOWLIST,
+                "no grant names the tools it allows; servers are granted whole".into(),
+            )
         };
 
         const AUDIT: &str = "Audit logging";

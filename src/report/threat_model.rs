@@ -111,13 +111,20 @@ struct BoundaryRow {
     components: Vec<Shown>,
 }
 
+/// The flows of one kind from one boundary to another: at corpus scale
+/// there are hundreds, so a few examples stand for the rest.
 #[derive(Serialize)]
 struct FlowRow {
     from: Shown,
     to: Shown,
     label: &'static str,
-    evidence: String,
+    count: usize,
+    examples: Vec<String>,
+    more: usize,
 }
+
+/// How many examples a grouped row, a boundary or a threat shows.
+const EXAMPLES: usize = 3;
 
 /// One row of the 3×3 risk matrix: a likelihood, and the threats at each impact.
 #[derive(Serialize)]
@@ -257,15 +264,31 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
             components: model.components.iter().filter(|c| c.boundary == b.id).map(|c| c.name.clone()).collect(),
         })
         .collect();
-    let crossing = model
-        .flows
-        .iter()
-        .filter(|f| f.crosses)
-        .map(|f| FlowRow {
-            from: name_of.get(f.from.as_str()).map_or_else(|| f.from.clone(), |n| (*n).clone()),
-            to: name_of.get(f.to.as_str()).map_or_else(|| f.to.clone(), |n| (*n).clone()),
-            label: f.label,
-            evidence: f.evidence.clone().unwrap_or_default(),
+    let boundary_name: HashMap<&str, &Shown> = model.boundaries.iter().map(|b| (b.id.as_str(), &b.name)).collect();
+    let boundary_of: HashMap<&str, &str> =
+        model.components.iter().map(|c| (c.id.as_str(), c.boundary.as_str())).collect();
+    let mut grouped: BTreeMap<(&str, &str, &'static str), Vec<String>> = BTreeMap::new();
+    for flow in model.flows.iter().filter(|f| f.crosses) {
+        let (Some(from), Some(to)) = (boundary_of.get(flow.from.as_str()), boundary_of.get(flow.to.as_str())) else {
+            continue;
+        };
+        let name = |id: &Shown| name_of.get(id.as_str()).map_or_else(|| id.to_string(), |n| n.to_string());
+        let at = flow.evidence.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
+        grouped.entry((from, to, flow.label)).or_default().push(format!(
+            "{} → {}{at}",
+            name(&flow.from),
+            name(&flow.to)
+        ));
+    }
+    let crossing = grouped
+        .into_iter()
+        .map(|((from, to, label), examples)| FlowRow {
+            from: boundary_name.get(from).map_or_else(|| Shown::new(from), |n| (*n).clone()),
+            to: boundary_name.get(to).map_or_else(|| Shown::new(to), |n| (*n).clone()),
+            label,
+            count: examples.len(),
+            more: examples.len().saturating_sub(EXAMPLES),
+            examples: examples.into_iter().take(EXAMPLES).collect(),
         })
         .collect();
     let chains = findings
