@@ -144,3 +144,18 @@ fn rules_document_is_current() {
         "docs/rules.md is stale: run .ci/readme-rules"
     );
 }
+
+/// The threat model files threats under every OWASP Agentic risk and every
+/// MAESTRO layer: each has at least one rule.
+#[test]
+fn every_agentic_risk_and_maestro_layer_has_a_rule() {
+    let text = std::fs::read_to_string(root().join("rules/catalog/standards.yaml")).unwrap();
+    let taxonomy: Taxonomy = blastradius::yaml::from_str(&text).unwrap();
+    let rules = rules();
+    for risk in &taxonomy.owasp_agentic {
+        assert!(rules.iter().any(|(_, r)| r.standards.owasp_agentic.contains(risk)), "no rule maps to {risk}");
+    }
+    for layer in &taxonomy.maestro {
+        assert!(rules.iter().any(|(_, r)| r.standards.maestro.contains(layer)), "no rule maps to {layer}");
+    }
+}

@@ -6,6 +6,7 @@ pub(crate) mod ci;
 pub(crate) mod commands;
 pub(crate) mod impact;
 pub(crate) mod instructions;
+pub(crate) mod providers;
 pub(crate) mod servers;
 pub(crate) mod tokens;
 
@@ -13,6 +14,7 @@ pub use ci::CiCatalog;
 pub use commands::{CommandCatalog, CommandGrant};
 pub use impact::ImpactCatalog;
 pub use instructions::{InstructionCatalog, Reader};
+pub use providers::ProviderCatalog;
 pub use servers::{ServerCatalog, ServerEntry};
 pub use tokens::{Lifetime, TokenCatalog, TokenMatch};
 

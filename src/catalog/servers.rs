@@ -33,6 +33,9 @@ pub struct ServerEntry {
     pub credentials: Vec<String>,
     #[serde(default)]
     pub path_args: bool,
+    /// The server keeps what agents write and returns it to whoever reads.
+    #[serde(default)]
+    pub memory: bool,
     /// Where the server and what it does are documented (data for people
     /// reviewing the catalog; no finding reads it).
     #[allow(dead_code)]

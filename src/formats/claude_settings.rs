@@ -18,9 +18,12 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.claude/settings.json", "**/.claude/settings.local.json", "**/managed-settings.json"],
     user: &[".claude/settings.json", ".claude/settings.local.json"],
     markers: &[],
-    reads: "`permissions`, `defaultMode`, `env`, hooks, status lines and helpers, `enabledPlugins`, `extraKnownMarketplaces`",
+    reads: "`permissions`, `defaultMode`, `env` (with the model base URL), hooks, status lines and helpers, `enabledPlugins`, `extraKnownMarketplaces`",
     adapt: Adapt::First(adapt),
 };
+
+/// Settings `env` variables that point Claude Code at its model API.
+const MODEL_URLS: &[&str] = &["ANTHROPIC_BASE_URL", "ANTHROPIC_BEDROCK_BASE_URL", "ANTHROPIC_VERTEX_BASE_URL"];
 
 pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let agent = ctx.host_agent(doc);
@@ -64,6 +67,9 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if let Some(env) = doc.get("env") {
         for entry in env.entries() {
             ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &join("env", &entry.key), "env");
+            if MODEL_URLS.contains(&entry.key.as_str()) {
+                super::models::endpoint(ctx, &agent, &entry.value, &join("env", &entry.key));
+            }
         }
     }
     if let Some(helper) = doc.get("apiKeyHelper") {

@@ -18,7 +18,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.codex/config.toml", "**/codex/config.toml"],
     user: &[".codex/config.toml"],
     markers: &[],
-    reads: "`mcp_servers`, `approval_policy`, `sandbox_mode`, profiles; also any `config.toml` holding them",
+    reads: "`mcp_servers`, `approval_policy`, `sandbox_mode`, profiles, `model_providers` base URLs; also any `config.toml` holding them",
     adapt: Adapt::First(adapt),
 };
 
@@ -57,6 +57,10 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     mcp_servers::describe_map(ctx, &agent, doc, "mcp_servers");
     if let Some(providers) = doc.get("model_providers") {
         for provider in providers.entries() {
+            if let Some(url) = provider.value.get("base_url") {
+                let pointer = join(&join("model_providers", &provider.key), "base_url");
+                super::models::endpoint(ctx, &agent, url, &pointer);
+            }
             let base = join(&join("model_providers", &provider.key), "http_headers");
             for entry in provider.value.get("http_headers").map(Doc::entries).unwrap_or_default() {
                 ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &join(&base, &entry.key), "header");

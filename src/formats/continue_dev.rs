@@ -16,7 +16,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.continue/config.yaml", "**/.continue/{mcpServers,agents,assistants}/*.{yaml,yml}"],
     user: &[".continue/config.yaml", ".continue/assistants/*.yaml", ".continue/agents/*.yaml"],
     markers: &["mcpServers"],
-    reads: "`mcpServers`, `models`",
+    reads: "`mcpServers`, `models` (keys, `apiBase`)",
     adapt: Adapt::First(adapt),
 };
 
@@ -34,6 +34,9 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             for entry in model.entries() {
                 let pointer = format!("models[{i}].{}", entry.key);
                 ctx.credentials_in(&agent, Some(&entry.key), &entry.value, &pointer, "setting");
+                if entry.key == "apiBase" {
+                    super::models::endpoint(ctx, &agent, &entry.value, &pointer);
+                }
             }
         }
     }

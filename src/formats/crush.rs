@@ -15,7 +15,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/crush.json", "**/.crush.json"],
     user: &[".config/crush/crush.json", "AppData/Local/crush/crush.json"],
     markers: &[],
-    reads: "`mcp` servers, `permissions.allowed_tools`, `providers` keys",
+    reads: "`mcp` servers, `permissions.allowed_tools`, `providers` keys and base URLs",
     adapt: Adapt::First(adapt),
 };
 
@@ -55,6 +55,9 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     if let Some(providers) = doc.get("providers") {
         for provider in providers.entries() {
+            if let Some(url) = provider.value.get("base_url") {
+                super::models::endpoint(ctx, &agent, url, &format!("providers.{}.base_url", provider.key));
+            }
             for key in ["api_key", "oauth_client_secret"] {
                 if let Some(value) = provider.value.get(key) {
                     let pointer = format!("providers.{}.{key}", provider.key);

@@ -29,6 +29,7 @@ mod launch;
 mod manifest;
 mod mcp_registry;
 mod mcp_servers;
+mod models;
 mod n8n;
 mod opencode;
 pub mod registry;

@@ -29,7 +29,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     markers: &[],
     reads:
         "`permission` (glob keys, last match wins; bash patterns through the command classifier; allow by default), \
-            `agent.<name>` permissions and tools, `mcp` servers and their tools, `plugin` packages",
+            `agent.<name>` permissions and tools, `mcp` servers and their tools, `plugin` packages, `provider` base URLs",
     adapt: Adapt::First(adapt),
 };
 
@@ -125,6 +125,11 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         decided_only: false,
     };
     plugins(ctx, &host, doc);
+    for provider in doc.get("provider").map(|p| p.entries()).unwrap_or_default() {
+        if let Some(url) = provider.value.at(&["options", "baseURL"]) {
+            super::models::endpoint(ctx, &host, url, &format!("provider.{}.options.baseURL", provider.key));
+        }
+    }
     if let Some(mcp) = doc.get("mcp") {
         for entry in mcp.entries().iter().filter(|e| e.value.is_object()) {
             let pointer = format!("mcp.{}", entry.key);

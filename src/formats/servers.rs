@@ -240,14 +240,21 @@ pub(super) fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
     }
 }
 
-pub(super) fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
-    let Some(url) = url_node.as_str() else { return };
-    let loc = Some(ctx.loc(url_node.span, pointer));
-    // Shown in messages and graphs: a password or key in it stays masked.
-    tool.set_str("url", crate::redact::mask(url), loc.clone());
+/// A URL's scheme and host, and where that host is.
+pub(super) struct UrlParts {
+    pub(super) scheme: String,
+    pub(super) host: String,
+    pub(super) loopback: bool,
+    /// `${input:domain}` and friends: the host is not known until run time.
+    pub(super) templated: bool,
+    /// A Kubernetes service name resolves only inside its cluster, where
+    /// traffic rarely leaves the node network (and a mesh often encrypts it).
+    pub(super) cluster: bool,
+}
+
+pub(super) fn url_parts(url: &str) -> UrlParts {
     let lower = url.to_ascii_lowercase();
     let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
-    tool.set_str("url_scheme", scheme, loc.clone());
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
     let host = if host_port.starts_with('[') {
@@ -261,15 +268,22 @@ pub(super) fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointe
         || host == "0.0.0.0"
         || host.ends_with(".localhost")
         || host == "host.docker.internal";
-    // `${input:domain}` and friends: the host is not known until run time.
-    let templated = host.contains("${") || host.contains("{{") || host.is_empty();
-    // A Kubernetes service name resolves only inside its cluster, where
-    // traffic rarely leaves the node network (and a mesh often encrypts it).
+    let templated = host.contains("${") || host.contains("{{") || host.contains("{env:") || host.is_empty();
     let cluster = [".svc", ".svc.cluster.local", ".cluster.local"].iter().any(|s| host.ends_with(s));
-    tool.set_str("url_host", host, loc.clone());
-    tool.set_bool("url_loopback", loopback, loc.clone());
-    tool.set_bool("url_cluster_internal", cluster, loc.clone());
-    tool.set_bool("url_host_templated", templated, loc);
+    UrlParts { scheme: scheme.to_string(), host, loopback, templated, cluster }
+}
+
+pub(super) fn set_url(ctx: &mut Ctx<'_>, tool: &mut Node, url_node: &Doc, pointer: &str) {
+    let Some(url) = url_node.as_str() else { return };
+    let loc = Some(ctx.loc(url_node.span, pointer));
+    // Shown in messages and graphs: a password or key in it stays masked.
+    tool.set_str("url", crate::redact::mask(url), loc.clone());
+    let parts = url_parts(url);
+    tool.set_str("url_scheme", parts.scheme, loc.clone());
+    tool.set_str("url_host", parts.host, loc.clone());
+    tool.set_bool("url_loopback", parts.loopback, loc.clone());
+    tool.set_bool("url_cluster_internal", parts.cluster, loc.clone());
+    tool.set_bool("url_host_templated", parts.templated, loc);
 }
 
 /// A container image the tool runs: its name, the reference as written and

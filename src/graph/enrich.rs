@@ -37,6 +37,8 @@ pub(super) fn enrich(graph: &mut Graph) {
             direct_reach(graph, index);
         }
     }
+    super::memory::shared_memory(graph);
+    super::autonomy::unattended(graph);
 }
 
 fn describe_capabilities(node: &mut Node, catalog: &ServerCatalog) {
@@ -78,6 +80,9 @@ fn apply_entry(node: &mut Node, entry: &ServerEntry) {
     node.set_list("flows", plain_items(&entry.flows), None);
     node.set_str("capability_source", "catalog", None);
     node.set_str("catalog_id", entry.id.clone(), None);
+    if entry.memory {
+        node.set_bool("memory", true, None);
+    }
     if entry.path_args {
         if let Some(AttrValue::List(items)) = node.attr("path_args").map(|a| a.value.clone()) {
             for item in items {

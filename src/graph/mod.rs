@@ -1,9 +1,11 @@
 //! The privilege graph: agents, tools, credentials and resources, and the
 //! edges between them. Every later stage reads only this.
 
+mod autonomy;
 mod build;
 pub mod dump;
 mod enrich;
+mod memory;
 pub mod reach;
 pub mod vocab;
 

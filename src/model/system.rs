@@ -372,7 +372,13 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
         let node = graph.node(index);
         if node.kind == NodeKind::Agent && node.str_attr("framework") != Some("a2a") {
             agents = true;
-            let at = node.attr("model").and_then(|a| a.loc.as_ref()).and_then(|l| super::located(graph, l));
+            // Where the model is named: its endpoint, else its model setting.
+            let at = node
+                .list_attr("model_endpoints")
+                .first()
+                .and_then(|i| i.loc.as_ref())
+                .or_else(|| node.attr("model").and_then(|a| a.loc.as_ref()))
+                .and_then(|l| super::located(graph, l));
             flows.push((node.key.clone(), PROVIDER.into(), FlowKind::ModelCall, at));
         }
         let outsider_text = ["outsider_triggers", "untrusted_prompt_inputs"]
