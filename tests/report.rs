@@ -222,6 +222,7 @@ fn html_report_renders_in_a_browser_and_runs_no_scanned_script() {
             assert!(dom.contains(&format!("data-layer=\"{layer}\"")), "section {layer} missing");
         }
         assert!(dom.contains("<svg") && dom.contains("class=\"node agent\""), "the diagram did not render");
+        assert!(dom.contains("class=\"dfd\"") && dom.contains("class=\"boundary machine\""), "no data-flow diagram");
         // The marker may appear as escaped text; as an attribute it would mean a script ran.
         assert!(!dom.contains("data-pwned=\""), "a script from scanned content ran");
         if hostile {
@@ -251,6 +252,9 @@ fn html_report_prints_to_a_proportionate_pdf() {
         let target = target.to_string_lossy().to_string();
         let (_, html) = report(&target, "html");
         let threats = html.matches("<div class=\"threat\" id=\"TM-").count();
+        // The data-flow diagram folds at scale: a handful of boxes, never a grey band.
+        let boxes = html.matches("<g class=\"boundary ").count();
+        assert!((2..=12).contains(&boxes), "{target}: {boxes} boundary boxes drawn");
         let dir = tempfile::tempdir().unwrap();
         let (file, pdf) = (dir.path().join("report.html"), dir.path().join("report.pdf"));
         std::fs::write(&file, &html).unwrap();

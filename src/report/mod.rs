@@ -1,6 +1,7 @@
 //! Report stage: pure renderers over findings and the graph.
 
 pub mod concise;
+pub mod dfd;
 pub mod github;
 pub mod gitlab;
 pub mod graph;
@@ -79,6 +80,15 @@ impl<'g> RedactedTexts<'g> {
         ids.par_iter().for_each(|&id| {
             self.get(id);
         });
+    }
+}
+
+/// At most `chars` characters, the last an ellipsis when cut: diagram labels.
+pub(crate) fn shorten(text: &str, chars: usize) -> String {
+    if text.chars().count() > chars {
+        format!("{}…", text.chars().take(chars - 1).collect::<String>())
+    } else {
+        text.to_string()
     }
 }
 

@@ -18,14 +18,6 @@ const BOX_H: f64 = 30.0;
 const TOP: f64 = 40.0;
 const LEFT: f64 = 40.0;
 
-fn short(text: &str) -> String {
-    if text.chars().count() > 30 {
-        format!("{}…", text.chars().take(29).collect::<String>())
-    } else {
-        text.to_string()
-    }
-}
-
 pub fn render(graph: &Graph) -> String {
     const KINDS: [(NodeKind, &str, &str, &str); 4] = [
         (NodeKind::Agent, "Agents", "#e8f0fe", "#3367d6"),
@@ -86,7 +78,7 @@ pub fn render(graph: &Graph) -> String {
             node.kind.as_str(),
             x + 8.0,
             y + 19.0,
-            escape_xml(&short(&label)),
+            escape_xml(&super::shorten(&label, 30)),
             escape_xml(&label)
         );
     }

@@ -74,6 +74,13 @@ pub struct Model {
     flows_inside: usize,
     mermaid: String,
     svg: String,
+    /// The data-flow diagram (inline SVG, escaped when built).
+    dfd: String,
+    /// How many nodes the privilege graph has; past `GRAPH_DRAWN` it is
+    /// not drawn (the data-flow diagram stands for it).
+    graph_nodes: usize,
+    /// The agents that reach the most, largest first.
+    radii: Vec<crate::graph::reach::BlastRadius>,
     threats: Vec<crate::model::Threat>,
     matrix: Vec<MatrixRow>,
     layers: Vec<Layer>,
@@ -122,6 +129,10 @@ struct FlowRow {
     examples: Vec<String>,
     more: usize,
 }
+
+/// The privilege graph is drawn node by node up to this size; beyond, it
+/// is a grey band, and the data-flow diagram stands for it.
+const GRAPH_DRAWN: usize = 60;
 
 /// How many examples a grouped row, a boundary or a threat shows.
 const EXAMPLES: usize = 3;
@@ -371,7 +382,10 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         boundaries,
         crossing,
         mermaid: super::graph::mermaid(graph),
-        svg: super::svg::render(graph),
+        dfd: super::dfd::render(&model),
+        svg: if graph.graph.node_count() <= GRAPH_DRAWN { super::svg::render(graph) } else { String::new() },
+        graph_nodes: graph.graph.node_count(),
+        radii: crate::graph::reach::blast_radii(graph, crate::graph::reach::MAX_HOPS).into_iter().take(5).collect(),
         matrix,
         layers,
         chains,
