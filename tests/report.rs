@@ -98,6 +98,25 @@ fn the_scorecard_is_honest() {
     assert!(codex[3].starts_with("**met**: a person approves tool calls"), "{codex:?}");
 }
 
+/// Telemetry that records each tool call is evidence of audit logging.
+#[test]
+fn telemetry_meets_audit_logging() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".claude")).unwrap();
+    std::fs::write(
+        dir.path().join(".claude/settings.json"),
+        r#"{ "env": { "CLAUDE_CODE_ENABLE_TELEMETRY": "1" }, "permissions": { "allow": ["Edit"] } }"#,
+    )
+    .unwrap();
+    let (_, markdown) = report(&dir.path().to_string_lossy(), "markdown");
+    let scorecard = &markdown[markdown.find("## Control scorecard").unwrap()..];
+    let row = scorecard.lines().find(|l| l.starts_with("| claude-code |")).unwrap_or_else(|| panic!("{markdown}"));
+    assert!(
+        row.ends_with("| **met**: env.CLAUDE\\_CODE\\_ENABLE\\_TELEMETRY: OpenTelemetry events records each tool call, at .claude/settings.json:1 |"),
+        "{row}"
+    );
+}
+
 /// The manifest's name, owners, boundaries and accepted risks reach the report.
 #[test]
 fn the_manifest_shapes_the_model() {

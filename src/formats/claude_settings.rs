@@ -70,6 +70,12 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             if MODEL_URLS.contains(&entry.key.as_str()) {
                 super::models::endpoint(ctx, &agent, &entry.value, &join("env", &entry.key));
             }
+            // OpenTelemetry export records each tool decision and result.
+            let on = entry.value.scalar_text().is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+            if entry.key == "CLAUDE_CODE_ENABLE_TELEMETRY" && on {
+                let pointer = join("env", &entry.key);
+                ctx.note(&agent, "telemetry", format!("{pointer}: OpenTelemetry events"), entry.value.span, &pointer);
+            }
         }
     }
     if let Some(helper) = doc.get("apiKeyHelper") {

@@ -40,6 +40,12 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     }
     trusted_projects(ctx, &agent, doc);
     approved_app_tools(ctx, &agent, doc);
+    // `[otel]` with an exporter logs each tool decision and result.
+    if let Some(exporter) = doc.at(&["otel", "exporter"]) {
+        if exporter.as_str() != Some("none") {
+            ctx.note(&agent, "telemetry", "otel.exporter: OpenTelemetry events", exporter.span, "otel.exporter");
+        }
+    }
     if let Some(roots) = doc.at(&["sandbox_workspace_write", "writable_roots"]) {
         let items = servers::items(ctx, roots, "sandbox_workspace_write.writable_roots");
         ctx.extend_on(&agent, "fs_paths", items);

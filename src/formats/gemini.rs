@@ -87,6 +87,10 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             ctx.note(&agent, "approval_auto_edit", format!("{pointer}: true"), flag.span, &pointer);
         }
     }
+    // Telemetry logs each tool call and its result (OpenTelemetry).
+    if let Some(flag) = true_at(doc, &["telemetry", "enabled"]) {
+        ctx.note(&agent, "telemetry", "telemetry.enabled: true", flag.span, "telemetry.enabled");
+    }
     if let Some(mode) = doc.at(&["general", "defaultApprovalMode"]) {
         ctx.approval_setting(&agent, mode, "general.defaultApprovalMode", &["yolo"], &["auto_edit", "autoEdit"]);
     }

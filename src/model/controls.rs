@@ -210,6 +210,9 @@ pub(super) fn scorecard(graph: &Graph, findings: &[Finding]) -> Vec<AgentScore> 
             hooks.iter().filter(|h| h.loc.as_ref().is_some_and(|l| l.pointer.contains("Tool"))).collect();
         let audit = if let Some(hits) = against(&mine, Control::AuditLogging) {
             score(ControlStatus::NotMet, AUDIT, hits)
+        } else if let Some(export) = agent.list_attr("telemetry").first() {
+            let where_ = export.loc.as_ref().and_then(|l| super::located(graph, l)).unwrap_or_default();
+            score(ControlStatus::Met, AUDIT, format!("{} records each tool call, at {where_}", export.value))
         } else if let Some(first) = on_tools.first() {
             let where_ = first.loc.as_ref().and_then(|l| super::located(graph, l)).unwrap_or_default();
             score(
