@@ -134,6 +134,11 @@ fn the_manifest_shapes_the_model() {
         "{markdown}"
     );
     assert!(markdown.contains("**Status:** accepted (triage is a batch job"), "{markdown}");
+    assert!(
+        markdown
+            .contains("| refund | L7 | declared:internal | db.write, payments \\(declared\\); data: financial, pii |"),
+        "{markdown}"
+    );
 }
 
 fn validate(schema: &str, document: &str, what: &str) {

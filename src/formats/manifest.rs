@@ -35,7 +35,8 @@ const TOP: &[&str] = &["apiVersion", "kind", "metadata", "agents", "tools", "cre
 const METADATA: &[&str] = &["name", "description", "owner"];
 const AGENT: &[&str] =
     &["name", "description", "framework", "approval", "tools", "delegates_to", "credentials", "boundary", "owner"];
-const TOOL: &[&str] = &["name", "description", "capabilities", "flows", "credentials", "url", "boundary", "owner"];
+const TOOL: &[&str] =
+    &["name", "description", "capabilities", "flows", "credentials", "url", "boundary", "owner", "data"];
 const CREDENTIAL: &[&str] = &["name", "provider", "kind", "storage", "lifetime", "scopes", "human", "owner"];
 const BOUNDARY: &[&str] = &["name", "description"];
 const RISK: &[&str] = &["rule", "component", "status", "reason", "expires"];
@@ -246,6 +247,10 @@ fn tool(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str) {
     }
     if let Some(boundary) = spec.get("boundary").and_then(Doc::scalar_text) {
         node.set_str("boundary", boundary, None);
+    }
+    let data: Vec<Item> = names(spec.get("data")).into_iter().map(|(value, _)| Item { value, loc: None }).collect();
+    if !data.is_empty() {
+        node.set_list("data", data, None);
     }
     set_owner(&mut node, spec);
     ctx.add_node(node);

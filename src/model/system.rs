@@ -243,8 +243,12 @@ fn layer_and_detail(node: &Node) -> (&'static str, String) {
         NodeKind::Tool => {
             let caps = list("capabilities");
             let source = node.str_attr("capability_source").unwrap_or("unknown");
-            let detail =
+            let mut detail =
                 if caps.is_empty() { format!("no known capability ({source})") } else { format!("{caps} ({source})") };
+            let data = list("data");
+            if !data.is_empty() {
+                detail.push_str(&format!("; data: {data}"));
+            }
             (if node.str_attr("tool_type") == Some("builtin") { "L3" } else { "L7" }, detail)
         }
         NodeKind::Credential => {
