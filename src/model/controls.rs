@@ -46,23 +46,12 @@ pub struct AgentScore {
 
 /// The credentials an agent holds, itself or through its tools.
 fn credentials(graph: &Graph, agent: NodeIndex) -> Vec<&Node> {
-    let mut out: Vec<&Node> = Vec::new();
-    for edge in graph.graph.edges(agent) {
-        let target = graph.node(edge.target());
-        match edge.weight().kind {
-            EdgeKind::AuthenticatesWith => out.push(target),
-            EdgeKind::Uses => out.extend(
-                graph
-                    .graph
-                    .edges(edge.target())
-                    .filter(|e| e.weight().kind == EdgeKind::AuthenticatesWith)
-                    .map(|e| graph.node(e.target())),
-            ),
-            _ => {}
-        }
-    }
+    let mut out: Vec<&Node> = super::system::reached(graph, agent)
+        .into_iter()
+        .map(|i| graph.node(i))
+        .filter(|n| n.kind == NodeKind::Credential)
+        .collect();
     out.sort_by(|a, b| a.key.cmp(&b.key));
-    out.dedup_by(|a, b| a.key == b.key);
     out
 }
 

@@ -34,6 +34,8 @@ pub struct SystemModel {
     /// Most risky first.
     pub threats: Vec<Threat>,
     pub scorecard: Vec<AgentScore>,
+    /// Every agent's blast radius, largest first.
+    pub radii: Vec<crate::graph::reach::BlastRadius>,
 }
 
 /// Builds the model of a scan. `today` (`YYYY-MM-DD`) decides whether a
@@ -44,7 +46,8 @@ pub fn build(output: &ScanOutput, rules: &[Rule], today: &str) -> SystemModel {
     let fallback = output.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".".into());
     let owners = owners::Owners::read(&output.root);
     let (boundaries, components, flows) = system::build(graph, &owners);
-    let threats = threats::build(output, rules, &components, &owners, today);
+    let radii = crate::graph::reach::blast_radii(graph, crate::graph::reach::MAX_HOPS);
+    let threats = threats::build(output, rules, &components, &owners, &radii, today);
     SystemModel {
         name: Shown::new(declared.and_then(|d| d.name.as_deref()).unwrap_or(&fallback)),
         description: declared.and_then(|d| d.description.as_deref()).map(Shown::new),
@@ -54,6 +57,7 @@ pub fn build(output: &ScanOutput, rules: &[Rule], today: &str) -> SystemModel {
         flows,
         threats,
         scorecard: controls::scorecard(graph, &output.findings),
+        radii,
     }
 }
 

@@ -290,7 +290,7 @@ impl Placement {
 
 /// What an agent reaches on its own side: its tools, their credentials and
 /// resources, its own credentials.
-fn reached(graph: &Graph, agent: NodeIndex) -> Vec<NodeIndex> {
+pub(super) fn reached(graph: &Graph, agent: NodeIndex) -> Vec<NodeIndex> {
     let mut out = Vec::new();
     let mut stack = vec![agent];
     while let Some(at) = stack.pop() {

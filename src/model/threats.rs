@@ -315,14 +315,12 @@ pub(super) fn build(
     rules: &[Rule],
     components: &[Component],
     owners: &Owners,
+    radii: &[crate::graph::reach::BlastRadius],
     today: &str,
 ) -> Vec<Threat> {
     let graph = &output.graph;
     let by_id: HashMap<&str, &Rule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
-    let reach: Reach = crate::graph::reach::blast_radii(graph, crate::graph::reach::MAX_HOPS)
-        .into_iter()
-        .map(|radius| (radius.agent.to_string(), radius.capabilities))
-        .collect();
+    let reach: Reach = radii.iter().map(|radius| (radius.agent.to_string(), radius.capabilities.clone())).collect();
     let owner_of: HashMap<&str, &Owner> =
         components.iter().filter_map(|c| c.owner.as_ref().map(|o| (c.id.as_str(), o))).collect();
     // Open findings first; hidden ones still count as accepted evidence.

@@ -385,7 +385,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         dfd: super::dfd::render(&model),
         svg: if graph.graph.node_count() <= GRAPH_DRAWN { super::svg::render(graph) } else { String::new() },
         graph_nodes: graph.graph.node_count(),
-        radii: crate::graph::reach::blast_radii(graph, crate::graph::reach::MAX_HOPS).into_iter().take(5).collect(),
+        radii: model.radii.iter().take(5).cloned().collect(),
         matrix,
         layers,
         chains,
