@@ -40,7 +40,14 @@ fn markdown_and_html_reports_of_the_examples() {
 
 #[test]
 fn every_layer_has_its_section() {
-    let (_, markdown) = report("testdata/examples/crew", "markdown");
+    let mut targets = vec!["testdata/examples/crew".to_string()];
+    targets.extend(common::shared("corpus").map(|c| c.to_string_lossy().to_string()));
+    for target in targets {
+        layer_sections(&report(&target, "markdown").1, &target);
+    }
+}
+
+fn layer_sections(markdown: &str, target: &str) {
     for heading in [
         "## Summary",
         "## Trust boundaries",
@@ -59,7 +66,7 @@ fn every_layer_has_its_section() {
         "## Standards matrix",
         "## Remediation plan",
     ] {
-        assert!(markdown.contains(heading), "missing {heading}");
+        assert!(markdown.contains(heading), "{target}: missing {heading}");
     }
 }
 
