@@ -20,16 +20,6 @@ pub enum ControlStatus {
     Unknown,
 }
 
-impl ControlStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ControlStatus::Met => "met",
-            ControlStatus::NotMet => "not met",
-            ControlStatus::Unknown => "unknown",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct ControlScore {
     pub control: &'static str,
