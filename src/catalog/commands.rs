@@ -48,6 +48,7 @@ pub struct CommandCatalog {
     shell_tools: Vec<String>,
     secret_files: Vec<String>,
     tool_name_words: ToolNameWords,
+    builtin_tools: BTreeMap<String, ClassSpec>,
     classes: BTreeMap<String, ClassSpec>,
     programs: BTreeMap<String, ProgramSpec>,
 }
@@ -81,10 +82,6 @@ pub struct CommandGrant {
     pub flows: Vec<String>,
 }
 
-/// A whole shell: what a grant that runs anything can do.
-const SHELL_CAPABILITIES: &[&str] = &["shell.exec", "fs.read", "fs.write", "net.fetch", "net.send"];
-const SHELL_FLOWS: &[&str] = &["private_data", "exfiltration"];
-
 impl CommandCatalog {
     /// The embedded catalog, parsed once.
     pub fn get() -> &'static CommandCatalog {
@@ -93,6 +90,7 @@ impl CommandCatalog {
             // The embedded file is ours and tested; failing here is a build defect.
             let catalog: CommandCatalog =
                 crate::yaml::from_str(COMMANDS_YAML).unwrap_or_else(|e| panic!("rules/catalog/commands.yaml: {e}"));
+            assert!(catalog.classes.contains_key("shell"), "commands.yaml: no `shell` class (what any command can do)");
             for (name, program) in &catalog.programs {
                 assert!(
                     catalog.classes.contains_key(&program.class),
@@ -161,9 +159,9 @@ impl CommandCatalog {
         let words: Vec<&str> = words.iter().map(String::as_str).skip_while(|w| is_assignment(w)).collect();
         let Some((first, args)) = words.split_first() else {
             return match wrapper {
-                Some(wrapper) if open => anything(wrapper, wrapper, "wrapper"),
+                Some(wrapper) if open => self.anything(wrapper, wrapper, "wrapper"),
                 Some(wrapper) => self.known(wrapper, "wrapper"),
-                None if open => anything("*", "*", "shell"),
+                None if open => self.anything("*", "*", "shell"),
                 None => self.known("", "unknown"),
             };
         };
@@ -173,7 +171,7 @@ impl CommandCatalog {
         };
         let class = spec.class.as_str();
         let positional: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
-        let opens = |by: String| anything(program, &by, class);
+        let opens = |by: String| self.anything(program, &by, class);
         match class {
             "wrapper" => {
                 // Its own flags and `skip` arguments, then the command it runs.
@@ -298,14 +296,28 @@ impl CommandCatalog {
     }
 }
 
-fn anything(program: &str, by: &str, class: &str) -> CommandGrant {
-    CommandGrant {
-        program: program.to_string(),
-        class: class.to_string(),
-        opened_by: Some(by.to_string()),
-        any_call: None,
-        capabilities: SHELL_CAPABILITIES.iter().map(|c| c.to_string()).collect(),
-        flows: SHELL_FLOWS.iter().map(|f| f.to_string()).collect(),
+impl CommandCatalog {
+    /// What a host's built-in tool allows (capabilities, flows), by its
+    /// canonical name; a `shell` is the whole shell class.
+    pub fn builtin_tool(&self, canonical: &str) -> (&[String], &[String]) {
+        let spec = match canonical {
+            "shell" => self.classes.get("shell"),
+            other => self.builtin_tools.get(other),
+        };
+        spec.map_or((&[], &[]), |s| (&s.capabilities, &s.flows))
+    }
+
+    /// A grant that runs anything: what the catalog's whole `shell` can do.
+    fn anything(&self, program: &str, by: &str, class: &str) -> CommandGrant {
+        let shell = self.classes.get("shell");
+        CommandGrant {
+            program: program.to_string(),
+            class: class.to_string(),
+            opened_by: Some(by.to_string()),
+            any_call: None,
+            capabilities: shell.map(|s| s.capabilities.clone()).unwrap_or_default(),
+            flows: shell.map(|s| s.flows.clone()).unwrap_or_default(),
+        }
     }
 }
 
@@ -514,5 +526,23 @@ mod tests {
         assert!(catalog.classify("gh pr create:*").capabilities.contains(&"repo.write".to_string()));
         assert_eq!(catalog.classify("mytool --flag").capabilities, ["shell.exec"]);
         assert!(catalog.classify("cat:*").flows.contains(&"private_data".to_string()));
+    }
+
+    #[test]
+    fn every_class_and_builtin_tool_speaks_the_vocabulary() {
+        let catalog = CommandCatalog::get();
+        let vocabulary = crate::graph::vocab::Vocabulary::get();
+        for (name, spec) in catalog.classes.iter().chain(&catalog.builtin_tools) {
+            for capability in &spec.capabilities {
+                assert!(vocabulary.capabilities.contains(capability), "{name}: capability {capability}");
+            }
+            for flow in &spec.flows {
+                assert!(vocabulary.flows.contains(flow), "{name}: flow {flow}");
+            }
+        }
+        // A whole shell runs any code, and an open grant is a whole shell.
+        assert_eq!(catalog.builtin_tool("shell").0, catalog.classify("npm:*").capabilities);
+        assert!(catalog.builtin_tool("shell").0.contains(&"code.exec".to_string()));
+        assert_eq!(catalog.builtin_tool("edit"), (&["fs.write".to_string()][..], &[][..]));
     }
 }

@@ -5,18 +5,6 @@ use super::Ctx;
 use crate::catalog::CommandCatalog;
 use crate::graph::{Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
 
-/// What a built-in tool can do, by its canonical name.
-fn capabilities(tool: &str) -> (&'static [&'static str], &'static [&'static str]) {
-    match tool {
-        "shell" => (&["shell.exec", "fs.read", "fs.write", "net.fetch", "net.send"], &["private_data", "exfiltration"]),
-        "read" => (&["fs.read"], &["private_data"]),
-        "edit" => (&["fs.write"], &[]),
-        "web-fetch" => (&["net.fetch"], &["untrusted_input", "exfiltration"]),
-        "web-search" => (&["net.fetch"], &["untrusted_input"]),
-        _ => (&[], &[]),
-    }
-}
-
 /// Claude Code's tool names → our built-in tool names.
 pub(super) fn claude_tool(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -36,8 +24,8 @@ pub(super) fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
         let mut node = Node::new(NodeKind::Tool, key.clone(), canonical, Some(loc.clone()));
         node.set_str("tool_type", "builtin", None);
         node.set_str("client", ctx.format.client(), None);
-        let (caps, flows) = capabilities(canonical);
-        let to_items = |v: &[&str]| v.iter().map(|c| Item { value: c.to_string(), loc: None }).collect();
+        let (caps, flows) = CommandCatalog::get().builtin_tool(canonical);
+        let to_items = |v: &[String]| v.iter().map(|c| Item { value: c.clone(), loc: None }).collect();
         node.set_list("capabilities", to_items(caps), None);
         node.set_list("flows", to_items(flows), None);
         node.set_str("capability_source", "builtin", None);
