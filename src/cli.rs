@@ -73,6 +73,32 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Compare the agents' reach at two git revisions: what a change widens.
+    ///
+    /// Files at BASE (and at HEAD, when named) are read through git itself;
+    /// nothing is checked out.
+    Diff {
+        /// The revision before the change: a branch, tag or commit.
+        base: String,
+        /// The revision after it [default: the working tree, uncommitted
+        /// and untracked files included].
+        head: Option<String>,
+        /// The directory to compare, inside a git repository.
+        #[arg(long, short = 'C', value_name = "DIR", default_value = ".")]
+        directory: PathBuf,
+        #[arg(long, value_enum, default_value = "terminal")]
+        format: DiffFormat,
+        /// Exit 1 when an agent gains reach at or above this level: `any`
+        /// capability, tool, credential or path, or only `high` (a severe
+        /// capability, or a path of high severity or more).
+        #[arg(long, value_enum, default_value = "none", value_name = "LEVEL")]
+        fail_on_widen: crate::diff::Widening,
+        /// Write the diff to FILE instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorChoice,
+    },
     /// Write a starter .blastradius.yaml and print the pre-commit snippet.
     Init {
         /// Overwrite an existing .blastradius.yaml.
@@ -209,6 +235,15 @@ pub enum ReportFormat {
     Otm,
     /// An OWASP Threat Dragon v2 model with a STRIDE diagram.
     ThreatDragon,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    Terminal,
+    /// The documented JSON contract (docs/diff.md).
+    Json,
+    /// A pull-request comment, at most 60,000 characters.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -403,6 +438,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         Command::Scan(args) if args.only => vec![PathBuf::from(".")],
         Command::Scan(args) => args.paths.clone(),
         Command::Graph { paths, .. } | Command::Report { paths, .. } | Command::Baseline { paths, .. } => paths.clone(),
+        Command::Diff { directory, .. } => vec![directory.clone()],
         _ => vec![PathBuf::from(".")],
     };
     let scans = !matches!(
@@ -441,6 +477,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             write_or_print(Some(&output), &crate::baseline::render(&baseline), &scanned)?;
             eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
             unreadable_configs(&scanned)
+        }
+        Command::Diff { base, head, directory, format, fail_on_widen, output, color } => {
+            let options = DiffOptions { format, fail_on_widen, output: output.as_deref(), color };
+            run_diff(&directory, &base, head.as_deref(), &options, &rules, &config)?
         }
         Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } | Command::Formats { .. } => {
             ExitCode::SUCCESS
@@ -562,6 +602,64 @@ fn run_report(
         }
     };
     finish_document(scanned, output, &text)
+}
+
+struct DiffOptions<'a> {
+    format: DiffFormat,
+    fail_on_widen: crate::diff::Widening,
+    output: Option<&'a std::path::Path>,
+    color: ColorChoice,
+}
+
+/// `diff`: scans the tree at BASE (through git) and at HEAD (through git, or
+/// the working tree), compares them, and exits 1 when the change widens an
+/// agent's reach at or above `--fail-on-widen`, or a config at HEAD cannot
+/// be read.
+fn run_diff(
+    directory: &std::path::Path,
+    base: &str,
+    head: Option<&str>,
+    options: &DiffOptions<'_>,
+    rules: &[Rule],
+    config: &Config,
+) -> Result<ExitCode, Error> {
+    let git_error = |source| Error::Changes { flag: "diff", source };
+    crate::git::require_repository(directory).map_err(git_error)?;
+    let at_revision = |rev: &str| -> Result<scan::ScanOutput, Error> {
+        let discovered = crate::discover::at_revision(directory, rev).map_err(git_error)?;
+        let mut output = scan::scan_discovered(discovered, rules, &|display| !config.excluded(display));
+        apply_ignores(&mut output, config);
+        Ok(output)
+    };
+    let before = at_revision(base)?;
+    let after = match head {
+        Some(rev) => at_revision(rev)?,
+        None => scan_configured(&[directory.to_path_buf()], rules, config),
+    };
+    let head_name = head.unwrap_or("working tree");
+    let diff = crate::diff::compare(&before, &after, base, head_name);
+    let color = match options.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            options.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = match options.format {
+        DiffFormat::Terminal => report::diff::terminal(&diff, color),
+        DiffFormat::Json => report::diff::json(&diff),
+        DiffFormat::Markdown => report::diff::markdown(&diff),
+    };
+    write_or_print(options.output, &text, &after)?;
+    if options.output.is_some() {
+        eprintln!("{}", report::diff::summary_line(&diff));
+    }
+    // Unreadable at BASE: worth knowing, not this change's failure.
+    for error in &before.errors {
+        eprintln!("warning: at {}: {error}", Shown::new(base));
+    }
+    let widened = options.fail_on_widen > crate::diff::Widening::None && diff.summary.widening >= options.fail_on_widen;
+    Ok(if widened { ExitCode::from(1) } else { unreadable_configs(&after) })
 }
 
 const STARTER_CONFIG: &str = "# blastradius configuration: https://github.com/blastradius/blastradius#configuration

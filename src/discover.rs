@@ -21,6 +21,8 @@ pub struct FileEntry {
     /// None for a file named on the command line that no name rule knows:
     /// we still read it and sniff its content.
     pub candidate: Option<Candidate>,
+    /// The contents, when they come from a git revision rather than the disk.
+    pub contents: Option<std::sync::Arc<[u8]>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +65,7 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
                 continue;
             }
             let candidate = classify_path(&display);
-            found.files.push(FileEntry { path: root.clone(), display, candidate });
+            found.files.push(FileEntry { path: root.clone(), display, candidate, contents: None });
             continue;
         }
         // Plugin roots seen so far (the walk is sorted: `.claude-plugin/`
@@ -99,7 +101,12 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
                 }
                 continue;
             }
-            found.files.push(FileEntry { path: entry.into_path(), display, candidate: Some(candidate) });
+            found.files.push(FileEntry {
+                path: entry.into_path(),
+                display,
+                candidate: Some(candidate),
+                contents: None,
+            });
         }
     }
     found
@@ -130,9 +137,58 @@ pub(crate) fn explicit(files: &[(PathBuf, String)]) -> Discovered {
             found.skipped.push(Skipped { display: display.clone(), reason });
             continue;
         }
-        found.files.push(FileEntry { path: path.clone(), display: display.clone(), candidate: classify_path(display) });
+        found.files.push(FileEntry {
+            path: path.clone(),
+            display: display.clone(),
+            candidate: classify_path(display),
+            contents: None,
+        });
     }
     found
+}
+
+/// The files of `root`'s tree at git revision `rev`, chosen by the same name
+/// rules as a walk of the disk, with their contents read through git.
+pub(crate) fn at_revision(root: &Path, rev: &str) -> Result<Discovered, crate::git::GitError> {
+    let mut found = Discovered {
+        root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+        ..Discovered::default()
+    };
+    let tree = crate::git::tree(root, rev)?;
+    let mut plugin_roots: Vec<String> = Vec::new();
+    let mut chosen = Vec::new();
+    for file in &tree {
+        let display = file.path.as_str();
+        if display.split('/').rev().skip(1).any(|dir| SKIP_DIRS.contains(&dir)) {
+            continue;
+        }
+        if let Some(root) = display.strip_suffix(".claude-plugin/plugin.json") {
+            plugin_roots.push(root.to_string());
+        }
+        let Some(candidate) = classify_path(display).or_else(|| plugin_component(&plugin_roots, display)) else {
+            continue;
+        };
+        if file.size > MAX_FILE_SIZE {
+            if !matches!(candidate, Candidate::Content(_)) {
+                let size = file.size;
+                let reason = format!("skipped: {size} bytes is over the {MAX_FILE_SIZE}-byte limit for a config file");
+                found.skipped.push(Skipped { display: display.to_string(), reason });
+            }
+            continue;
+        }
+        chosen.push((file, candidate));
+    }
+    let files: Vec<&crate::git::TreeFile> = chosen.iter().map(|(f, _)| *f).collect();
+    let contents = crate::git::contents(root, &files)?;
+    for ((file, candidate), bytes) in chosen.into_iter().zip(contents) {
+        found.files.push(FileEntry {
+            path: found.root.join(&file.path),
+            display: file.path.clone(),
+            candidate: Some(candidate),
+            contents: Some(bytes.into()),
+        });
+    }
+    Ok(found)
 }
 
 /// Why a file named directly is not read: not a regular file (a FIFO would

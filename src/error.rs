@@ -7,9 +7,9 @@
 use std::path::PathBuf;
 
 use crate::baseline::BaselineError;
-use crate::changes::ChangesError;
 use crate::config::ConfigError;
 use crate::engine::RuleError;
+use crate::git::GitError;
 use crate::redact::Shown;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -53,7 +53,7 @@ pub(crate) enum Error {
     /// `--changed-since` or `--staged` could not ask git what changed.
     #[error("{flag}: {source}")]
     #[diagnostic(code(blastradius::changes))]
-    Changes { flag: &'static str, source: ChangesError },
+    Changes { flag: &'static str, source: GitError },
 
     #[error("no rule `{0}`; `blastradius rules` lists them")]
     #[diagnostic(code(blastradius::no_such_rule))]

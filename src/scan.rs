@@ -111,7 +111,11 @@ fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, String> {
 }
 
 fn read_and_parse(entry: &FileEntry) -> FileResult {
-    let bytes = match read_capped(&entry.path) {
+    let read = match &entry.contents {
+        Some(contents) => Ok(contents.to_vec()),
+        None => read_capped(&entry.path),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(message) => return FileResult::Failed { source: None, message, span: Span::default() },
     };
@@ -208,7 +212,7 @@ pub fn scan_discovered(
     // Reports must not depend on the order paths were named or found in.
     discovered.files.sort_by(|a, b| a.display.cmp(&b.display));
     discovered.skipped.sort_by(|a, b| a.display.cmp(&b.display));
-    let read_paths = discovered.files.iter().map(|f| f.path.clone()).collect();
+    let read_paths = discovered.files.iter().filter(|f| f.contents.is_none()).map(|f| f.path.clone()).collect();
     let mut files = Vec::new();
     let mut facts: Vec<Facts> = Vec::new();
     let mut errors = Vec::new();

@@ -15,7 +15,18 @@ fn load(name: &str) -> Node {
 fn action_is_composite_and_never_splices_inputs_into_scripts() {
     let action = load("action.yml");
     assert_eq!(action.at(&["runs", "using"]).and_then(Node::as_str), Some("composite"));
-    for input in ["paths", "fail-on", "config", "format", "upload-sarif", "annotations", "comment", "github-token"] {
+    for input in [
+        "paths",
+        "fail-on",
+        "config",
+        "format",
+        "upload-sarif",
+        "annotations",
+        "comment",
+        "diff-base",
+        "fail-on-widen",
+        "github-token",
+    ] {
         assert!(action.at(&["inputs", input]).is_some(), "input {input}");
     }
     // The binary is cached on the action's own sources, and built only on a miss.
@@ -49,4 +60,9 @@ fn pre_commit_hook_judges_the_files_it_is_given() {
         assert!(files.is_match(path), "a change to {path} runs the hook");
     }
     assert!(!files.is_match("src/main.rs"));
+    // The second hook compares with a base before a push.
+    let diff = &hooks.items()[1];
+    assert_eq!(diff.get("id").and_then(Node::as_str), Some("blastradius-diff"));
+    assert_eq!(diff.get("entry").and_then(Node::as_str), Some("blastradius diff --fail-on-widen high"));
+    assert_eq!(diff.get("pass_filenames").and_then(Node::as_bool), Some(false));
 }

@@ -156,54 +156,69 @@ pub struct BlastRadius {
     pub flows: Vec<String>,
 }
 
-/// Every agent's blast radius, largest first: breadth-first over `uses`,
-/// `delegates_to`, `authenticates_with` and `can`, at most `max` hops.
+/// The edges a blast radius follows: what an agent uses, delegates to,
+/// authenticates with, and what those can do.
+pub const BLAST_KINDS: [EdgeKind; 4] =
+    [EdgeKind::Uses, EdgeKind::DelegatesTo, EdgeKind::AuthenticatesWith, EdgeKind::Can];
+
+/// One agent's blast radius; `searcher.reached()` holds what it reached
+/// afterwards (disabled nodes included, and not counted).
+pub fn blast_radius(
+    graph: &Graph,
+    adjacency: &Adjacency,
+    searcher: &mut Searcher,
+    origin: NodeIndex,
+    max: usize,
+) -> BlastRadius {
+    use super::NodeKind;
+    let node = graph.node(origin);
+    searcher.run(adjacency, origin, &BLAST_KINDS, max);
+    let mut counts = [0usize; 4];
+    let mut capabilities = std::collections::BTreeSet::new();
+    let mut flows = std::collections::BTreeSet::new();
+    for &(index, _) in searcher.reached() {
+        let reached = graph.node(index);
+        if reached.is_disabled() {
+            continue;
+        }
+        if index != origin {
+            let slot = match reached.kind {
+                NodeKind::Agent => 0,
+                NodeKind::Tool => 1,
+                NodeKind::Credential => 2,
+                NodeKind::Resource => 3,
+            };
+            counts[slot] += 1;
+        }
+        // An agent's own lists already account for narrowed grants.
+        if reached.kind == NodeKind::Agent {
+            capabilities.extend(reached.list_attr("capabilities").iter().map(|i| i.value.clone()));
+            flows.extend(reached.list_attr("flows").iter().map(|i| i.value.clone()));
+        }
+    }
+    let [agents, tools, credentials, resources] = counts;
+    BlastRadius {
+        agent: crate::redact::Shown::new(&node.key),
+        name: crate::redact::Shown::new(&node.name),
+        label: node.label(),
+        size: agents + tools + credentials + resources,
+        agents,
+        tools,
+        credentials,
+        resources,
+        capabilities: capabilities.into_iter().collect(),
+        flows: flows.into_iter().collect(),
+    }
+}
+
+/// Every agent's blast radius, largest first: breadth-first over
+/// [`BLAST_KINDS`], at most `max` hops.
 pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
     use super::NodeKind;
-    const KINDS: [EdgeKind; 4] = [EdgeKind::Uses, EdgeKind::DelegatesTo, EdgeKind::AuthenticatesWith, EdgeKind::Can];
     let adjacency = Adjacency::new(graph);
     let agents: Vec<NodeIndex> =
         graph.sorted_nodes().into_iter().filter(|&n| graph.node(n).kind == NodeKind::Agent).collect();
-    let radius = |searcher: &mut Searcher, origin: NodeIndex| {
-        let node = graph.node(origin);
-        searcher.run(&adjacency, origin, &KINDS, max);
-        let mut counts = [0usize; 4];
-        let mut capabilities = std::collections::BTreeSet::new();
-        let mut flows = std::collections::BTreeSet::new();
-        for &(index, _) in searcher.reached() {
-            let reached = graph.node(index);
-            if reached.is_disabled() {
-                continue;
-            }
-            if index != origin {
-                let slot = match reached.kind {
-                    NodeKind::Agent => 0,
-                    NodeKind::Tool => 1,
-                    NodeKind::Credential => 2,
-                    NodeKind::Resource => 3,
-                };
-                counts[slot] += 1;
-            }
-            // An agent's own lists already account for narrowed grants.
-            if reached.kind == NodeKind::Agent {
-                capabilities.extend(reached.list_attr("capabilities").iter().map(|i| i.value.clone()));
-                flows.extend(reached.list_attr("flows").iter().map(|i| i.value.clone()));
-            }
-        }
-        let [agents, tools, credentials, resources] = counts;
-        BlastRadius {
-            agent: crate::redact::Shown::new(&node.key),
-            name: crate::redact::Shown::new(&node.name),
-            label: node.label(),
-            size: agents + tools + credentials + resources,
-            agents,
-            tools,
-            credentials,
-            resources,
-            capabilities: capabilities.into_iter().collect(),
-            flows: flows.into_iter().collect(),
-        }
-    };
+    let radius = |searcher: &mut Searcher, origin: NodeIndex| blast_radius(graph, &adjacency, searcher, origin, max);
     let mut radii = from_each(graph, &agents, radius);
     radii.sort_by(|a, b| {
         b.size.cmp(&a.size).then(b.capabilities.len().cmp(&a.capabilities.len())).then(a.agent.cmp(&b.agent))

@@ -2,6 +2,7 @@
 
 pub mod concise;
 pub mod dfd;
+pub mod diff;
 pub mod github;
 pub mod gitlab;
 pub mod graph;
