@@ -99,6 +99,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
     },
+    /// An agent bill of materials: agents, MCP servers and tools (with package
+    /// URLs), remote services, credentials (masked) and models.
+    Bom {
+        /// Files or directories to read.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// This machine's user-level configs instead of PATHs (as `scan --user`).
+        #[arg(long, conflicts_with = "paths")]
+        user: bool,
+        #[arg(long, value_enum, default_value = "cyclonedx")]
+        format: BomFormat,
+        /// Write the bill of materials to FILE instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Write a starter .blastradius.yaml and print the pre-commit snippet.
     Init {
         /// Overwrite an existing .blastradius.yaml.
@@ -244,6 +259,14 @@ pub enum DiffFormat {
     Json,
     /// A pull-request comment, at most 60,000 characters.
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BomFormat {
+    /// CycloneDX 1.6 JSON, for osv-scanner, grype and Dependency-Track.
+    Cyclonedx,
+    /// One row per agent: its servers and versions, credentials (masked), blast radius.
+    Table,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -437,7 +460,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         // The tree is the current directory's; PATHS only narrow the report.
         Command::Scan(args) if args.only => vec![PathBuf::from(".")],
         Command::Scan(args) => args.paths.clone(),
-        Command::Graph { paths, .. } | Command::Report { paths, .. } | Command::Baseline { paths, .. } => paths.clone(),
+        Command::Graph { paths, .. }
+        | Command::Report { paths, .. }
+        | Command::Baseline { paths, .. }
+        | Command::Bom { paths, .. } => paths.clone(),
         Command::Diff { directory, .. } => vec![directory.clone()],
         _ => vec![PathBuf::from(".")],
     };
@@ -448,6 +474,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             | Command::Scan(ScanArgs { user: true, .. })
             | Command::Graph { user: true, .. }
             | Command::Report { user: true, .. }
+            | Command::Bom { user: true, .. }
     );
     // Only the first call in a process sets the pool (tests call `run` again).
     let _ = rayon::ThreadPoolBuilder::new().num_threads(cli.threads).build_global();
@@ -477,6 +504,14 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             write_or_print(Some(&output), &crate::baseline::render(&baseline), &scanned)?;
             eprintln!("recorded {} finding(s) in {}", baseline.findings.len(), output.display());
             unreadable_configs(&scanned)
+        }
+        Command::Bom { paths, user, format, output } => {
+            let scanned = if user { user_scan(&rules, &config)? } else { scan_configured(&paths, &rules, &config) };
+            let text = match format {
+                BomFormat::Cyclonedx => report::bom::cyclonedx(&scanned, &crate::model::now()),
+                BomFormat::Table => report::bom::table(&scanned),
+            };
+            finish_document(&scanned, output.as_deref(), &text)?
         }
         Command::Diff { base, head, directory, format, fail_on_widen, output, color } => {
             let options = DiffOptions { format, fail_on_widen, output: output.as_deref(), color };

@@ -147,6 +147,15 @@ fn no_output_format_shows_a_secret() {
                 .any(|f| f["rule_id"] == "BR101" && f["message"].as_str().unwrap().contains("ghp_****")));
         }
     }
+    // Nor does the bill of materials, which lists every credential.
+    for format in ["cyclonedx", "table"] {
+        let out = blastradius().args(["bom", "--format", format]).arg(root).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        for token in &tokens {
+            assert!(!text.contains(token.as_str()), "bom {format} shows {token}");
+        }
+        assert!(text.contains("ghp_****"), "bom {format} names the token masked:\n{text}");
+    }
 }
 
 #[test]

@@ -16,11 +16,21 @@ fn root() -> PathBuf {
 }
 
 fn report(path: &str, format: &str) -> (i32, String) {
+    document("report", path, format)
+}
+
+/// `blastradius bom PATH --format FORMAT`.
+fn bom(path: &str, format: &str) -> (i32, String) {
+    document("bom", path, format)
+}
+
+/// A document command's exit code and text, its date fixed, the version masked.
+fn document(command: &str, path: &str, format: &str) -> (i32, String) {
     let out = Command::cargo_bin("blastradius")
         .unwrap()
         .current_dir(root())
         .env("SOURCE_DATE_EPOCH", "0")
-        .args(["report", path, "--format", format])
+        .args([command, path, "--format", format])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap().replace(env!("CARGO_PKG_VERSION"), "[version]");
@@ -148,25 +158,43 @@ fn the_manifest_shapes_the_model() {
     );
 }
 
+/// The schemas beside a schema, by the file name its `$ref`s use (the
+/// CycloneDX schema refers to `spdx.schema.json` and `jsf-0.82.schema.json`).
+struct SchemasBeside(PathBuf);
+
+impl jsonschema::Retrieve for SchemasBeside {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri.as_str().rsplit('/').next().unwrap_or_default().split('#').next().unwrap_or_default();
+        Ok(serde_json::from_str(&std::fs::read_to_string(self.0.join(name))?)?)
+    }
+}
+
 fn validate(schema: &str, document: &str, what: &str) {
     let Some(path) = common::shared(&format!("schemas/{schema}")) else { return };
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let beside = SchemasBeside(path.parent().unwrap().to_path_buf());
+    let validator = jsonschema::options().with_retriever(beside).build(&schema).unwrap();
     let instance: serde_json::Value = serde_json::from_str(document).unwrap();
     let errors: Vec<String> =
         validator.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
     assert!(errors.is_empty(), "{what}: {errors:#?}");
 }
 
+/// The trees every machine-read export is validated on.
+const EXPORTED: [&str; 5] = [
+    "testdata/examples/agent-repo",
+    "testdata/examples/crew",
+    "testdata/examples/agent-system",
+    "testdata/examples/ci-agents",
+    "testdata/hostile-report",
+];
+
 #[test]
 fn otm_and_threat_dragon_exports_validate() {
-    for path in [
-        "testdata/examples/agent-repo",
-        "testdata/examples/crew",
-        "testdata/examples/agent-system",
-        "testdata/examples/ci-agents",
-        "testdata/hostile-report",
-    ] {
+    for path in EXPORTED {
         let (code, otm) = report(path, "otm");
         assert_eq!(code, 0);
         validate("open-threat-model.schema.json", &otm, path);
@@ -300,5 +328,52 @@ fn html_report_prints_to_a_proportionate_pdf() {
         let count = pages(&std::fs::read(&pdf).unwrap());
         assert!(threats > 0 && count >= 2, "{target}: {count} pages, {threats} threats");
         assert!(count <= 2 * threats + 10, "{target}: {count} pages for {threats} threats");
+    }
+}
+
+#[test]
+fn the_bill_of_materials_validates_and_names_packages_by_purl() {
+    for path in EXPORTED {
+        let (code, document) = bom(path, "cyclonedx");
+        assert_eq!(code, 0, "{path}");
+        validate("cyclonedx/bom-1.6.schema.json", &document, path);
+        // Every dependency joins parts of the document.
+        let parsed: serde_json::Value = serde_json::from_str(&document).unwrap();
+        let refs: std::collections::BTreeSet<&str> = ["components", "services"]
+            .iter()
+            .flat_map(|k| parsed[k].as_array().unwrap())
+            .map(|c| c["bom-ref"].as_str().unwrap())
+            .collect();
+        for dependency in parsed["dependencies"].as_array().unwrap() {
+            assert!(refs.contains(dependency["ref"].as_str().unwrap()), "{path}: {dependency}");
+            for target in dependency["dependsOn"].as_array().unwrap() {
+                assert!(refs.contains(target.as_str().unwrap()), "{path}: {dependency}");
+            }
+        }
+    }
+    let (_, document) = bom("testdata/examples/agent-repo", "cyclonedx");
+    let parsed: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let purls: Vec<&str> = parsed["components"].as_array().unwrap().iter().filter_map(|c| c["purl"].as_str()).collect();
+    assert_eq!(
+        purls,
+        [
+            "pkg:npm/%40modelcontextprotocol/server-filesystem@2025.8.21",
+            "pkg:npm/%40modelcontextprotocol/server-github",
+            "pkg:pypi/docs-mcp@0.4.2",
+            "pkg:docker/crystaldba/postgres-mcp@0.3.0",
+        ]
+    );
+    let service = &parsed["services"][0];
+    assert_eq!(service["name"], "tickets");
+    assert_eq!(service["endpoints"][0], "http://tickets.example.com/mcp");
+    assert_eq!(service["authenticated"], true);
+    assert_eq!(service["x-trust-boundary"], true);
+    insta::assert_snapshot!("bom_agent_repo", document);
+    let (code, table) = bom("testdata/examples/agent-repo", "table");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("bom_table_agent_repo", table);
+    if let Some(corpus) = common::shared("corpus") {
+        let (_, document) = bom(&corpus.to_string_lossy(), "cyclonedx");
+        validate("cyclonedx/bom-1.6.schema.json", &document, "corpus");
     }
 }

@@ -90,10 +90,21 @@ pub fn civil(days: i64) -> String {
 
 /// Today, or the day of `SOURCE_DATE_EPOCH` for reproducible reports.
 pub fn today() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| {
+    civil(epoch_seconds().div_euclid(86_400))
+}
+
+/// Now, as RFC 3339 in UTC (`2026-11-30T13:05:00Z`); SOURCE_DATE_EPOCH
+/// fixes it, as for [`today`].
+pub fn now() -> String {
+    let seconds = epoch_seconds();
+    let of_day = seconds.rem_euclid(86_400);
+    format!("{}T{:02}:{:02}:{:02}Z", civil(seconds.div_euclid(86_400)), of_day / 3600, of_day % 3600 / 60, of_day % 60)
+}
+
+fn epoch_seconds() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-    });
-    civil(seconds.div_euclid(86_400))
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Report stage: pure renderers over findings and the graph.
 
+pub mod bom;
 pub mod concise;
 pub mod dfd;
 pub mod diff;
