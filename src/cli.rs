@@ -554,6 +554,32 @@ a finding at or above it, or an agent config that could not be read or parsed
 a usage error, a bad config file, or an internal failure
 "#;
 
+/// `diff` gates on widening, not on findings.
+const DIFF_EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+no agent widened at or above \fB\-\-fail\-on\-widen\fR (default none: never), and every config at HEAD parsed
+.TP
+\fB1\fR
+an agent widened at or above it, or a config at HEAD that could not be read or parsed
+.TP
+\fB2\fR
+a usage error: not in a git repository, a revision that names no commit, a bad config file
+"#;
+
+/// Documents (report, graph, bom, baseline) are written whatever the findings.
+const DOCUMENT_EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+every agent config parsed
+.TP
+\fB1\fR
+an agent config that could not be read or parsed (the document is still written)
+.TP
+\fB2\fR
+a usage error, a bad config file, or an internal failure
+"#;
+
 fn man(command: Option<&str>) -> Result<ExitCode, Error> {
     let mut cli = <Cli as clap::CommandFactory>::command();
     cli.build();
@@ -573,9 +599,14 @@ fn man(command: Option<&str>) -> Result<ExitCode, Error> {
                 .version(env!("CARGO_PKG_VERSION"))
         }
     };
+    let exit_status = match command {
+        Some("diff") => DIFF_EXIT_STATUS,
+        Some("report" | "graph" | "bom" | "baseline") => DOCUMENT_EXIT_STATUS,
+        _ => EXIT_STATUS,
+    };
     let mut out = Vec::new();
     clap_mangen::Man::new(page).render(&mut out).map_err(|err| Error::Internal(format!("man page: {err}")))?;
-    print(&format!("{}{EXIT_STATUS}", String::from_utf8_lossy(&out)));
+    print(&format!("{}{exit_status}", String::from_utf8_lossy(&out)));
     Ok(ExitCode::SUCCESS)
 }
 

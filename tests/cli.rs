@@ -279,7 +279,10 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
     for shell in ["bash", "zsh", "fish"] {
         let (code, text, _) = run(&["completions", shell]);
         assert_eq!(code, 0);
-        assert!(text.contains("baseline") && text.contains("report"), "{shell} completions name the subcommands");
+        for command in ["baseline", "report", "diff", "bom"] {
+            assert!(text.contains(command), "{shell} completions name {command}");
+        }
+        assert!(text.contains("fail-on-widen"), "{shell} completions know diff's flags");
     }
     let (code, man, _) = run(&["man"]);
     assert_eq!(code, 0);
@@ -290,6 +293,13 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
     assert_eq!(code, 0);
     assert!(page.contains(".TH blastradius-scan 1"), "{page}");
     assert!(page.contains("\\-\\-min\\-severity") && page.contains(".SH \"EXIT STATUS\""), "{page}");
+    let (code, page, _) = run(&["man", "diff"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH blastradius-diff 1") && page.contains("\\-\\-fail\\-on\\-widen"), "{page}");
+    assert!(page.contains("no agent widened at or above"), "diff's own exit status: {page}");
+    let (code, page, _) = run(&["man", "bom"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH blastradius-bom 1") && page.contains("cyclonedx"), "{page}");
     let (code, _, stderr) = run(&["man", "nope"]);
     assert_eq!(code, 2);
     assert_eq!(stderr, "error: no command `nope`; `blastradius --help` lists them\n");
