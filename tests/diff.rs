@@ -234,3 +234,60 @@ fn outside_a_repository_is_one_clear_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("error: diff: ") && stderr.contains("is not inside a git repository"), "{stderr}");
 }
+
+#[test]
+fn delegation_widens_the_delegator_by_the_delegates_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    git(root, &["config", "user.email", "ci@example.com"]);
+    git(root, &["config", "user.name", "CI"]);
+    std::fs::create_dir_all(root.join("config")).unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples/crew/config");
+    std::fs::copy(example.join("tasks.yaml"), root.join("config/tasks.yaml")).unwrap();
+    let agents = std::fs::read_to_string(example.join("agents.yaml")).unwrap();
+    std::fs::write(
+        root.join("config/agents.yaml"),
+        agents.replace("allow_delegation: true", "allow_delegation: false"),
+    )
+    .unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "no delegation"]);
+    std::fs::write(root.join("config/agents.yaml"), agents).unwrap();
+    let (_, stdout, _) = run(root, &["diff", "HEAD"]);
+    let researcher: Vec<&str> =
+        stdout.split("\n\n").find(|block| block.contains("researcher (crewai, config)  ")).unwrap().lines().collect();
+    assert_eq!(
+        researcher[..9],
+        [
+            "widened (severe) researcher (crewai, config)  config/agents.yaml:1:1",
+            "  + db.read (moderate) via analyst → run_sql at config/agents.yaml:14:7",
+            "  + db.write (moderate) via analyst → run_sql at config/agents.yaml:14:7",
+            "  + email.send (moderate) via analyst → send_email at config/agents.yaml:15:7",
+            "  + net.send (moderate) via analyst → send_email at config/agents.yaml:15:7",
+            "  + tool run_sql  config/agents.yaml:14:7",
+            "  + tool send_email  config/agents.yaml:15:7",
+            "  + agent analyst (crewai, config)  config/agents.yaml:9:1",
+            "  blast radius 1 → 4 (agents 0 → 1, tools 1 → 3)",
+        ]
+    );
+    assert!(
+        researcher[9].starts_with("  + path HIGH BR402 config/agents.yaml:7:21 `researcher` reads content"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_broken_config_fails_at_head_and_warns_at_base() {
+    let repo = widening_repo();
+    let root = repo.path();
+    std::fs::write(root.join(".mcp.json"), "{ \"mcpServers\": { oops } }\n").unwrap();
+    let (code, _, stderr) = run(root, &["diff", "HEAD"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error: .mcp.json:1:"), "{stderr}");
+    git(root, &["commit", "-q", "-am", "broken"]);
+    std::fs::write(root.join(".mcp.json"), mcp_json()).unwrap();
+    let (code, _, stderr) = run(root, &["diff", "HEAD"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.starts_with("warning: at HEAD: .mcp.json:1:"), "{stderr}");
+}
