@@ -377,3 +377,16 @@ fn the_bill_of_materials_validates_and_names_packages_by_purl() {
         validate("cyclonedx/bom-1.6.schema.json", &document, "corpus");
     }
 }
+
+#[test]
+fn mermaid_diagrams_hold_no_markup_from_scanned_names() {
+    let (_, markdown) = report("testdata/hostile-report", "markdown");
+    let blocks: Vec<&str> =
+        markdown.split("```mermaid\n").skip(1).map(|rest| rest.split("```").next().unwrap()).collect();
+    assert_eq!(blocks.len(), 2, "the data-flow diagram and the privilege graph");
+    assert!(blocks[0].contains("subgraph b1[\"Remote service at evil.example\"]"), "{}", blocks[0]);
+    for block in blocks {
+        assert!(!block.contains('<') && !block.contains('`'), "{block}");
+        assert!(block.contains("#lt;script#gt;"), "the name is shown, escaped: {block}");
+    }
+}

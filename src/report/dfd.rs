@@ -1,5 +1,5 @@
-//! The data-flow diagram of the HTML report: trust boundaries as dashed
-//! boxes in one row, the agents and servers inside each, and the flows that
+//! The data-flow diagram of the reports (SVG in HTML, Mermaid in Markdown):
+//! trust boundaries as boxes in one row, the agents and servers inside each, and the flows that
 //! cross boundaries as labelled arcs drawn above the boxes, so no edge ever
 //! runs behind a node. At scale it folds: containers and remote hosts of
 //! one kind become one box when there are more than three, a box draws at
@@ -41,7 +41,11 @@ struct DrawnBox {
     folded: Vec<String>,
 }
 
-pub fn render(model: &SystemModel) -> String {
+/// Boxes, each with what it draws, and the crossing flows between boxes
+/// counted by kind.
+type Arcs<'m> = BTreeMap<(usize, usize), BTreeMap<&'m str, usize>>;
+
+fn layout(model: &SystemModel) -> (Vec<DrawnBox>, Arcs<'_>) {
     // Boundary id → box index, folding crowded kinds.
     let mut per_kind: BTreeMap<u8, Vec<&crate::model::Boundary>> = BTreeMap::new();
     for boundary in &model.boundaries {
@@ -105,6 +109,44 @@ pub fn render(model: &SystemModel) -> String {
             *arcs.entry((from, to)).or_default().entry(flow.label).or_default() += 1;
         }
     }
+    (boxes, arcs)
+}
+
+/// The diagram as Mermaid for the Markdown report: a subgraph per boundary,
+/// the crossing flows between subgraphs, labelled with their counts.
+pub fn mermaid(model: &SystemModel) -> String {
+    let (boxes, arcs) = layout(model);
+    // Mermaid reads quotes, angle brackets and backticks as markup (a
+    // backtick run could also close the Markdown fence).
+    let text = |t: &str| {
+        crate::redact::shown(t).replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('`', "#96;")
+    };
+    let mut out = String::from("flowchart LR\n");
+    for (i, drawn) in boxes.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph b{i}[\"{}\"]", text(&drawn.title));
+        for (row, (kind, name)) in drawn.items.iter().enumerate() {
+            let shape = match kind {
+                ComponentKind::Agent => format!("([\"{}\"])", text(name)),
+                ComponentKind::ExternalEntity => format!("[/\"{}\"/]", text(name)),
+                _ => format!("[\"{}\"]", text(name)),
+            };
+            let _ = writeln!(out, "    b{i}n{row}{shape}");
+        }
+        if !drawn.folded.is_empty() {
+            let _ = writeln!(out, "    b{i}more[\"+ {}\"]", text(&drawn.folded.join(", ")));
+        }
+        let _ = writeln!(out, "  end");
+    }
+    for ((from, to), kinds) in &arcs {
+        let label: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(out, "  b{from} -->|\"{}\"| b{to}", text(&label.join(", ")));
+    }
+    out
+}
+
+/// The diagram as SVG for the HTML report.
+pub fn render(model: &SystemModel) -> String {
+    let (boxes, arcs) = layout(model);
 
     let lift = |i: usize, span: usize| 40.0 + 22.0 * span as f64 + 18.0 * i as f64;
     let top = arcs.keys().enumerate().map(|(i, (a, b))| lift(i, a.abs_diff(*b))).fold(0.0, f64::max) + 30.0;

@@ -76,6 +76,8 @@ pub struct Model {
     svg: String,
     /// The data-flow diagram (inline SVG, escaped when built).
     dfd: String,
+    /// The same diagram in Mermaid, for the Markdown report.
+    dfd_mermaid: String,
     /// How many nodes the privilege graph has; past `GRAPH_DRAWN` it is
     /// not drawn (the data-flow diagram stands for it).
     graph_nodes: usize,
@@ -383,6 +385,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
         crossing,
         mermaid: super::graph::mermaid(graph),
         dfd: super::dfd::render(&model),
+        dfd_mermaid: super::dfd::mermaid(&model),
         svg: if graph.graph.node_count() <= GRAPH_DRAWN { super::svg::render(graph) } else { String::new() },
         graph_nodes: graph.graph.node_count(),
         radii: model.radii.iter().take(5).cloned().collect(),
