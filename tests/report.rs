@@ -226,6 +226,14 @@ fn otm_and_threat_dragon_exports_validate() {
         let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("### TM-")).collect();
         let unique: std::collections::BTreeSet<&&str> = headings.iter().collect();
         assert!(headings.len() > 20 && unique.len() == headings.len(), "{headings:#?}");
+        // The plan removes the most risk per change first.
+        let plan = markdown.split("## Remediation plan").nth(1).unwrap();
+        let per_change: Vec<f64> = plan
+            .split(" risk each)")
+            .filter_map(|before| before.rsplit('(').next().and_then(|n| n.parse().ok()))
+            .collect();
+        assert!(per_change.len() > 20 && per_change.windows(2).all(|w| w[0] >= w[1]), "{per_change:?}");
+        assert!(per_change.first() > per_change.last(), "some threats take several changes: {per_change:?}");
     }
     let (_, otm) = report("testdata/examples/agent-system", "otm");
     insta::assert_snapshot!("report_otm_agent_system", otm);

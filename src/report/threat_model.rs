@@ -196,7 +196,13 @@ struct PlanRow {
     severity: &'static str,
     rule_id: String,
     title: String,
-    count: usize,
+    /// The settings to change: one per distinct place its open findings are written.
+    changes: usize,
+    /// The first few of those places.
+    places: Vec<String>,
+    more_places: usize,
+    /// Risk (1 to 9) removed per change, one decimal.
+    per_change: String,
     action: String,
 }
 
@@ -328,18 +334,35 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
                 .collect(),
         })
         .collect();
-    // The plan: open threats, most risk removed by one change first.
-    let plan = model
+    // The plan: open threats, most risk removed per change first (a threat
+    // closed by one edit before an equal one that takes ten), then by risk.
+    const PLACES_SHOWN: usize = 3;
+    let mut open: Vec<(&crate::model::Threat, Vec<String>)> = model
         .threats
         .iter()
         .filter(|t| t.status == Status::Open)
+        .map(|t| {
+            let places: BTreeSet<String> =
+                t.evidence.iter().filter(|e| e.accepted.is_none()).map(|e| e.location.clone()).collect();
+            (t, places.into_iter().collect())
+        })
+        .collect();
+    let per_change = |t: &crate::model::Threat, places: &[String]| u32::from(t.risk) * 60 / places.len().max(1) as u32;
+    open.sort_by(|(a, pa), (b, pb)| {
+        per_change(b, pb).cmp(&per_change(a, pa)).then(b.risk.cmp(&a.risk)).then(a.id.cmp(&b.id))
+    });
+    let plan = open
+        .into_iter()
         .enumerate()
-        .map(|(i, t)| PlanRow {
+        .map(|(i, (t, places))| PlanRow {
             rank: i + 1,
             severity: t.risk_level.as_str(),
             rule_id: t.rule_id.clone(),
             title: t.title.clone(),
-            count: t.evidence.iter().filter(|e| e.accepted.is_none()).count(),
+            changes: places.len().max(1),
+            per_change: format!("{:.1}", f64::from(t.risk) / places.len().max(1) as f64),
+            more_places: places.len().saturating_sub(PLACES_SHOWN),
+            places: places.into_iter().take(PLACES_SHOWN).collect(),
             action: t.mitigation.clone(),
         })
         .collect();
