@@ -33,6 +33,11 @@ fn action_is_composite_and_never_splices_inputs_into_scripts() {
     let steps = action.at(&["runs", "steps"]).unwrap().items();
     let uses: Vec<&str> = steps.iter().filter_map(|s| s.get("uses").and_then(Node::as_str)).collect();
     assert!(uses.iter().any(|u| u.starts_with("actions/cache@")), "{uses:?}");
+    // A tag can be moved to other code; a commit SHA cannot.
+    for reference in &uses {
+        let sha = reference.split_once('@').map_or("", |(_, r)| r);
+        assert!(sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()), "{reference} is not pinned by SHA");
+    }
     let install = steps.iter().find(|s| s.get("name").and_then(Node::as_str) == Some("Install blastradius")).unwrap();
     assert_eq!(install.get("if").and_then(Node::as_str), Some("${{ steps.cache.outputs.cache-hit != 'true' }}"));
     for step in action.at(&["runs", "steps"]).unwrap().items() {
