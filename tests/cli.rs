@@ -636,3 +636,32 @@ fn one_thread_and_many_give_the_same_bytes() {
         assert!(!one.2.contains("files read"), "{format}: {}", one.2);
     }
 }
+
+#[test]
+fn bypass_mode_grants_claude_codes_own_tools_except_the_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".claude")).unwrap();
+    let settings = r#"{ "permissions": { "defaultMode": "bypassPermissions", "deny": ["Bash", "WebFetch"] } }"#;
+    std::fs::write(dir.path().join(".claude/settings.json"), settings).unwrap();
+    let out = blastradius().args(["graph", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let graph: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut granted: Vec<(String, String)> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            let grant = e["attributes"]["grant"].as_str()?;
+            grant.ends_with("(bypassPermissions)").then(|| (grant.to_string(), e["attributes"]["scope"].to_string()))
+        })
+        .collect();
+    granted.sort();
+    let mode = "\"approval-mode\"".to_string();
+    assert_eq!(
+        granted,
+        [("Edit (bypassPermissions)".to_string(), mode.clone()), ("WebSearch (bypassPermissions)".to_string(), mode)]
+    );
+    // The mode is reported once (BR301), not again as an unrestricted shell.
+    let out = blastradius().args(["scan", "--format", "concise"]).arg(dir.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BR301") && !text.contains("BR202"), "{text}");
+}

@@ -114,7 +114,8 @@ fn the_json_diff_names_each_gain_with_its_grant_and_place() {
         gained,
         [
             ("repo.write", "github", 3, 5),
-            ("fs.write", "Bash(npm:*)", 3, 23),
+            // Bypass mode grants Claude Code's own tools, where the mode is set.
+            ("fs.write", "Edit (bypassPermissions)", 4, 20),
             ("net.send", "Bash(npm:*)", 3, 23),
             ("net.fetch", "Bash(npm:*)", 3, 23)
         ]
@@ -128,10 +129,16 @@ fn the_json_diff_names_each_gain_with_its_grant_and_place() {
         .collect();
     assert_eq!(
         reached,
-        [("tool", "github"), ("tool", "web-fetch"), ("credential", "ghp_**** (GITHUB_PERSONAL_ACCESS_TOKEN)")]
+        [
+            ("tool", "edit"),
+            ("tool", "github"),
+            ("tool", "web-fetch"),
+            ("tool", "web-search"),
+            ("credential", "ghp_**** (GITHUB_PERSONAL_ACCESS_TOKEN)")
+        ]
     );
     assert_eq!(agent["blast_radius_before"]["size"], 2);
-    assert_eq!(agent["blast_radius_after"]["size"], 5);
+    assert_eq!(agent["blast_radius_after"]["size"], 7);
     let rules = |list: &str| -> Vec<String> {
         agent[list].as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap().to_string()).collect()
     };
@@ -160,9 +167,12 @@ fn fail_on_widen_gates_on_the_level_reached() {
 #[test]
 fn a_narrow_widening_is_any_not_high() {
     let repo = widening_repo();
-    // Only a read-only fetch tool more: limited capabilities, no path.
-    let settings = WIDE.replace(r#""WebFetch""#, r#""WebFetch", "WebSearch""#);
-    std::fs::write(repo.path().join(".claude/settings.json"), settings).unwrap();
+    // Only a server more, of no known capability: new reach, no path.
+    let servers = mcp_json().replace(
+        r#""mcpServers": {"#,
+        r#""mcpServers": { "time": { "command": "uvx", "args": ["mcp-server-time==2025.8.4"] },"#,
+    );
+    std::fs::write(repo.path().join(".mcp.json"), servers).unwrap();
     let (code, stdout, _) = run(repo.path(), &["diff", "HEAD", "--fail-on-widen", "high", "--format", "json"]);
     let diff: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(diff["summary"]["widening"], "any", "{stdout}");
