@@ -173,17 +173,10 @@ fn node_location(graph: &Graph, index: petgraph::stable_graph::NodeIndex) -> Opt
     graph.node(index).locs.first().and_then(|loc| location(graph, loc))
 }
 
-/// The nearest enabled tool in `agent`'s reach whose grant gives
+/// The nearest enabled tool in the searcher's last reach whose grant gives
 /// `capability`: the grant as written and where; through delegation, the
 /// agents on the way are named too.
-fn grant_of(
-    graph: &Graph,
-    agent: petgraph::stable_graph::NodeIndex,
-    capability: &str,
-) -> (Option<Shown>, Option<Location>) {
-    let adjacency = Adjacency::new(graph);
-    let mut searcher = Searcher::new(graph);
-    searcher.run(&adjacency, agent, &reach::BLAST_KINDS, reach::MAX_HOPS);
+fn grant_of(graph: &Graph, searcher: &Searcher, capability: &str) -> Option<(Shown, Option<Location>)> {
     for &(index, _) in searcher.reached() {
         let tool = graph.node(index);
         if tool.kind != NodeKind::Tool || tool.is_disabled() {
@@ -206,20 +199,43 @@ fn grant_of(
             .collect();
         via.push(grant.unwrap_or_else(|| tool.name.clone()));
         let at = edge.loc.as_ref().and_then(|loc| location(graph, loc)).or_else(|| node_location(graph, index));
-        return (Some(Shown::new(&via.join(" → "))), at);
+        return Some((Shown::new(&via.join(" → ")), at));
     }
-    (None, node_location(graph, agent))
+    None
 }
 
 fn impact(capability: &str) -> u8 {
     crate::catalog::impact::ImpactCatalog::get().of(capability).map_or(1, |i| i.level)
 }
 
-fn capability_changes(graph: &Graph, agent: &AgentView, capabilities: &[&String]) -> Vec<CapabilityChange> {
+/// One revision's graph with its search buffers, built once for the diff.
+struct Side<'g> {
+    output: &'g ScanOutput,
+    adjacency: Adjacency,
+    searcher: Searcher,
+}
+
+impl<'g> Side<'g> {
+    fn new(output: &'g ScanOutput) -> Self {
+        Side { output, adjacency: Adjacency::new(&output.graph), searcher: Searcher::new(&output.graph) }
+    }
+}
+
+fn capability_changes(side: &mut Side<'_>, agent: &AgentView, capabilities: &[&String]) -> Vec<CapabilityChange> {
+    if capabilities.is_empty() {
+        return Vec::new();
+    }
+    let graph = &side.output.graph;
+    // One search from the agent serves every capability it changed.
+    side.searcher.run(&side.adjacency, agent.index, &reach::BLAST_KINDS, reach::MAX_HOPS);
+    let searcher = &side.searcher;
     let mut changes: Vec<CapabilityChange> = capabilities
         .iter()
         .map(|capability| {
-            let (via, location) = grant_of(graph, agent.index, capability);
+            let (via, location) = match grant_of(graph, searcher, capability) {
+                Some((via, at)) => (Some(via), at),
+                None => (None, node_location(graph, agent.index)),
+            };
             CapabilityChange { capability: capability.to_string(), impact: impact(capability), via, location }
         })
         .collect();
@@ -312,9 +328,11 @@ pub fn compare(base: &ScanOutput, head: &ScanOutput, base_name: &str, head_name:
         }
     }
     let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let (mut old_side, mut new_side) = (Side::new(base), Side::new(head));
     for key in keys {
         let (new_findings, fixed) = by_agent.remove(key.as_str()).unwrap_or_default();
-        if let Some(change) = agent_change(base, head, before.get(key), after.get(key), &new_findings, &fixed) {
+        let views = (before.get(key), after.get(key));
+        if let Some(change) = agent_change(&mut old_side, &mut new_side, views, &new_findings, &fixed) {
             diff.agents.push(change);
         }
     }
@@ -333,16 +351,16 @@ pub fn compare(base: &ScanOutput, head: &ScanOutput, base_name: &str, head_name:
 }
 
 fn agent_change(
-    base: &ScanOutput,
-    head: &ScanOutput,
-    before: Option<&AgentView>,
-    after: Option<&AgentView>,
+    base: &mut Side<'_>,
+    head: &mut Side<'_>,
+    (before, after): (Option<&AgentView>, Option<&AgentView>),
     new_findings: &[&Finding],
     fixed: &[&Finding],
 ) -> Option<AgentChange> {
+    let (base_graph, head_graph) = (&base.output.graph, &head.output.graph);
     let (node_graph, view) = match (after, before) {
-        (Some(view), _) => (&head.graph, view),
-        (None, Some(view)) => (&base.graph, view),
+        (Some(view), _) => (head_graph, view),
+        (None, Some(view)) => (base_graph, view),
         (None, None) => return None,
     };
     let node = node_graph.node(view.index);
@@ -368,14 +386,14 @@ fn agent_change(
         change: Change::Changed,
         widening: Widening::None,
         location: node_location(node_graph, view.index),
-        capabilities_gained: after.map(|v| capability_changes(&head.graph, v, &gained)).unwrap_or_default(),
-        capabilities_lost: before.map(|v| capability_changes(&base.graph, v, &lost)).unwrap_or_default(),
+        capabilities_gained: after.map(|v| capability_changes(head, v, &gained)).unwrap_or_default(),
+        capabilities_lost: before.map(|v| capability_changes(base, v, &lost)).unwrap_or_default(),
         reach_added: reached_list(
-            &head.graph,
+            head_graph,
             reached_after.iter().filter(|(k, _)| !reached_before.contains_key(*k)).map(|(_, i)| i),
         ),
         reach_removed: reached_list(
-            &base.graph,
+            base_graph,
             reached_before.iter().filter(|(k, _)| !reached_after.contains_key(*k)).map(|(_, i)| i),
         ),
         blast_radius_before: before.map(|v| v.radius.clone()),

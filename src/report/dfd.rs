@@ -116,11 +116,7 @@ fn layout(model: &SystemModel) -> (Vec<DrawnBox>, Arcs<'_>) {
 /// the crossing flows between subgraphs, labelled with their counts.
 pub fn mermaid(model: &SystemModel) -> String {
     let (boxes, arcs) = layout(model);
-    // Mermaid reads quotes, angle brackets and backticks as markup (a
-    // backtick run could also close the Markdown fence).
-    let text = |t: &str| {
-        crate::redact::shown(t).replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('`', "#96;")
-    };
+    let text = |t: &str| super::graph::mermaid_text(&crate::redact::shown(t));
     let mut out = String::from("flowchart LR\n");
     for (i, drawn) in boxes.iter().enumerate() {
         let _ = writeln!(out, "  subgraph b{i}[\"{}\"]", text(&drawn.title));

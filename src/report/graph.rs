@@ -36,11 +36,17 @@ fn edges(graph: &Graph) -> Vec<(NodeIndex, NodeIndex, &crate::graph::Edge)> {
     edges
 }
 
+/// Text for a quoted Mermaid label: quotes, angle brackets and backticks
+/// as entities (Mermaid reads them as markup, and a backtick run could close
+/// the Markdown fence around the diagram).
+pub(crate) fn mermaid_text(text: &str) -> String {
+    text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('`', "#96;")
+}
+
 pub fn mermaid(graph: &Graph) -> String {
     let nodes = graph.sorted_nodes();
     let id = |index: NodeIndex| format!("n{}", nodes.iter().position(|n| *n == index).unwrap_or(0));
-    let escape =
-        |text: &str| text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;").replace('`', "#96;");
+    let escape = mermaid_text;
     let mut out = String::from("flowchart LR\n");
     for &index in &nodes {
         let node = graph.node(index);
