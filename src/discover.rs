@@ -68,9 +68,7 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
             found.files.push(FileEntry { path: root.clone(), display, candidate, contents: None });
             continue;
         }
-        // Plugin roots seen so far (the walk is sorted: `.claude-plugin/`
-        // comes before the `agents/` and `commands/` beside it).
-        let mut plugin_roots: Vec<String> = Vec::new();
+        let mut chooser = Chooser::default();
         let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
             !(e.file_type().is_dir() && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
         });
@@ -87,12 +85,7 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
                 continue;
             }
             let display = display_path(entry.path(), single_root);
-            if let Some(root) = display.strip_suffix(".claude-plugin/plugin.json") {
-                plugin_roots.push(root.to_string());
-            }
-            let Some(candidate) = classify_path(&display).or_else(|| plugin_component(&plugin_roots, &display)) else {
-                continue;
-            };
+            let Some(candidate) = chooser.choose(&display) else { continue };
             if let Some(reason) = too_large(entry.path()) {
                 // A large JSON or YAML file of unknown kind (a lock file, a
                 // data set) is not a config; only a known config name is news.
@@ -155,23 +148,16 @@ pub(crate) fn at_revision(root: &Path, rev: &str) -> Result<Discovered, crate::g
         ..Discovered::default()
     };
     let tree = crate::git::tree(root, rev)?;
-    let mut plugin_roots: Vec<String> = Vec::new();
+    let mut chooser = Chooser::default();
     let mut chosen = Vec::new();
     for file in &tree {
         let display = file.path.as_str();
         if display.split('/').rev().skip(1).any(|dir| SKIP_DIRS.contains(&dir)) {
             continue;
         }
-        if let Some(root) = display.strip_suffix(".claude-plugin/plugin.json") {
-            plugin_roots.push(root.to_string());
-        }
-        let Some(candidate) = classify_path(display).or_else(|| plugin_component(&plugin_roots, display)) else {
-            continue;
-        };
-        if file.size > MAX_FILE_SIZE {
+        let Some(candidate) = chooser.choose(display) else { continue };
+        if let Some(reason) = over_limit(file.size) {
             if !matches!(candidate, Candidate::Content(_)) {
-                let size = file.size;
-                let reason = format!("skipped: {size} bytes is over the {MAX_FILE_SIZE}-byte limit for a config file");
                 found.skipped.push(Skipped { display: display.to_string(), reason });
             }
             continue;
@@ -202,9 +188,30 @@ fn not_readable(path: &Path) -> Option<String> {
 }
 
 fn too_large(path: &Path) -> Option<String> {
-    let size = path.metadata().ok()?.len();
+    over_limit(path.metadata().ok()?.len())
+}
+
+fn over_limit(size: u64) -> Option<String> {
     (size > MAX_FILE_SIZE)
         .then(|| format!("skipped: {size} bytes is over the {MAX_FILE_SIZE}-byte limit for a config file"))
+}
+
+/// Picks the files read, by name, in walk order (sorted, so a plugin's
+/// `.claude-plugin/plugin.json` comes before the `agents/` beside it): the
+/// same choice for a walk of the disk and for a tree at a git revision.
+#[derive(Default)]
+struct Chooser {
+    /// Plugin roots seen so far.
+    plugin_roots: Vec<String>,
+}
+
+impl Chooser {
+    fn choose(&mut self, display: &str) -> Option<Candidate> {
+        if let Some(root) = display.strip_suffix(".claude-plugin/plugin.json") {
+            self.plugin_roots.push(root.to_string());
+        }
+        classify_path(display).or_else(|| plugin_component(&self.plugin_roots, display))
+    }
 }
 
 /// Relative to the scan root when one directory is scanned; as given otherwise.
