@@ -211,6 +211,31 @@ fn graph_of_a_crew_in_every_format() {
 }
 
 #[test]
+fn ci_graph_draws_trigger_agent_and_token() {
+    let (code, dot, _) = run(&["graph", "testdata/examples/ci-agents", "--format", "dot"]);
+    assert_eq!(code, 0);
+    let edge = |from: &str, kind: &str, to: &str| {
+        dot.lines().any(|l| l.contains(&format!("\"{from}\" -> \"{to}\"")) && l.contains(&format!("label=\"{kind}\"")))
+    };
+    let agent = "agent:github-actions:.github/workflows/vulnerable.yml:assist:1";
+    assert!(edge("trigger:github-actions:.github/workflows/vulnerable.yml:issue_comment", "feeds", agent), "{dot}");
+    assert!(edge(
+        agent,
+        "authenticates_with",
+        "cred:github-actions:.github/workflows/vulnerable.yml:jobs.assist:GITHUB_TOKEN"
+    ));
+    assert!(dot.contains("trigger: issue_comment in vulnerable.yml"), "the trigger is named by its event and file");
+    let (_, json, _) = run(&["graph", "testdata/examples/ci-agents", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let feeds: Vec<&serde_json::Value> =
+        value["edges"].as_array().unwrap().iter().filter(|e| e["kind"] == "feeds" && e["to"] == agent).collect();
+    assert_eq!(feeds.len(), 1);
+    assert_eq!(feeds[0]["attributes"]["flows"], serde_json::json!(["untrusted_input"]), "an ungated outsiders' event");
+    let fields = feeds[0]["attributes"]["prompt_fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 3, "title, comment and the issue body through env: {fields:?}");
+}
+
+#[test]
 fn chaining_findings_explain_their_path() {
     let (code, terminal, _) = run(&["scan", "testdata/examples/crew", "--color", "never"]);
     assert_eq!(code, 1);

@@ -12,18 +12,32 @@ const CI_YAML: &str = include_str!("../../rules/catalog/ci.yaml");
 #[serde(deny_unknown_fields)]
 pub struct CiCatalog {
     pub agent_actions: Vec<String>,
-    pub agent_clis: Vec<String>,
+    pub agent_clis: Vec<AgentCli>,
+    pub agent_cli_not_runs: Vec<String>,
+    pub package_runners: Vec<String>,
     pub reusable_agent_inputs: Vec<String>,
     pub agent_packages: AgentPackages,
     pub npm_installs: Vec<String>,
     pub pypi_installs: Vec<String>,
     pub prompt_inputs: Vec<String>,
     pub outsider_events: Vec<String>,
+    pub trigger_writers: std::collections::BTreeMap<String, String>,
     pub privileged_events: Vec<String>,
     pub bypass: Vec<String>,
     pub head_refs: Vec<String>,
     pub head_checkout_commands: Vec<String>,
     pub code_runners: Vec<String>,
+}
+
+/// An agent CLI: the commands or packages that start it, and the arguments
+/// of which one must be given for it to run a prompt (none: any call does).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentCli {
+    pub cli: String,
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub runs_only: Vec<String>,
 }
 
 /// Agent CLI packages, by registry.
@@ -49,6 +63,11 @@ impl CiCatalog {
         inputs.any(|k| self.reusable_agent_inputs.iter().chain(&self.prompt_inputs).any(|i| i == k))
     }
 
+    /// Who can cause a workflow event, in words.
+    pub fn writers_of(&self, event: &str) -> &str {
+        self.trigger_writers.get(event).map_or("people with write access", String::as_str)
+    }
+
     /// Whether a checkout's `ref:` or `repository:` names a pull request's head.
     pub fn names_head(&self, text: &str) -> bool {
         self.head_refs.iter().any(|r| text.contains(r.as_str()))
@@ -58,13 +77,9 @@ impl CiCatalog {
     /// as the catalog names it (`npm ci`). Only words that start a command
     /// count: `echo make it` runs no Makefile.
     pub fn runs_code(&self, script: &str) -> Option<&str> {
-        let commands = script.split(['\n', ';', '&', '|', '(', ')']);
-        commands.into_iter().find_map(|command| {
-            let words: Vec<&str> = command
-                .split_whitespace()
-                .skip_while(|w| matches!(*w, "then" | "else" | "do" | "sudo" | "time"))
-                .collect();
-            let joined = format!("{} ", words.join(" "));
+        let wrappers = super::CommandCatalog::get();
+        super::commands::shell_commands(script).into_iter().find_map(|words| {
+            let joined = format!("{} ", wrappers.past_wrappers(&words).join(" "));
             self.code_runners.iter().find(|r| joined.starts_with(&format!("{r} "))).map(String::as_str)
         })
     }

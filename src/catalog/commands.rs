@@ -30,6 +30,8 @@ struct ProgramSpec {
     #[serde(default)]
     skip: usize,
     #[serde(default)]
+    sandbox: bool,
+    #[serde(default)]
     inline: Vec<String>,
     #[serde(default)]
     runs: Option<Vec<String>>,
@@ -294,6 +296,87 @@ impl CommandCatalog {
             flows,
         }
     }
+}
+
+impl CommandCatalog {
+    /// The command a shell line runs in the end: past `VAR=value`
+    /// assignments and wrappers (`sudo`, `timeout 30`, `srt`) with their own
+    /// flags and arguments.
+    pub fn past_wrappers<'a, 'w>(&self, mut words: &'a [&'w str]) -> &'a [&'w str] {
+        loop {
+            while let Some((_, rest)) = words.split_first().filter(|(w, _)| is_assignment(w)) {
+                words = rest;
+            }
+            let Some((first, args)) = words.split_first() else { return words };
+            let program = first.rsplit(['/', '\\']).next().unwrap_or(first);
+            let Some(spec) = self.programs.get(program).filter(|s| s.class == "wrapper") else {
+                return words;
+            };
+            let mut rest = args;
+            let mut skipped = 0;
+            while let Some((w, tail)) = rest.split_first() {
+                if !w.starts_with('-') && skipped >= spec.skip {
+                    break;
+                }
+                skipped += usize::from(!w.starts_with('-'));
+                rest = tail;
+            }
+            words = rest;
+        }
+    }
+}
+
+impl CommandCatalog {
+    /// The first wrapper among `words` that confines what it runs (`srt`,
+    /// `firejail`): an OS sandbox around the command.
+    pub fn sandbox_among<'w>(&self, words: &[&'w str]) -> Option<&'w str> {
+        words.iter().copied().find(|w| {
+            let program = w.rsplit(['/', '\\']).next().unwrap_or(w);
+            self.programs.get(program).is_some_and(|s| s.sandbox)
+        })
+    }
+}
+
+/// The simple commands of a shell script, each as its words: split at line
+/// ends (a trailing `\\` continues the line), `;`, `&`, `|`, parentheses and
+/// backticks outside quotes, with a leading keyword (`then`, `do`, `if`, `!`)
+/// dropped. Quotes stay on the words; no expansion is done.
+pub(crate) fn shell_commands(script: &str) -> Vec<Vec<&str>> {
+    let mut commands = Vec::new();
+    let mut quote = None;
+    let mut start = 0;
+    let bytes = script.as_bytes();
+    let mut push = |from: usize, to: usize| {
+        let words: Vec<&str> = script[from..to]
+            .split_whitespace()
+            .filter(|w| *w != "\\")
+            .skip_while(|w| matches!(*w, "then" | "else" | "elif" | "do" | "if" | "while" | "until" | "!" | "{"))
+            .collect();
+        if !words.is_empty() {
+            commands.push(words);
+        }
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(b),
+            (None, b'\n') if i > 0 && bytes[i - 1] == b'\\' => {}
+            (None, b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'`') => {
+                push(start, i);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        // A line ends a quote left open: an apostrophe in prose, a heredoc's text.
+        if b == b'\n' && quote.is_some() {
+            quote = None;
+            push(start, i);
+            start = i + 1;
+        }
+    }
+    push(start, script.len());
+    commands
 }
 
 impl CommandCatalog {

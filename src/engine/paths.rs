@@ -145,8 +145,9 @@ fn reach_hit<'g>(
     origin: NodeIndex,
 ) -> Option<Hit<'g>> {
     searcher.run(&order.adjacency, origin, &p.through, p.max);
-    // For each flow, the first (shortest) path to a target carrying it.
-    let mut witness: Vec<(String, Vec<EdgeIndex>)> = Vec::new();
+    // For each flow, the first (shortest) path to a target carrying it,
+    // with how it reads.
+    let mut witness: Vec<(String, Vec<EdgeIndex>, String)> = Vec::new();
     for &(holder, _) in searcher.reached() {
         for (last, target) in order.adjacency.out(holder, p.last) {
             let tool = graph.node(target);
@@ -155,12 +156,34 @@ fn reach_hit<'g>(
             }
             let flows = graph.graph[last].granted(tool, "flows");
             for flow in &p.flows_all {
-                if witness.iter().any(|(f, _)| f == flow) || !flows.iter().any(|i| &i.value == flow) {
+                if witness.iter().any(|(f, _, _)| f == flow) || !flows.iter().any(|i| &i.value == flow) {
                     continue;
                 }
                 let mut chain = searcher.path(holder);
                 chain.push(last);
-                witness.push((flow.clone(), chain));
+                let text = path_text(graph, origin, &chain);
+                witness.push((flow.clone(), chain, text));
+            }
+        }
+        // What feeds the holder (a trigger): its edge's flows, read as
+        // `on: issue_comment feeding agent`.
+        let mut feeding: Vec<_> = graph
+            .graph
+            .edges_directed(holder, petgraph::Direction::Incoming)
+            .filter(|e| p.fed_by.contains(&e.weight().kind))
+            .collect();
+        feeding.sort_by(|a, b| graph.node(a.source()).key.cmp(&graph.node(b.source()).key));
+        for edge in feeding {
+            for flow in &p.flows_all {
+                let carries =
+                    edge.weight().granted(graph.node(edge.source()), "flows").iter().any(|i| &i.value == flow);
+                if !carries || witness.iter().any(|(f, _, _)| f == flow) {
+                    continue;
+                }
+                let mut chain = searcher.path(holder);
+                let text = format!("{} feeding {}", graph.node(edge.source()).name, path_text(graph, origin, &chain));
+                chain.push(edge.id());
+                witness.push((flow.clone(), chain, text));
             }
         }
         if witness.len() == p.flows_all.len() {
@@ -170,16 +193,15 @@ fn reach_hit<'g>(
     if witness.len() < p.flows_all.len() {
         return None;
     }
-    witness.sort_by_key(|(f, _)| p.flows_all.iter().position(|x| x == f));
-    let described: Vec<String> =
-        witness.iter().map(|(flow, chain)| format!("{flow} via {}", path_text(graph, origin, chain))).collect();
-    let chain: Vec<EdgeIndex> = witness.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    witness.sort_by_key(|(f, _, _)| p.flows_all.iter().position(|x| x == f));
+    let described: Vec<String> = witness.iter().map(|(flow, _, text)| format!("{flow} via {text}")).collect();
+    let chain: Vec<EdgeIndex> = witness.iter().flat_map(|(_, c, _)| c.iter().copied()).collect();
     // The finding points at the grant of the last flow (for the lethal
     // trifecta, the way out: the leg to cut); each leg is in the chain.
     let node = graph.node(origin);
     let loc = witness
         .last()
-        .and_then(|(_, c)| c.last())
+        .and_then(|(_, c, _)| c.last())
         .and_then(|e| graph.graph[*e].loc.clone())
         .or_else(|| node.locs.first().cloned());
     let vars = vec![("origin", node.name.clone()), ("flows", described.join("; "))];

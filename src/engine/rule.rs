@@ -625,6 +625,10 @@ pub struct ReachPattern {
     /// control, and combinations behind one are everywhere.
     #[serde(default)]
     pub unprompted: bool,
+    /// Edges into a reached agent whose own `flows` are legs too: a
+    /// trigger that `feeds` a CI agent outsiders' text is its untrusted input.
+    #[serde(default)]
+    pub fed_by: Vec<EdgeKind>,
 }
 
 /// A cycle of `through` edges among nodes of `kind`: one finding per cycle.

@@ -13,7 +13,8 @@ use regex::Regex;
 
 use super::registry::{Adapt, FormatSpec};
 use super::{claude_settings, claude_skills, Ctx};
-use crate::catalog::CiCatalog;
+use crate::catalog::commands::shell_commands;
+use crate::catalog::{CiCatalog, CommandCatalog};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
 use crate::source::{Node as Doc, Syntax, Value};
 
@@ -34,18 +35,40 @@ fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("workflow pattern: {e}")))
 }
 
-/// An agent CLI run in a shell line (not installed, not asked its version).
-fn cli_agent(line: &str) -> Option<&'static str> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = regex(
-        &RE,
-        r"(?:^|[\s;&|(])(?:npx\s+(?:-y\s+)?@anthropic-ai/claude-code|claude\s+(?:-p|--print)|codex\s+exec|gemini\s+(?:-p|--prompt|--yolo)|aider\s|opencode\s+run|goose\s+run|cursor-agent\s|copilot\s+-p)",
-    );
-    if line.contains("install") || line.contains("--version") {
-        return None;
-    }
-    let text = re.find(line)?.as_str();
-    CiCatalog::get().agent_clis.iter().map(String::as_str).find(|cli| text.contains(cli))
+/// An agent CLI that a `run:` script starts, and the OS sandbox (`srt`)
+/// it runs in, if any.
+struct CliRun {
+    cli: &'static str,
+    sandbox: Option<String>,
+}
+
+/// The agent CLI a `run:` script starts, if any: the first simple command
+/// that, past wrappers and a package runner, calls one of the catalog's
+/// agent CLIs to run a prompt (an install or `--version` is no run).
+fn cli_agent(script: &str) -> Option<CliRun> {
+    let ci = CiCatalog::get();
+    let commands = CommandCatalog::get();
+    shell_commands(script).iter().find_map(|all| {
+        let mut words = commands.past_wrappers(all);
+        let sandbox = commands.sandbox_among(&all[..all.len() - words.len()]).map(str::to_string);
+        let joined = words.join(" ");
+        if let Some(runner) = ci.package_runners.iter().find(|r| joined.starts_with(&format!("{r} "))) {
+            let rest = &words[runner.split(' ').count()..];
+            words = &rest[rest.iter().take_while(|w| w.starts_with('-')).count()..];
+        }
+        let (first, args) = words.split_first()?;
+        let first = first.trim_matches(|c| c == '"' || c == '\'');
+        let package = super::launch::npm_package(first).name;
+        let program = first.rsplit('/').next().unwrap_or(first);
+        let cli = ci.agent_clis.iter().find(|c| c.names.iter().any(|n| *n == package || n == program))?;
+        let not_run =
+            |a: &&str, anywhere: bool| ci.agent_cli_not_runs.iter().any(|n| n == a && (anywhere == n.starts_with('-')));
+        if args.first().is_some_and(|a| not_run(a, false)) || args.iter().any(|a| not_run(a, true)) {
+            return None;
+        }
+        let runs = cli.runs_only.is_empty() || args.iter().any(|a| cli.runs_only.contains(&a.to_string()));
+        runs.then_some(CliRun { cli: cli.cli.as_str(), sandbox })
+    })
 }
 
 /// `${{ github.event.….title|body|message|head_ref… }}`: text an outsider writes.
@@ -75,18 +98,25 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     let maybe = ci
         .agent_actions
         .iter()
-        .chain(&ci.agent_clis)
+        .chain(ci.agent_clis.iter().flat_map(|c| &c.names))
         .chain(&ci.reusable_agent_inputs)
         .any(|a| text.contains(a.as_str()));
     if !maybe {
         return;
     }
-    let triggers = triggers(doc);
-    let outsider: Vec<Item> = triggers.iter().filter(|t| ci.outsider_events.contains(&t.value)).cloned().collect();
-    let privileged: Vec<Item> = triggers.iter().filter(|t| ci.privileged_events.contains(&t.value)).cloned().collect();
+    let all_triggers = triggers(ctx, doc);
     let workflow_env = env_of(doc);
     let Some(jobs) = doc.get("jobs") else { return };
     for job in jobs.entries() {
+        // A job that runs only on some events (`if: github.event_name ==
+        // 'issues'`) is started by those alone.
+        let condition = job.value.get("if").and_then(Doc::scalar_text).unwrap_or_default();
+        let named = events_named(&condition);
+        let triggers: Vec<Item> =
+            all_triggers.iter().filter(|t| named.is_empty() || named.contains(&t.value)).cloned().collect();
+        let outsider: Vec<Item> = triggers.iter().filter(|t| ci.outsider_events.contains(&t.value)).cloned().collect();
+        let privileged: Vec<Item> =
+            triggers.iter().filter(|t| ci.privileged_events.contains(&t.value)).cloned().collect();
         let permissions = job.value.get("permissions").or_else(|| doc.get("permissions"));
         let job_env = env_of(&job.value);
         let fetchers = fetching_steps(&job.value);
@@ -113,12 +143,14 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             let action = uses.split('@').next().unwrap_or("");
             let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
             let reusable = i == "call";
+            let mut sandbox = None;
             let agent_kind = if reusable {
                 "reusable-workflow".to_string()
             } else if ci.agent_actions.iter().any(|a| action.eq_ignore_ascii_case(a)) {
                 action.rsplit('/').next().unwrap_or(action).to_string()
-            } else if let Some(cli) = run.lines().find_map(cli_agent) {
-                cli.to_string()
+            } else if let Some(cli) = cli_agent(run) {
+                sandbox = cli.sandbox;
+                cli.cli.to_string()
             } else {
                 continue;
             };
@@ -175,14 +207,23 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 }
                 agent.set_str("job_condition", text, Some(at));
             }
+            // An OS sandbox around the CLI (`srt claude …`) confines what
+            // skipped approvals let it do.
+            if let (Some(wrapper), Some(run_node)) = (&sandbox, step.get("run")) {
+                let at = run.find(&format!("{wrapper} ")).unwrap_or(0);
+                let span = ctx.sub_span(run_node, run, at..at + wrapper.len());
+                agent.set_str("os_sandbox", wrapper.as_str(), Some(ctx.loc(span, &format!("{pointer}.run"))));
+            }
             if !privileged.is_empty() {
                 agent.set_list("privileged_triggers", privileged.clone(), None);
             }
             if let Some((text, loc)) = &head_run {
                 agent.set_str("head_code_run", text.clone(), Some(loc.clone()));
             }
+            let gated = agent.attr("trigger_gate").is_some();
             ctx.add_node(agent);
             job_agents.push(key.clone());
+            job_token(ctx, &job.key, &job.value, permissions, &key);
 
             let step_env = env_of(step);
             // The prompt: the action's prompt inputs, or the run script.
@@ -193,7 +234,9 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                     if ci.prompt_inputs.contains(&input.key) {
                         prompt_parts.push((&input.value, input_pointer.clone()));
                     }
-                    ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
+                    if !is_job_token(&input.value) {
+                        ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
+                    }
                     flags(ctx, &key, &input.value, &input_pointer);
                     // Codex's action: `sandbox: read-only` writes nothing and reaches no network.
                     if input.key == "sandbox" && input.value.as_str() == Some("read-only") {
@@ -209,7 +252,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 flags(ctx, &key, run_node, &format!("{pointer}.run"));
                 allowed_tools(ctx, &key, run_node, &format!("{pointer}.run"));
             }
-            for (name, value, env_pointer) in &step_env {
+            for (name, value, env_pointer) in step_env.iter().filter(|(_, v, _)| !is_job_token(v)) {
                 ctx.credentials_in(&key, Some(name), value, env_pointer, "env");
             }
             // Event text in the prompt, directly or through an env variable.
@@ -262,6 +305,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                     }
                 }
             }
+            feed(ctx, &triggers, &key, gated, &reached);
             ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
         }
         if !job_agents.is_empty() {
@@ -509,15 +553,106 @@ fn fetching_steps(job: &Doc) -> Vec<String> {
 }
 
 /// The workflow's triggers (`on:` as a name, a list or a map).
-fn triggers(doc: &Doc) -> Vec<Item> {
+fn triggers(ctx: &Ctx<'_>, doc: &Doc) -> Vec<Item> {
     let Some(on) = doc.get("on") else { return Vec::new() };
-    let names: Vec<String> = match &on.value {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
-        Value::Object(entries) => entries.iter().map(|e| e.key.clone()).collect(),
+    let at = |span, event: &str| Some(ctx.loc(span, &format!("on.{event}")));
+    match &on.value {
+        Value::String(s) => vec![Item { value: s.clone(), loc: at(on.span, s) }],
+        Value::Array(items) => {
+            items.iter().filter_map(|i| i.as_str().map(|s| Item { value: s.to_string(), loc: at(i.span, s) })).collect()
+        }
+        Value::Object(entries) => {
+            entries.iter().map(|e| Item { value: e.key.clone(), loc: at(e.key_span, &e.key) }).collect()
+        }
         _ => Vec::new(),
+    }
+}
+
+/// The events a job condition requires one of: `github.event_name == 'x'`
+/// (or `"x"`), empty when it names none. Other tests of the name (`!=`)
+/// restrict nothing here.
+fn events_named(condition: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r#"github\.event_name\s*==\s*['"]([A-Za-z_]+)['"]"#);
+    re.captures_iter(condition).map(|c| c[1].to_string()).collect()
+}
+
+/// The workflow's events as trigger nodes, each feeding `agent`: who can
+/// cause it, and, for an event outsiders cause, untrusted input unless a
+/// gate on who triggered the job stands (with the event text that reaches
+/// the prompt).
+fn feed(ctx: &mut Ctx<'_>, triggers: &[Item], agent: &str, gated: bool, prompt_fields: &[Item]) {
+    let ci = CiCatalog::get();
+    for trigger in triggers {
+        let key = format!("trigger:github-actions:{}:{}", ctx.source.display, trigger.value);
+        let outsider = ci.outsider_events.contains(&trigger.value);
+        let file = ctx.source.display.rsplit('/').next().unwrap_or_default();
+        let name = format!("{} in {file}", trigger.value);
+        let mut node = Node::new(NodeKind::Trigger, key.clone(), name, trigger.loc.clone());
+        node.set_str("event", trigger.value.as_str(), None);
+        node.set_str("writers", ci.writers_of(&trigger.value), None);
+        node.set_bool("outsider", outsider, None);
+        ctx.add_node(node);
+        let mut edge = Edge::new(EdgeKind::Feeds, trigger.loc.clone());
+        if outsider && !gated {
+            edge.set_list("flows", Item::plain(&["untrusted_input"]), None);
+            if !prompt_fields.is_empty() {
+                edge.set_list("prompt_fields", prompt_fields.to_vec(), None);
+            }
+        }
+        ctx.add_edge(&key, agent, edge);
+    }
+}
+
+/// The job's `GITHUB_TOKEN` as a credential every agent of the job holds
+/// (the actions take it by default; a checkout leaves it in `.git/config`):
+/// minted for the job, valid until it ends, with the job's permissions.
+fn job_token(ctx: &mut Ctx<'_>, job_key: &str, job: &Doc, permissions: Option<&Doc>, agent: &str) {
+    let key = format!("cred:github-actions:{}:jobs.{job_key}:GITHUB_TOKEN", ctx.source.display);
+    let loc = match permissions {
+        Some(p) => ctx.loc(p.span, "permissions"),
+        None => ctx.loc(job.span, &format!("jobs.{job_key}")),
     };
-    names.into_iter().map(|value| Item { value, loc: None }).collect()
+    let mut node = Node::new(NodeKind::Credential, key.clone(), "GITHUB_TOKEN", Some(loc.clone()));
+    for (name, value) in [
+        ("storage", "secret-store"),
+        ("provider", "GitHub"),
+        ("kind", "GitHub Actions job token"),
+        ("format", "github-actions-token"),
+        ("lifetime", "short-lived"),
+        ("display", "GITHUB_TOKEN"),
+        ("channel", "job-token"),
+        ("variable", "GITHUB_TOKEN"),
+    ] {
+        node.set_str(name, value, None);
+    }
+    node.set_str("file_format", ctx.format.id(), None);
+    node.set_bool("human", false, None);
+    node.set_bool("template", false, None);
+    let scopes: Vec<Item> = match permissions.map(|p| &p.value) {
+        None => Item::plain(&["repository default (possibly write-all)"]),
+        Some(Value::String(s)) => Item::plain(&[s.as_str()]),
+        Some(Value::Object(entries)) => entries
+            .iter()
+            .filter_map(|e| e.value.scalar_text().map(|v| format!("{}: {v}", e.key)))
+            .map(|value| Item { value, loc: Some(loc.clone()) })
+            .collect(),
+        Some(_) => Vec::new(),
+    };
+    node.set_list("scopes", scopes, None);
+    ctx.add_node(node);
+    let mut edge = Edge::new(EdgeKind::AuthenticatesWith, Some(loc));
+    edge.set_str("via", "job-token", None);
+    ctx.add_edge(agent, &key, edge);
+}
+
+/// A value that hands the job's own token over (`${{ secrets.GITHUB_TOKEN }}`,
+/// `${{ github.token }}`): the job token, not a secret of its own.
+fn is_job_token(value: &Doc) -> bool {
+    value.scalar_text().is_some_and(|t| {
+        let t = t.replace(' ', "");
+        t == "${{secrets.GITHUB_TOKEN}}" || t == "${{github.token}}"
+    })
 }
 
 /// A value a `run:` line hands to later steps, with outsiders' text in it:
@@ -671,12 +806,25 @@ mod tests {
 
     #[test]
     fn agent_clis_in_run_lines() {
-        assert_eq!(cli_agent("claude -p \"$PROMPT\" --allowedTools Bash"), Some("claude"));
-        assert_eq!(cli_agent("npx -y @anthropic-ai/claude-code --print hi"), Some("claude"));
-        assert_eq!(cli_agent("codex exec --full-auto fix"), Some("codex"));
-        assert_eq!(cli_agent("npm install -g @anthropic-ai/claude-code"), None);
-        assert_eq!(cli_agent("claude --version"), None);
-        assert_eq!(cli_agent("echo claude is great"), None);
+        let cli = |script: &str| cli_agent(script).map(|run| run.cli);
+        assert_eq!(cli("claude -p \"$PROMPT\" --allowedTools Bash"), Some("claude"));
+        assert_eq!(cli("npx -y @anthropic-ai/claude-code --print hi"), Some("claude"));
+        assert_eq!(cli("codex exec --full-auto fix"), Some("codex"));
+        assert_eq!(cli("npm install -g @anthropic-ai/claude-code"), None);
+        assert_eq!(cli("claude --version"), None);
+        assert_eq!(cli("echo claude is great"), None);
+        // Through a sandbox, the prompt on stdin, over continued lines.
+        assert_eq!(cli("srt claude \\\n  --dangerously-skip-permissions \\\n  < /tmp/p.txt | tee out"), Some("claude"));
+        assert_eq!(cli("timeout 30m bunx @google/gemini-cli@0.9 --yolo < p"), Some("gemini"));
+        assert_eq!(cli("if ! OPENAI_API_KEY=x codex exec --full-auto \"fix\"; then exit 1; fi"), Some("codex"));
+        assert_eq!(cli("codex login --api-key x"), None);
+        assert_eq!(cli("claude mcp add github -- npx x"), None);
+        assert_eq!(cli("npm i -g @openai/codex && codex --version"), None);
+        assert_eq!(cli("opencode auth login"), None);
+        assert_eq!(cli("echo 'run claude -p now'"), None);
+        assert_eq!(cli_agent("srt claude -p x").and_then(|r| r.sandbox).as_deref(), Some("srt"));
+        assert_eq!(cli_agent("timeout 5 claude -p x").and_then(|r| r.sandbox), None);
+        assert_eq!(cli("cat <<EOF\nIt's claude\nEOF\naider --message x"), Some("aider"));
     }
 
     #[test]
@@ -688,6 +836,13 @@ mod tests {
         let text = "--allowedTools Edit,Read,Bash\n--model x";
         let values: Vec<&str> = flag_values(text, 15).into_iter().map(|(_, v)| v).collect();
         assert_eq!(values, ["Edit,Read,Bash"]);
+    }
+
+    #[test]
+    fn events_a_job_condition_names() {
+        let condition = "(github.event_name == 'issues' && x) || (github.event_name ==\"issue_comment\")";
+        assert_eq!(events_named(condition), ["issues", "issue_comment"]);
+        assert!(events_named("github.event_name != 'push'").is_empty());
     }
 
     #[test]

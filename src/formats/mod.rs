@@ -276,8 +276,9 @@ impl<'a> Ctx<'a> {
         if inner.starts_with(value) {
             return Span::new(inner_start + range.start, inner_start + range.end);
         }
-        // Escapes or folding changed the text: find the piece itself.
-        match value.get(range.clone()).and_then(|piece| raw.find(piece)) {
+        // Escapes, folding or a block's indentation changed the text: find
+        // the piece itself, the same occurrence of it as in the value.
+        match same_occurrence(raw, value, range.clone()) {
             Some(at) => Span::new(node.span.start + at, node.span.start + at + range.len()),
             None => node.span,
         }
@@ -409,6 +410,23 @@ pub fn adapt(file: FileId, source: &SourceFile, format: Format, docs: &[Doc]) ->
     ctx.facts
 }
 
+/// Where in `raw` (a value as written) the piece `value[range]` stands: the
+/// n-th occurrence of the piece there when it is the n-th in the value (the
+/// second `npm i -g x` of a block is the second), else the last.
+fn same_occurrence(raw: &str, value: &str, range: std::ops::Range<usize>) -> Option<usize> {
+    let piece = value.get(range.clone()).filter(|p| !p.is_empty())?;
+    let nth = value.get(..range.start)?.matches(piece).count();
+    let mut found = raw.match_indices(piece).map(|(at, _)| at);
+    let mut last = None;
+    for (i, at) in found.by_ref().enumerate() {
+        if i == nth {
+            return Some(at);
+        }
+        last = Some(at);
+    }
+    last
+}
+
 fn raw_tokens(ctx: &mut Ctx<'_>) {
     let covered: HashSet<(usize, usize)> = ctx
         .facts
@@ -471,6 +489,16 @@ pub fn is_candidate(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_piece_is_found_where_it_stands_in_a_block() {
+        let raw = "|\n  echo \"get x\"\n  npm i -g x\n";
+        let value = "echo \"get x\"\nnpm i -g x\n";
+        let second = value.rfind('x').unwrap();
+        assert_eq!(same_occurrence(raw, value, second..second + 1), Some(raw.rfind('x').unwrap()));
+        assert_eq!(same_occurrence(raw, value, 10..11), Some(raw.find('x').unwrap()));
+        assert_eq!(same_occurrence(raw, "y", 0..1), None);
+    }
 
     #[test]
     fn classifies_paths() {

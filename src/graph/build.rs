@@ -58,6 +58,7 @@ fn endpoint(
         Some("agent") => NodeKind::Agent,
         Some("cred") => NodeKind::Credential,
         Some("resource") => NodeKind::Resource,
+        Some("trigger") => NodeKind::Trigger,
         _ => NodeKind::Tool,
     };
     let name = key.rsplit(':').next().unwrap_or(key).to_string();

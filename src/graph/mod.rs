@@ -61,6 +61,8 @@ pub enum NodeKind {
     Tool,
     Credential,
     Resource,
+    /// What starts a CI agent: a workflow event, and who can cause it.
+    Trigger,
 }
 
 impl NodeKind {
@@ -70,6 +72,7 @@ impl NodeKind {
             NodeKind::Tool => "tool",
             NodeKind::Credential => "credential",
             NodeKind::Resource => "resource",
+            NodeKind::Trigger => "trigger",
         }
     }
 }
@@ -82,6 +85,8 @@ pub enum EdgeKind {
     AuthenticatesWith,
     Can,
     Grants,
+    /// A trigger starts an agent and writes (part of) its input.
+    Feeds,
 }
 
 impl EdgeKind {
@@ -92,6 +97,7 @@ impl EdgeKind {
             EdgeKind::AuthenticatesWith => "authenticates_with",
             EdgeKind::Can => "can",
             EdgeKind::Grants => "grants",
+            EdgeKind::Feeds => "feeds",
         }
     }
 }
@@ -170,6 +176,11 @@ impl Node {
             Some(AttrValue::List(items)) => items,
             _ => &[],
         }
+    }
+
+    /// Whether a bool attribute is set and true.
+    pub fn is_true(&self, name: &str) -> bool {
+        matches!(self.attrs.get(name).map(|a| &a.value), Some(AttrValue::Bool(true)))
     }
 }
 

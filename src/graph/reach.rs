@@ -187,6 +187,8 @@ pub fn blast_radius(
                 NodeKind::Tool => 1,
                 NodeKind::Credential => 2,
                 NodeKind::Resource => 3,
+                // A trigger starts an agent; it is never reached from one.
+                NodeKind::Trigger => continue,
             };
             counts[slot] += 1;
         }

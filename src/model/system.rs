@@ -129,6 +129,8 @@ pub enum FlowKind {
     Delegation,
     CredentialUse,
     DataAccess,
+    /// An event that starts a CI job, from people with write access or a schedule.
+    Trigger,
 }
 
 impl FlowKind {
@@ -140,6 +142,7 @@ impl FlowKind {
             FlowKind::Delegation => "delegated tasks",
             FlowKind::CredentialUse => "credential use",
             FlowKind::DataAccess => "data access",
+            FlowKind::Trigger => "starts the job",
         }
     }
 }
@@ -158,6 +161,7 @@ pub struct Flow {
 
 const INTERNET: &str = "external:internet";
 const PROVIDER: &str = "external:model-provider";
+const OUTSIDERS: &str = "Outsiders and web content";
 
 /// Where a node runs, when the node itself says: (kind, id, name).
 fn placed(node: &Node) -> Option<(BoundaryKind, String, String)> {
@@ -193,6 +197,12 @@ fn placed(node: &Node) -> Option<(BoundaryKind, String, String)> {
                 Some((BoundaryKind::Container, format!("container:{image}"), format!("Container {image}")))
             }
         }
+        // Outsiders' events come from the internet; the others from people
+        // with write access, or a schedule, on the runner's side.
+        NodeKind::Trigger if node.is_true("outsider") => {
+            Some((BoundaryKind::Internet, BoundaryKind::Internet.as_str().into(), OUTSIDERS.into()))
+        }
+        NodeKind::Trigger => Some((BoundaryKind::CiRunner, "ci-runner".into(), "CI runner".into())),
         NodeKind::Credential | NodeKind::Resource => None,
     }
 }
@@ -264,6 +274,7 @@ fn layer_and_detail(node: &Node) -> (&'static str, String) {
             let layer = if matches!(kind, "database") { "L2" } else { "L4" };
             (layer, format!("{kind} ({})", node.str_attr("scope").unwrap_or("")))
         }
+        NodeKind::Trigger => ("L4", format!("CI event, written by {}", node.str_attr("writers").unwrap_or("unknown"))),
     }
 }
 
@@ -359,6 +370,7 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
                     NodeKind::Tool => ComponentKind::Tool,
                     NodeKind::Credential => ComponentKind::Credential,
                     NodeKind::Resource => ComponentKind::DataStore,
+                    NodeKind::Trigger => ComponentKind::ExternalEntity,
                 },
                 boundary: Shown::new(&placement.of[&index]),
                 layer,
@@ -385,8 +397,11 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
                 .and_then(|l| super::located(graph, l));
             flows.push((node.key.clone(), PROVIDER.into(), FlowKind::ModelCall, at));
         }
+        // A CI agent's triggers are components of their own, feeding it.
+        let fed = graph.graph.edges_directed(index, Direction::Incoming).any(|e| e.weight().kind == EdgeKind::Feeds);
         let outsider_text = ["outsider_triggers", "untrusted_prompt_inputs"]
             .iter()
+            .filter(|_| !fed)
             .find_map(|a| node.attr(a).filter(|_| !node.list_attr(a).is_empty() || node.str_attr(a).is_some()));
         let reads_others =
             node.kind == NodeKind::Tool && node.list_attr("flows").iter().any(|f| f.value == "untrusted_input");
@@ -404,13 +419,15 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
                 EdgeKind::DelegatesTo => FlowKind::Delegation,
                 EdgeKind::AuthenticatesWith => FlowKind::CredentialUse,
                 EdgeKind::Can | EdgeKind::Grants => FlowKind::DataAccess,
+                EdgeKind::Feeds if node.is_true("outsider") => FlowKind::UntrustedInput,
+                EdgeKind::Feeds => FlowKind::Trigger,
             };
             let at = edge.weight().loc.as_ref().and_then(|l| super::located(graph, l));
             flows.push((node.key.clone(), graph.node(edge.target()).key.clone(), kind, at));
         }
     }
     for (wanted, key, kind, name) in [
-        (outsiders, INTERNET, BoundaryKind::Internet, "Outsiders and web content"),
+        (outsiders, INTERNET, BoundaryKind::Internet, OUTSIDERS),
         (agents, PROVIDER, BoundaryKind::ModelProvider, "Model provider"),
     ] {
         if !wanted {

@@ -182,6 +182,10 @@ pub fn cyclonedx(output: &ScanOutput, timestamp: &str) -> String {
     let mut models: BTreeMap<String, String> = BTreeMap::new();
     for index in graph.sorted_nodes() {
         let node = graph.node(index);
+        // What starts an agent is no part of what the system is built from.
+        if node.kind == NodeKind::Trigger {
+            continue;
+        }
         // Masked like every text from a file; kept unique if masking folds two.
         let mut bom_ref = Shown::new(&node.key).as_str().to_string();
         while !used_refs.insert(bom_ref.clone()) {
@@ -248,6 +252,7 @@ pub fn cyclonedx(output: &ScanOutput, timestamp: &str) -> String {
                     "properties": with_location(properties(node, CREDENTIAL_PROPERTIES)),
                 }));
             }
+            NodeKind::Trigger => {}
             NodeKind::Resource => {
                 components.push(json!({
                     "type": "data",

@@ -56,6 +56,7 @@ pub fn mermaid(graph: &Graph) -> String {
             NodeKind::Tool => format!("[\"{text}\"]"),
             NodeKind::Credential => format!("{{{{\"{text}\"}}}}"),
             NodeKind::Resource => format!("[(\"{text}\")]"),
+            NodeKind::Trigger => format!(">\"{text}\"]"),
         };
         out.push_str(&format!("  {}{shape}\n", id(index)));
     }
@@ -73,6 +74,7 @@ pub fn mermaid(graph: &Graph) -> String {
         ("tool", NodeKind::Tool, "fill:#fef7e0,stroke:#f29900"),
         ("credential", NodeKind::Credential, "fill:#fce8e6,stroke:#c5221f"),
         ("resource", NodeKind::Resource, "fill:#e6f4ea,stroke:#137333"),
+        ("trigger", NodeKind::Trigger, "fill:#f3e8fd,stroke:#8430ce"),
     ] {
         let members: Vec<String> = nodes.iter().filter(|n| graph.node(**n).kind == kind).map(|n| id(*n)).collect();
         if !members.is_empty() {
@@ -92,6 +94,7 @@ pub fn dot(graph: &Graph) -> String {
             NodeKind::Tool => "box",
             NodeKind::Credential => "hexagon",
             NodeKind::Resource => "cylinder",
+            NodeKind::Trigger => "cds",
         };
         out.push_str(&format!(
             "  \"{}\" [label=\"{}\", shape={shape}];\n",

@@ -53,6 +53,7 @@ struct GraphSummary {
     tools: usize,
     credentials: usize,
     resources: usize,
+    triggers: usize,
     edges: usize,
     /// Per agent, largest first.
     blast_radius: Vec<BlastRadius>,
@@ -90,6 +91,7 @@ fn graph_summary(output: &ScanOutput) -> GraphSummary {
         tools: count(NodeKind::Tool),
         credentials: count(NodeKind::Credential),
         resources: count(NodeKind::Resource),
+        triggers: count(NodeKind::Trigger),
         edges: graph.graph.edge_count(),
         blast_radius: blast_radii(graph, crate::graph::reach::MAX_HOPS),
     }
