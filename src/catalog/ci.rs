@@ -22,6 +22,8 @@ pub struct CiCatalog {
     pub prompt_inputs: Vec<String>,
     pub outsider_events: Vec<String>,
     pub trigger_writers: std::collections::BTreeMap<String, String>,
+    pub gates: Vec<String>,
+    pub fetches: Fetches,
     pub privileged_events: Vec<String>,
     pub bypass: Vec<String>,
     pub head_refs: Vec<String>,
@@ -38,6 +40,17 @@ pub struct AgentCli {
     pub names: Vec<String>,
     #[serde(default)]
     pub runs_only: Vec<String>,
+}
+
+/// How a step, or an agent told to in its prompt, reads an issue's or pull
+/// request's text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fetches {
+    pub commands: Vec<String>,
+    pub api_paths: Vec<String>,
+    pub script_calls: Vec<String>,
+    pub actions: Vec<String>,
 }
 
 /// Agent CLI packages, by registry.

@@ -201,7 +201,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 let raw = condition.scalar_text().unwrap_or_default();
                 let text: String = crate::redact::shown(raw.trim()).chars().take(160).collect();
                 let at = ctx.loc(condition.span, &format!("jobs.{}.if", job.key));
-                if raw.contains("author_association") || raw.contains("github.actor") {
+                if gates(&raw, ci) {
                     agent.set_str("trigger_gate", text.clone(), Some(at.clone()));
                     agent.set_str("job_gate", text.clone(), Some(at.clone()));
                 }
@@ -258,6 +258,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             // Event text in the prompt, directly or through an env variable.
             let envs: Vec<&(String, &Doc, String)> = workflow_env.iter().chain(&job_env).chain(&step_env).collect();
             let mut reached = Vec::new();
+            let mut fetched_by_agent = Vec::new();
             for (node, part_pointer) in &prompt_parts {
                 let Some(text) = node.as_str() else { continue };
                 for (range, field) in untrusted_expressions(text) {
@@ -266,6 +267,16 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                         .push(Item {
                             value: format!("{field} → the prompt"), loc: Some(ctx.loc(span, part_pointer))
                         });
+                }
+                // A prompt that has the agent fetch the issue or pull request
+                // itself: outsiders' text, read as the agent runs (modelled on
+                // the trigger's edge; the fetch is what BR504 recommends).
+                if let Some((at, command)) =
+                    ci.fetches.commands.iter().find_map(|c| text.find(c.as_str()).map(|at| (at, c)))
+                {
+                    let span = ctx.sub_span(node, text, at..at + command.len());
+                    let via = format!("the issue or pull request, fetched by the agent (`{command}`) → the prompt");
+                    fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
                 }
                 // Text a step fetched (an issue's body, a pull request's
                 // comments), handed over as that step's output.
@@ -305,7 +316,8 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                     }
                 }
             }
-            feed(ctx, &triggers, &key, gated, &reached);
+            let prompt_fields: Vec<Item> = reached.iter().chain(&fetched_by_agent).cloned().collect();
+            feed(ctx, &triggers, &key, gated, &prompt_fields);
             ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
         }
         if !job_agents.is_empty() {
@@ -531,14 +543,11 @@ fn fetching_steps(job: &Doc) -> Vec<String> {
         let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
         let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
         let script = step.get("with").and_then(|w| w.get("script")).and_then(Doc::as_str).unwrap_or("");
-        let gh = ["gh issue view", "gh pr view", "gh issue list", "gh pr diff"].iter().any(|c| run.contains(c))
-            || (run.contains("gh api")
-                && (run.contains("/issues") || run.contains("/pulls") || run.contains("/comments")));
-        let rest = script.contains(".body")
-            && ["issues.get", "pulls.get", "listComments", "issue.body", "pull_request.body"]
-                .iter()
-                .any(|c| script.contains(c));
-        let helper = uses.starts_with("actions-cool/issues-helper");
+        let fetch = &CiCatalog::get().fetches;
+        let gh = fetch.commands.iter().any(|c| run.contains(c.as_str()))
+            || (run.contains("gh api") && fetch.api_paths.iter().any(|p| run.contains(p.as_str())));
+        let rest = script.contains(".body") && fetch.script_calls.iter().any(|c| script.contains(c.as_str()));
+        let helper = fetch.actions.iter().any(|a| uses.starts_with(a.as_str()));
         // A step handed fetched text (in its env or script) passes it on.
         let text = format!(
             "{run}\n{script}\n{}",
@@ -568,6 +577,72 @@ fn triggers(ctx: &Ctx<'_>, doc: &Doc) -> Vec<Item> {
     }
 }
 
+/// Whether a job condition lets the job run only when a gate expression
+/// holds: every alternative (`||`) has one, and a conjunction (`&&`) needs
+/// one of its parts to. `x || (labeled && label == 'bug')` gates nothing;
+/// an alternative for an event only maintainers cause
+/// (`github.event_name == 'workflow_dispatch'`) is gated by that.
+fn gates(condition: &str, ci: &CiCatalog) -> bool {
+    let text = condition.trim();
+    let text = text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")).unwrap_or(text).trim();
+    let alternatives = split_top(text, "||");
+    if alternatives.len() > 1 {
+        return alternatives.iter().all(|a| gates(a, ci));
+    }
+    let parts = split_top(text, "&&");
+    if parts.len() > 1 {
+        return parts.iter().any(|p| gates(p, ci));
+    }
+    match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) if balanced(inner) => gates(inner, ci),
+        _ if text.starts_with('!') => false,
+        _ => {
+            let events = events_named(text);
+            ci.gates.iter().any(|g| text.contains(g.as_str()))
+                || (!events.is_empty() && events.iter().all(|e| !ci.outsider_events.contains(e)))
+        }
+    }
+}
+
+/// `text` split at `op` outside parentheses and quotes.
+fn split_top<'t>(text: &'t str, op: &str) -> Vec<&'t str> {
+    let (mut depth, mut quote, mut start, mut parts) = (0i32, None, 0, Vec::new());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(b),
+            (None, b'(') => depth += 1,
+            (None, b')') => depth -= 1,
+            (None, _) if depth == 0 && text[i..].starts_with(op) => {
+                parts.push(text[start..i].trim());
+                i += op.len();
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(text[start..].trim());
+    parts
+}
+
+/// Whether parentheses outside quotes balance and never close below zero.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    for c in text.chars().filter(|c| matches!(c, '(' | ')')) {
+        depth += if c == '(' { 1 } else { -1 };
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
+
 /// The events a job condition requires one of: `github.event_name == 'x'`
 /// (or `"x"`), empty when it names none. Other tests of the name (`!=`)
 /// restrict nothing here.
@@ -579,8 +654,8 @@ fn events_named(condition: &str) -> Vec<String> {
 
 /// The workflow's events as trigger nodes, each feeding `agent`: who can
 /// cause it, and, for an event outsiders cause, untrusted input unless a
-/// gate on who triggered the job stands (with the event text that reaches
-/// the prompt).
+/// gate on who triggered the job stands; for any event outsiders cause,
+/// the event text that reaches the prompt, gate or not.
 fn feed(ctx: &mut Ctx<'_>, triggers: &[Item], agent: &str, gated: bool, prompt_fields: &[Item]) {
     let ci = CiCatalog::get();
     for trigger in triggers {
@@ -596,9 +671,9 @@ fn feed(ctx: &mut Ctx<'_>, triggers: &[Item], agent: &str, gated: bool, prompt_f
         let mut edge = Edge::new(EdgeKind::Feeds, trigger.loc.clone());
         if outsider && !gated {
             edge.set_list("flows", Item::plain(&["untrusted_input"]), None);
-            if !prompt_fields.is_empty() {
-                edge.set_list("prompt_fields", prompt_fields.to_vec(), None);
-            }
+        }
+        if outsider && !prompt_fields.is_empty() {
+            edge.set_list("prompt_fields", prompt_fields.to_vec(), None);
         }
         ctx.add_edge(&key, agent, edge);
     }
@@ -836,6 +911,20 @@ mod tests {
         let text = "--allowedTools Edit,Read,Bash\n--model x";
         let values: Vec<&str> = flag_values(text, 15).into_iter().map(|(_, v)| v).collect();
         assert_eq!(values, ["Edit,Read,Bash"]);
+    }
+
+    #[test]
+    fn gates_that_every_alternative_needs() {
+        let gate = |c: &str| gates(c, CiCatalog::get());
+        assert!(gate("github.event.label.name == 'auto-fix'"));
+        assert!(gate("${{ github.repository == 'a/b' && contains(fromJSON('[\"OWNER\"]'), github.event.comment.author_association) }}"));
+        assert!(gate("(github.event_name == 'issues' && github.event.issue.author_association == 'OWNER') || (github.event.comment.author_association == 'MEMBER')"));
+        // One alternative needs no gate: nothing is gated.
+        assert!(!gate("github.event.action == 'opened' && (github.event.action == 'reopened' || (github.event.action == 'labeled' && github.event.label.name == 'bug'))"));
+        assert!(!gate("contains(github.event.comment.body, '@claude')"));
+        assert!(!gate("!contains(github.event.comment.author_association, 'OWNER')"));
+        assert!(gate("github.event_name == 'workflow_dispatch' || (github.event_name == 'issues' && github.event.issue.author_association == 'OWNER')"));
+        assert!(!gate("github.event_name == 'issues'"));
     }
 
     #[test]
