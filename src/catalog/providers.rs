@@ -11,13 +11,15 @@ const PROVIDERS_YAML: &str = include_str!("../../rules/catalog/providers.yaml");
 #[serde(deny_unknown_fields)]
 pub struct ProviderCatalog {
     providers: Vec<Provider>,
+    client_defaults: std::collections::BTreeMap<String, String>,
+    model_prefixes: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Provider {
-    #[allow(dead_code)]
     id: String,
+    name: String,
     hosts: Vec<String>,
     /// Where the host is documented (for people reviewing the catalog).
     #[allow(dead_code)]
@@ -50,7 +52,30 @@ impl ProviderCatalog {
 
     /// Whether `host` (lowercase) is a model provider's own API.
     pub fn knows(&self, host: &str) -> bool {
-        self.providers.iter().flat_map(|p| &p.hosts).any(|pattern| host_matches(pattern, host))
+        self.by_host(host).is_some()
+    }
+
+    /// The provider whose own API `host` is: (id, name).
+    pub fn by_host(&self, host: &str) -> Option<(&str, &str)> {
+        let host = host.to_ascii_lowercase();
+        self.providers
+            .iter()
+            .find(|p| p.hosts.iter().any(|pattern| host_matches(pattern, &host)))
+            .map(|p| (p.id.as_str(), p.name.as_str()))
+    }
+
+    /// The provider a client uses when its config names none, or that
+    /// serves a model by its name (`anthropic/claude-sonnet-4`, `gpt-4o`).
+    pub fn by_client_or_model(&self, client: Option<&str>, model: Option<&str>) -> Option<(&str, &str)> {
+        let model = model.map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+        let by_model = self
+            .model_prefixes
+            .iter()
+            .filter(|(prefix, _)| !model.is_empty() && model.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, id)| id);
+        let id = by_model.or_else(|| client.and_then(|c| self.client_defaults.get(c)))?;
+        self.providers.iter().find(|p| &p.id == id).map(|p| (p.id.as_str(), p.name.as_str()))
     }
 }
 
@@ -75,5 +100,16 @@ mod tests {
         for entry in &catalog.providers {
             assert!(entry.source.starts_with("https://"), "{}: a source page", entry.id);
         }
+        let known = |id: &String| catalog.providers.iter().any(|p| &p.id == id);
+        for id in catalog.client_defaults.values().chain(catalog.model_prefixes.values()) {
+            assert!(known(id), "{id}: no such provider");
+        }
+        let id = |client, model| catalog.by_client_or_model(client, model).map(|(id, _)| id);
+        assert_eq!(id(Some("claude-code"), None), Some("anthropic"));
+        assert_eq!(id(Some("opencode"), Some("openai/gpt-4.1")), Some("openai"));
+        assert_eq!(id(Some("claude-code"), Some("bedrock/anthropic.claude-v2")), Some("aws-bedrock"));
+        assert_eq!(id(None, Some("gemini-2.5-pro")), Some("google-gemini"));
+        assert_eq!(id(Some("cursor"), None), None);
+        assert_eq!(catalog.by_host("API.anthropic.com").map(|(_, name)| name), Some("Anthropic"));
     }
 }

@@ -19,7 +19,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &[],
     user: &[],
     markers: &["goal:"],
-    reads: "`agents.yaml` + `tasks.yaml`: agents with `role`/`goal`, tools, `allow_delegation`",
+    reads: "`agents.yaml` + `tasks.yaml`: agents with `role`/`goal`, tools, `allow_delegation`, `memory` (the crew's shared memory)",
     adapt: Adapt::First(adapt),
 };
 
@@ -87,6 +87,9 @@ fn agents(ctx: &mut Ctx<'_>, doc: &Doc) {
             }
         }
         code_execution(ctx, &key, spec, &entry.key);
+        if let Some(flag) = spec.get("memory").filter(|f| f.as_bool() == Some(true)) {
+            crew_memory(ctx, &key, flag.span, &join(&entry.key, "memory"));
+        }
     }
     // `allow_delegation: true` reaches every other agent of the crew.
     for (from, span) in delegating {
@@ -131,6 +134,22 @@ fn code_execution(ctx: &mut Ctx<'_>, agent: &str, spec: &Doc, name: &str) {
     let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
     edge.set_str("code_execution_mode", mode, Some(loc));
     ctx.add_edge(agent, &key, edge);
+}
+
+/// `memory: true`: the agent reads and writes the crew's memory (its
+/// short-term, long-term and entity memory, kept for the whole crew):
+/// what one agent stores there, another recalls into its prompt.
+fn crew_memory(ctx: &mut Ctx<'_>, agent: &str, span: Span, pointer: &str) {
+    let key = tool_key(ctx, "crew memory");
+    let loc = ctx.loc(span, pointer);
+    if ctx.node_mut(&key).is_none() {
+        let mut tool = Node::new(NodeKind::Tool, key.clone(), "crew memory", Some(loc.clone()));
+        tool.set_str("tool_type", "builtin", None);
+        tool.set_str("capability_source", "builtin", None);
+        tool.set_bool("memory", true, None);
+        ctx.add_node(tool);
+    }
+    ctx.add_edge(agent, &key, Edge::new(EdgeKind::Uses, Some(loc)));
 }
 
 fn use_tool(ctx: &mut Ctx<'_>, agent: &str, name: &str, span: Span, pointer: &str, task: Option<&str>) {

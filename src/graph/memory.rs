@@ -62,9 +62,7 @@ pub(super) fn shared_memory(graph: &mut Graph) {
                 (!more.is_empty()).then(|| (graph.node(*writer).name.clone(), more.join(", ")))
             });
             if let Some((writer, more)) = writer {
-                let value = format!(
-                    "{store} (also written by {writer}, which reads untrusted content; only this agent holds {more})"
-                );
+                let value = format!("{store}, written too by {writer} (reads untrusted content; lacks {more})");
                 found.push((*reader, Item { value, loc: loc.clone() }));
             }
         }

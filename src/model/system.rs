@@ -161,6 +161,40 @@ pub struct Flow {
 
 const INTERNET: &str = "external:internet";
 const PROVIDER: &str = "external:model-provider";
+
+/// The model provider an agent's prompts go to, as a component: (id, name,
+/// detail). Its endpoint's host names it (a provider's own API, else the
+/// host itself, a relay or a local model); else its model's name or its
+/// client (`rules/catalog/providers.yaml`); else it is not named.
+fn model_provider(node: &Node) -> (String, String, String) {
+    let catalog = crate::catalog::ProviderCatalog::get();
+    if let Some(endpoint) = node.list_attr("model_endpoints").first() {
+        let host = host_of(&endpoint.value);
+        return match catalog.by_host(&host) {
+            Some((id, name)) => (format!("{PROVIDER}:{id}"), name.to_string(), format!("{name}'s own API ({host})")),
+            None => (
+                format!("{PROVIDER}:host:{host}"),
+                format!("Model API at {host}"),
+                "a model endpoint that is no provider's own API: a relay, a gateway or a local model".to_string(),
+            ),
+        };
+    }
+    let client = node.str_attr("client").or(node.str_attr("framework"));
+    match catalog.by_client_or_model(client, node.str_attr("model")) {
+        Some((id, name)) => {
+            let why = match node.str_attr("model") {
+                Some(model) if !model.is_empty() => format!("serves the model `{model}`"),
+                _ => format!("{} sends its prompts there by default", client.unwrap_or("the client")),
+            };
+            (format!("{PROVIDER}:{id}"), name.to_string(), why)
+        }
+        None => (
+            PROVIDER.to_string(),
+            "Model provider (not named)".to_string(),
+            "the configs name no model endpoint, model or client tied to one provider".to_string(),
+        ),
+    }
+}
 const OUTSIDERS: &str = "Outsiders and web content";
 
 /// Where a node runs, when the node itself says: (kind, id, name).
@@ -383,11 +417,13 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
 
     let mut flows: Vec<(String, String, FlowKind, Option<String>)> = Vec::new();
     let mut outsiders = false;
-    let mut agents = false;
+    // Model providers by component id: (name, detail).
+    let mut providers: BTreeMap<String, (String, String)> = BTreeMap::new();
     for &index in &nodes {
         let node = graph.node(index);
         if node.kind == NodeKind::Agent && node.str_attr("framework") != Some("a2a") {
-            agents = true;
+            let (provider, name, detail) = model_provider(node);
+            providers.entry(provider.clone()).or_insert((name, detail));
             // Where the model is named: its endpoint, else its model setting.
             let at = node
                 .list_attr("model_endpoints")
@@ -395,7 +431,7 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
                 .and_then(|i| i.loc.as_ref())
                 .or_else(|| node.attr("model").and_then(|a| a.loc.as_ref()))
                 .and_then(|l| super::located(graph, l));
-            flows.push((node.key.clone(), PROVIDER.into(), FlowKind::ModelCall, at));
+            flows.push((node.key.clone(), provider, FlowKind::ModelCall, at));
         }
         // A CI agent's triggers are components of their own, feeding it.
         let fed = graph.graph.edges_directed(index, Direction::Incoming).any(|e| e.weight().kind == EdgeKind::Feeds);
@@ -426,29 +462,36 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
             flows.push((node.key.clone(), graph.node(edge.target()).key.clone(), kind, at));
         }
     }
-    for (wanted, key, kind, name) in [
-        (outsiders, INTERNET, BoundaryKind::Internet, OUTSIDERS),
-        (agents, PROVIDER, BoundaryKind::ModelProvider, "Model provider"),
-    ] {
-        if !wanted {
-            continue;
-        }
+    let mut external: Vec<(String, String, BoundaryKind, String)> = Vec::new();
+    if outsiders {
+        external.push((
+            INTERNET.into(),
+            OUTSIDERS.into(),
+            BoundaryKind::Internet,
+            description(BoundaryKind::Internet).into(),
+        ));
+    }
+    for (key, (name, detail)) in providers {
+        external.push((key, name, BoundaryKind::ModelProvider, detail));
+    }
+    for (key, name, kind, detail) in external {
+        let boundary_name = if kind == BoundaryKind::ModelProvider { "Model providers" } else { OUTSIDERS };
         let id = kind.as_str().to_string();
         placement.boundaries.entry(id.clone()).or_insert_with(|| Boundary {
             id: Shown::new(&id),
-            name: Shown::new(name),
+            name: Shown::new(boundary_name),
             kind,
             description: Shown::new(description(kind)),
             trust: kind.trust(),
             evidence: None,
         });
         components.push(Component {
-            id: Shown::new(key),
-            name: Shown::new(name),
+            id: Shown::new(&key),
+            name: Shown::new(&name),
             kind: ComponentKind::ExternalEntity,
             boundary: Shown::new(&id),
             layer: if kind == BoundaryKind::ModelProvider { "L1" } else { "L7" },
-            detail: description(kind).to_string(),
+            detail: crate::redact::shown(&detail),
             owner: None,
             evidence: None,
         });

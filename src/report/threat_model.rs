@@ -337,7 +337,7 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
     // The plan: open threats, most risk removed per change first (a threat
     // closed by one edit before an equal one that takes ten), then by risk.
     const PLACES_SHOWN: usize = 3;
-    let mut open: Vec<(&crate::model::Threat, Vec<String>)> = model
+    let open: Vec<(&crate::model::Threat, Vec<String>)> = model
         .threats
         .iter()
         .filter(|t| t.status == Status::Open)
@@ -347,23 +347,45 @@ pub fn build(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Model
             (t, places.into_iter().collect())
         })
         .collect();
-    let per_change = |t: &crate::model::Threat, places: &[String]| u32::from(t.risk) * 60 / places.len().max(1) as u32;
-    open.sort_by(|(a, pa), (b, pb)| {
-        per_change(b, pb).cmp(&per_change(a, pa)).then(b.risk.cmp(&a.risk)).then(a.id.cmp(&b.id))
+    // Threats written at exactly the same places close with the same edits
+    // (BR101 and BR110 on one token): one step, the risk of each removed.
+    let mut steps: Vec<(Vec<&crate::model::Threat>, Vec<String>)> = Vec::new();
+    for (threat, places) in open {
+        match steps.iter_mut().find(|(_, p)| !places.is_empty() && *p == places) {
+            Some((threats, _)) => threats.push(threat),
+            None => steps.push((vec![threat], places)),
+        }
+    }
+    let risk = |threats: &[&crate::model::Threat]| threats.iter().map(|t| u32::from(t.risk)).sum::<u32>();
+    let per_change =
+        |threats: &[&crate::model::Threat], places: &[String]| risk(threats) * 60 / places.len().max(1) as u32;
+    steps.sort_by(|(a, pa), (b, pb)| {
+        per_change(b, pb).cmp(&per_change(a, pa)).then(risk(b).cmp(&risk(a))).then(a[0].id.cmp(&b[0].id))
     });
-    let plan = open
+    let plan = steps
         .into_iter()
         .enumerate()
-        .map(|(i, (t, places))| PlanRow {
-            rank: i + 1,
-            severity: t.risk_level.as_str(),
-            rule_id: t.rule_id.clone(),
-            title: t.title.clone(),
-            changes: places.len().max(1),
-            per_change: format!("{:.1}", f64::from(t.risk) / places.len().max(1) as f64),
-            more_places: places.len().saturating_sub(PLACES_SHOWN),
-            places: places.into_iter().take(PLACES_SHOWN).collect(),
-            action: t.mitigation.clone(),
+        .map(|(i, (threats, places))| {
+            let join = |part: fn(&crate::model::Threat) -> &str, by: &str| {
+                let mut parts: Vec<&str> = Vec::new();
+                for t in &threats {
+                    if !parts.contains(&part(t)) {
+                        parts.push(part(t));
+                    }
+                }
+                parts.join(by)
+            };
+            PlanRow {
+                rank: i + 1,
+                severity: threats.iter().map(|t| t.risk_level).max().unwrap_or(threats[0].risk_level).as_str(),
+                rule_id: join(|t| &t.rule_id, " + "),
+                title: join(|t| &t.title, "; "),
+                changes: places.len().max(1),
+                per_change: format!("{:.1}", f64::from(risk(&threats)) / places.len().max(1) as f64),
+                more_places: places.len().saturating_sub(PLACES_SHOWN),
+                places: places.into_iter().take(PLACES_SHOWN).collect(),
+                action: join(|t| &t.mitigation, " "),
+            }
         })
         .collect();
     let mut counts: BTreeMap<&str, usize> = Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
