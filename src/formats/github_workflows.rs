@@ -179,7 +179,23 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 agent.set_str("action_ref", uses, Some(uses_loc.clone()));
                 agent.set_bool("action_pinned", pinned, Some(uses_loc));
             }
-            token_permissions(ctx, &mut agent, permissions);
+            // How the job's token reaches the agent, if it does.
+            let token_via = if reusable || !uses.is_empty() {
+                Some("action-input")
+            } else {
+                let handed = env_of(step).iter().chain(&job_env).chain(&workflow_env).any(|(_, v, _)| is_job_token(v));
+                let steps_before = &steps[..i.parse::<usize>().unwrap_or(0).min(steps.len())];
+                if handed {
+                    Some("env")
+                } else if steps_before.iter().any(persists_token) {
+                    Some("checkout")
+                } else {
+                    None
+                }
+            };
+            if token_via.is_some() {
+                token_permissions(ctx, &mut agent, permissions);
+            }
             // Claude's and Codex's actions run only for users with write access
             // unless told otherwise (`allowed_non_write_users`, `allow-users`).
             let opened = ["allowed_non_write_users", "allow-users", "allow_users"]
@@ -223,7 +239,9 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             let gated = agent.attr("trigger_gate").is_some();
             ctx.add_node(agent);
             job_agents.push(key.clone());
-            job_token(ctx, &job.key, &job.value, permissions, &key);
+            if let Some(via) = token_via {
+                job_token(ctx, &job.key, &job.value, permissions, &key, via);
+            }
 
             let step_env = env_of(step);
             // The prompt: the action's prompt inputs, or the run script.
@@ -679,10 +697,11 @@ fn feed(ctx: &mut Ctx<'_>, triggers: &[Item], agent: &str, gated: bool, prompt_f
     }
 }
 
-/// The job's `GITHUB_TOKEN` as a credential every agent of the job holds
-/// (the actions take it by default; a checkout leaves it in `.git/config`):
-/// minted for the job, valid until it ends, with the job's permissions.
-fn job_token(ctx: &mut Ctx<'_>, job_key: &str, job: &Doc, permissions: Option<&Doc>, agent: &str) {
+/// The job's `GITHUB_TOKEN` as a credential an agent of the job holds
+/// (`via`: an action takes it by default, a step's env hands it over, an
+/// earlier checkout leaves it in `.git/config`): minted for the job, valid
+/// until it ends, with the job's permissions.
+fn job_token(ctx: &mut Ctx<'_>, job_key: &str, job: &Doc, permissions: Option<&Doc>, agent: &str, via: &str) {
     let key = format!("cred:github-actions:{}:jobs.{job_key}:GITHUB_TOKEN", ctx.source.display);
     let loc = match permissions {
         Some(p) => ctx.loc(p.span, "permissions"),
@@ -717,8 +736,17 @@ fn job_token(ctx: &mut Ctx<'_>, job_key: &str, job: &Doc, permissions: Option<&D
     node.set_list("scopes", scopes, None);
     ctx.add_node(node);
     let mut edge = Edge::new(EdgeKind::AuthenticatesWith, Some(loc));
-    edge.set_str("via", "job-token", None);
+    edge.set_str("via", via, None);
     ctx.add_edge(agent, &key, edge);
+}
+
+/// Whether a step checks the repository out and leaves the job's token in
+/// `.git/config` for later steps (`persist-credentials` defaults to true).
+fn persists_token(step: &Doc) -> bool {
+    let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
+    let persist = step.get("with").and_then(|w| w.get("persist-credentials")).and_then(Doc::scalar_text);
+    uses.split('@').next().is_some_and(|a| a.eq_ignore_ascii_case("actions/checkout"))
+        && persist.is_none_or(|p| p.trim() != "false")
 }
 
 /// A value that hands the job's own token over (`${{ secrets.GITHUB_TOKEN }}`,
