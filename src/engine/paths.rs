@@ -166,12 +166,17 @@ fn reach_hit<'g>(
             }
         }
         // What feeds the holder (a trigger): its edge's flows, read as
-        // `on: issue_comment feeding agent`.
-        let mut feeding: Vec<_> = graph
-            .graph
-            .edges_directed(holder, petgraph::Direction::Incoming)
-            .filter(|e| p.fed_by.contains(&e.weight().kind))
-            .collect();
+        // `issue_comment in x.yml feeding agent`. Only rules that ask walk
+        // the incoming edges.
+        let mut feeding: Vec<_> = if p.fed_by.is_empty() {
+            Vec::new()
+        } else {
+            graph
+                .graph
+                .edges_directed(holder, petgraph::Direction::Incoming)
+                .filter(|e| p.fed_by.contains(&e.weight().kind))
+                .collect()
+        };
         feeding.sort_by(|a, b| graph.node(a.source()).key.cmp(&graph.node(b.source()).key));
         for edge in feeding {
             for flow in &p.flows_all {
