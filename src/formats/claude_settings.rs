@@ -174,7 +174,7 @@ fn bypass_grants(ctx: &mut Ctx<'_>, agent: &str, span: Span, denied: &[&str]) {
 
 /// Whether a `deny` rule takes away an `allow` rule: the same rule, or the
 /// whole tool (`WebFetch` denies every `WebFetch(domain:…)`).
-fn is_denied(allow: &str, denied: &[&str]) -> bool {
+pub(super) fn is_denied(allow: &str, denied: &[&str]) -> bool {
     let tool = |rule: &str| rule.split('(').next().unwrap_or(rule).trim().to_string();
     denied.iter().any(|deny| deny.trim() == allow.trim() || (!deny.contains('(') && tool(deny) == tool(allow)))
 }

@@ -244,6 +244,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             }
 
             let step_env = env_of(step);
+            let denied = disallowed_tools(step, &pointer);
             // The prompt: the action's prompt inputs, or the run script.
             let mut prompt_parts: Vec<(&Doc, String)> = Vec::new();
             if let Some(with) = step.get("with") {
@@ -261,14 +262,14 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                         ctx.set_on(&key, "sandbox_read_only", AttrValue::Bool(true), input.value.span, &input_pointer);
                     }
                     if matches!(input.key.as_str(), "allowed_tools" | "claude_args") {
-                        allowed_tools(ctx, &key, &input.value, &input_pointer);
+                        allowed_tools(ctx, &key, &input.value, &input_pointer, &denied);
                     }
                 }
             }
             if let Some(run_node) = step.get("run") {
                 prompt_parts.push((run_node, format!("{pointer}.run")));
                 flags(ctx, &key, run_node, &format!("{pointer}.run"));
-                allowed_tools(ctx, &key, run_node, &format!("{pointer}.run"));
+                allowed_tools(ctx, &key, run_node, &format!("{pointer}.run"), &denied);
             }
             for (name, value, env_pointer) in step_env.iter().filter(|(_, v, _)| !is_job_token(v)) {
                 ctx.credentials_in(&key, Some(name), value, env_pointer, "env");
@@ -855,23 +856,59 @@ fn flags(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
     }
 }
 
-/// `--allowedTools "Bash(git:*),Read"`, `--allowedTools "Edit" "Bash(npm:*)"`
-/// (or `allowed_tools: "…"`): rules of Claude Code's permission syntax,
-/// each a grant.
-fn allowed_tools(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str) {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = regex(&RE, r"--allowed-?[Tt]ools(?:=|\s+)");
-    let Some(text) = node.as_str() else { return };
-    let lists: Vec<(usize, &str)> = if pointer.ends_with("allowed_tools") {
+/// The rules of Claude Code's permission syntax that a step lists, allowed
+/// or disallowed: in the input itself (`allowed_tools: "…"`,
+/// `disallowed_tools: …`) or after the flag in a command line or
+/// `claude_args` (`--allowedTools "Bash(git:*),Read"`,
+/// `--disallowedTools Bash`), each with its range in the text.
+fn tool_rules<'t>(text: &'t str, pointer: &str, allowed: bool) -> Vec<(std::ops::Range<usize>, &'t str)> {
+    static ALLOWED: OnceLock<Regex> = OnceLock::new();
+    static DISALLOWED: OnceLock<Regex> = OnceLock::new();
+    let (input, re) = if allowed {
+        ("allowed_tools", regex(&ALLOWED, r"--allowed-?[Tt]ools(?:=|\s+)"))
+    } else {
+        ("disallowed_tools", regex(&DISALLOWED, r"--disallowed-?[Tt]ools(?:=|\s+)"))
+    };
+    let lists: Vec<(usize, &str)> = if pointer.ends_with(&format!(".{input}")) {
         vec![(0, text)]
     } else {
         re.find_iter(text).flat_map(|m| flag_values(text, m.end())).collect()
     };
-    for (offset, list) in lists {
-        for (range, rule) in claude_skills::split_rules(list) {
-            let span = ctx.sub_span(node, text, offset + range.start..offset + range.end);
-            claude_settings::permission(ctx, agent, rule, span, pointer);
+    lists
+        .into_iter()
+        .flat_map(|(offset, list)| {
+            claude_skills::split_rules(list).into_iter().map(move |(r, rule)| (offset + r.start..offset + r.end, rule))
+        })
+        .collect()
+}
+
+/// The rules a step disallows (`disallowed_tools`, `--disallowedTools`), in
+/// any of its inputs or its script: a grant they name is no grant.
+fn disallowed_tools(step: &Doc, pointer: &str) -> Vec<String> {
+    let with = step.get("with").map(Doc::entries).unwrap_or_default();
+    let texts = with
+        .iter()
+        .map(|e| (&e.value, format!("{pointer}.with.{}", e.key)))
+        .chain(step.get("run").map(|r| (r, format!("{pointer}.run"))));
+    texts
+        .flat_map(|(node, at)| {
+            let text = node.as_str().unwrap_or_default();
+            tool_rules(text, &at, false).into_iter().map(|(_, rule)| rule.to_string()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Each allowed rule of a step (`--allowedTools`, `allowed_tools`), a grant
+/// unless a disallowed rule takes it away.
+fn allowed_tools(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str, denied: &[String]) {
+    let Some(text) = node.as_str() else { return };
+    let denied: Vec<&str> = denied.iter().map(String::as_str).collect();
+    for (range, rule) in tool_rules(text, pointer, true) {
+        if claude_settings::is_denied(rule, &denied) {
+            continue;
         }
+        let span = ctx.sub_span(node, text, range);
+        claude_settings::permission(ctx, agent, rule, span, pointer);
     }
 }
 
