@@ -179,11 +179,12 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 agent.set_str("action_ref", uses, Some(uses_loc.clone()));
                 agent.set_bool("action_pinned", pinned, Some(uses_loc));
             }
+            let step_env = env_of(step);
             // How the job's token reaches the agent, if it does.
             let token_via = if reusable || !uses.is_empty() {
                 Some("action-input")
             } else {
-                let handed = env_of(step).iter().chain(&job_env).chain(&workflow_env).any(|(_, v, _)| is_job_token(v));
+                let handed = step_env.iter().chain(&job_env).chain(&workflow_env).any(|(_, v, _)| is_job_token(v));
                 let steps_before = &steps[..i.parse::<usize>().unwrap_or(0).min(steps.len())];
                 if handed {
                     Some("env")
@@ -243,7 +244,6 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 job_token(ctx, &job.key, &job.value, permissions, &key, via);
             }
 
-            let step_env = env_of(step);
             let denied = disallowed_tools(step, &pointer);
             // The prompt: the action's prompt inputs, or the run script.
             let mut prompt_parts: Vec<(&Doc, String)> = Vec::new();
