@@ -22,6 +22,9 @@ pub struct FileError {
     /// Index into the scan's files when the text is known (for a snippet).
     pub file: Option<usize>,
     pub span: Span,
+    /// The rest of the file was read (a wrong value, an inline config that
+    /// does not parse), rather than the whole file skipped.
+    pub rest_read: bool,
 }
 
 /// `path:line:column: message`.
@@ -32,10 +35,21 @@ impl std::fmt::Display for FileError {
 }
 
 impl FileError {
+    /// What became of the file, for reports: `not analysed`, or `rest
+    /// analysed` when only this value was skipped.
+    pub fn status(&self) -> &'static str {
+        if self.rest_read {
+            "rest analysed"
+        } else {
+            "not analysed"
+        }
+    }
+
     /// Path and message as any output may show them (masked, one line):
     /// both may quote the file.
     pub fn new(path: &str, (line, column): (usize, usize), message: &str, file: Option<usize>, span: Span) -> Self {
-        FileError { path: crate::redact::shown(path), line, column, message: crate::redact::shown(message), file, span }
+        let (path, message) = (crate::redact::shown(path), crate::redact::shown(message));
+        FileError { path, line, column, message, file, span, rest_read: false }
     }
 }
 
@@ -281,7 +295,8 @@ pub fn scan_discovered(
         .collect();
     for (id, entry, source, mut file_facts) in adapted {
         for (span, message) in std::mem::take(&mut file_facts.problems) {
-            errors.push(FileError::new(&entry.display, source.line_col(span.start), &message, Some(id), span));
+            let error = FileError::new(&entry.display, source.line_col(span.start), &message, Some(id), span);
+            errors.push(FileError { rest_read: true, ..error });
         }
         facts[id] = file_facts;
         files[id] = Some(source);

@@ -690,3 +690,73 @@ fn bypass_mode_grants_claude_codes_own_tools_except_the_denied() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("BR301") && !text.contains("BR202"), "{text}");
 }
+
+/// A CI step's inline config (`mcp_config`, `settings`, `--mcp-config
+/// '{…}'`) is read as a config of its agent: findings point into the
+/// workflow, at the setting's own line and column; one that does not parse
+/// is an error there, and the rest of the workflow is still read.
+#[test]
+fn inline_configs_in_ci_steps_are_read_where_they_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    let workflow = r#"on:
+  issues:
+    types: [opened]
+permissions:
+  contents: read
+jobs:
+  gemini:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: google-github-actions/run-gemini-cli@9a7c3b2e1d0f8e7d6c5b4a3928171605f4e3d2c1
+        with:
+          settings: |-
+            {
+              "debug": ${{ fromJSON(env.DEBUG || false) }},
+              "tools": { "allowed": ["run_shell_command"] }
+            }
+  claude:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: anthropics/claude-code-action@0d4b1f1bb4c4e2d1c8e0a9b7a6f5e4d3c2b1a090
+        with:
+          mcp_config: '{"mcpServers": {"db": {"command": "npx", "args": ["-y", "pg-mcp@1.0.0", "postgresql://app:Zx9Qw7Lm@db:5432/app"]}}}'
+          settings: '{"permissions": {"allow": ["Bash"]'
+      - run: claude -p --mcp-config '{"mcpServers":{"fs":{"command":"npx","args":["@modelcontextprotocol/server-filesystem@2025.8.21","/"]}}}' "hi"
+"#;
+    std::fs::write(workflows.join("agents.yml"), workflow).unwrap();
+    let out = blastradius().args(["scan", "--format", "json"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |rule: &str| -> Vec<(u64, u64)> {
+        value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == rule)
+            .map(|f| (f["location"]["line"].as_u64().unwrap(), f["location"]["column"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(at("BR202"), vec![(15, 38)], "`run_shell_command` in the block scalar");
+    assert_eq!(at("BR104"), vec![(22, 114)], "the password in the quoted mcp_config");
+    assert_eq!(at("BR201"), vec![(24, 135)], "`/` in the --mcp-config argument");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("Zx9Qw7Lm"), "the password is not shown");
+    let errors = value["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        (Some(23), Some(38)),
+        "the object left open"
+    );
+    assert_eq!(
+        errors[0]["message"],
+        "`jobs.claude.steps[0].with.settings` holds a Claude Code config that does not parse: invalid JSON: Unterminated object"
+    );
+    let (_, concise, _) = run(&["scan", dir.path().to_str().unwrap(), "--format", "concise"]);
+    assert!(
+        concise.contains("agents.yml:23:38: ERROR rest analysed: `jobs.claude.steps[0].with.settings`"),
+        "{concise}"
+    );
+}

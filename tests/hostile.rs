@@ -194,9 +194,9 @@ fn a_finding_past_column_65536_is_drawn_without_a_panic() {
     write(dir.path(), ".cursor/mcp.json", &format!("{{\"mcpServers\": {{\"a\": \"{pad}\" \"b\"}}}}"));
     let (code, stdout, stderr) = run(dir.path(), &["scan", "."]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stdout.contains("[.mcp.json:1:70110]"), "{}", &stdout[..stdout.len().min(3000)]);
+    assert!(stdout.contains("[.mcp.json:1:70108]"), "{}", &stdout[..stdout.len().min(3000)]);
     assert!(
-        stdout.contains("`later`") && stdout.contains("[.cursor/mcp.json:1:70026]"),
+        stdout.contains("`later`") && stdout.contains("[.cursor/mcp.json:1:70024]"),
         "{}",
         &stdout[..stdout.len().min(3000)]
     );

@@ -19,6 +19,8 @@ pub struct CiCatalog {
     pub agent_packages: AgentPackages,
     pub npm_installs: Vec<String>,
     pub pypi_installs: Vec<String>,
+    pub config_inputs: Vec<ConfigInput>,
+    pub config_flags: Vec<ConfigFlag>,
     pub prompt_inputs: Vec<String>,
     pub outsider_events: Vec<String>,
     pub trigger_writers: std::collections::BTreeMap<String, String>,
@@ -40,6 +42,29 @@ pub struct AgentCli {
     pub names: Vec<String>,
     #[serde(default)]
     pub runs_only: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub skips_permissions: Vec<String>,
+}
+
+/// An action input that holds a config of the agent (inline JSON), read as
+/// the format with id `format`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigInput {
+    pub cli: String,
+    pub input: String,
+    pub format: String,
+}
+
+/// A CLI flag whose value may be a config of the agent (inline JSON).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFlag {
+    pub cli: String,
+    pub flag: String,
+    pub format: String,
 }
 
 /// How a step, or an agent told to in its prompt, reads an issue's or pull
@@ -51,6 +76,17 @@ pub struct Fetches {
     pub api_paths: Vec<String>,
     pub script_calls: Vec<String>,
     pub actions: Vec<String>,
+    pub logs: Vec<(String, String)>,
+}
+
+impl Fetches {
+    /// Where a line prints CI logs, and the command that does (`gh run view`).
+    pub fn logs_at(&self, line: &str) -> Option<(usize, &str)> {
+        self.logs
+            .iter()
+            .find(|(command, marker)| line.contains(command.as_str()) && line.contains(marker.as_str()))
+            .and_then(|(command, _)| line.find(command.as_str()).map(|at| (at, command.as_str())))
+    }
 }
 
 /// Agent CLI packages, by registry.
@@ -74,6 +110,14 @@ impl CiCatalog {
     /// an agent's API key (the input names in `with:`).
     pub fn calls_agent_workflow<'a>(&self, mut inputs: impl Iterator<Item = &'a str>) -> bool {
         inputs.any(|k| self.reusable_agent_inputs.iter().chain(&self.prompt_inputs).any(|i| i == k))
+    }
+
+    /// The agent CLI a step runs: by name in `run:`, or the one the
+    /// agent action (`anthropics/claude-code-action`) runs.
+    pub fn cli(&self, name_or_action: &str) -> Option<&AgentCli> {
+        self.agent_clis
+            .iter()
+            .find(|c| c.cli == name_or_action || c.actions.iter().any(|a| a.eq_ignore_ascii_case(name_or_action)))
     }
 
     /// Who can cause a workflow event, in words.
@@ -112,5 +156,7 @@ mod tests {
         assert_eq!(ci.runs_code("if [ -f package-lock.json ]; then npm ci; else npm i; fi"), Some("npm ci"));
         assert_eq!(ci.runs_code("echo make it so"), None);
         assert_eq!(ci.runs_code("npm --version"), None);
+        assert_eq!(ci.fetches.logs_at(r#"gh run view "$ID" --log-failed > f"#), Some((0, "gh run view")));
+        assert_eq!(ci.fetches.logs_at(r#"gh run view "$ID" --json jobs"#), None);
     }
 }

@@ -353,7 +353,8 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
 }
 
 /// Renders `{{ node.x }}`, `{{ from.x }}`, `{{ to.x }}`, `{{ edge.x }}` and
-/// `{{ item }}` from attributes; attributes never hold secret values.
+/// `{{ item }}` from attributes (`{{ node.x | or: words }}` when x may be
+/// absent); attributes never hold secret values.
 /// The message, as pieces: the rule's words and the values put in them.
 fn render(template: &str, hit: &Hit<'_>) -> Vec<MessagePart> {
     let mut parts = Vec::new();
@@ -365,8 +366,15 @@ fn render(template: &str, hit: &Hit<'_>) -> Vec<MessagePart> {
             parts.push(ours(&rest[open..]));
             return parts;
         };
-        let expr = rest[open + 2..open + close].trim();
-        parts.push(MessagePart { text: Shown::new(&resolve(expr, hit)), from_file: true });
+        // `{{ node.x | or: words }}`: the rule's words when x is empty.
+        let (expr, default) = match rest[open + 2..open + close].split_once("| or:") {
+            Some((expr, words)) => (expr.trim(), Some(words.trim())),
+            None => (rest[open + 2..open + close].trim(), None),
+        };
+        match (resolve(expr, hit), default) {
+            (value, Some(words)) if value.is_empty() => parts.push(ours(words)),
+            (value, _) => parts.push(MessagePart { text: Shown::new(&value), from_file: true }),
+        }
         rest = &rest[open + close + 2..];
     }
     parts.push(ours(rest));

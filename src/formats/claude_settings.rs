@@ -45,7 +45,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if let Some(mode) = doc.at(&["permissions", "defaultMode"]) {
         ctx.approval_setting(&agent, mode, "permissions.defaultMode", &["bypassPermissions"], &["acceptEdits", "auto"]);
         if mode.as_str() == Some("bypassPermissions") {
-            bypass_grants(ctx, &agent, mode.span, &denied);
+            bypass_grants(ctx, &agent, mode.span, "permissions.defaultMode", "bypassPermissions", &denied);
         }
     }
     // Skips only the warning shown before bypass mode starts; bypass itself
@@ -156,17 +156,16 @@ fn marketplaces(ctx: &mut Ctx<'_>, doc: &Doc) {
 /// or not `allow` names them (only `deny` still holds).
 const OWN_TOOLS: &[&str] = &["Bash", "Edit", "Write", "WebFetch", "WebSearch"];
 
-/// `defaultMode: bypassPermissions`: every tool not denied is granted, each
-/// located at the mode setting.
-fn bypass_grants(ctx: &mut Ctx<'_>, agent: &str, span: Span, denied: &[&str]) {
-    let pointer = "permissions.defaultMode";
+/// `defaultMode: bypassPermissions` (or `--dangerously-skip-permissions`,
+/// `written`): every tool not denied is granted, each located at the setting.
+pub(super) fn bypass_grants(ctx: &mut Ctx<'_>, agent: &str, span: Span, pointer: &str, written: &str, denied: &[&str]) {
     let mut granted = Vec::new();
     for tool in OWN_TOOLS.iter().filter(|tool| !is_denied(tool, denied)) {
         // Edit and Write are one tool of ours: granted once.
         let Some(canonical) = builtin::claude_tool(tool).filter(|c| !granted.contains(c)) else { continue };
         granted.push(canonical);
         let loc = ctx.loc(span, pointer);
-        let edge = builtin::grant(ctx, agent, canonical, &format!("{tool} (bypassPermissions)"), None, loc.clone());
+        let edge = builtin::grant(ctx, agent, canonical, &format!("{tool} ({written})"), None, loc.clone());
         // A grant of the mode, which BR301 reports, not of a rule to review.
         edge.set_str("scope", "approval-mode", Some(loc));
     }

@@ -11,8 +11,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::registry::{Adapt, FormatSpec};
+use super::registry::{self, Adapt, FormatSpec};
 use super::{claude_settings, claude_skills, Ctx};
+use crate::catalog::ci::AgentCli;
 use crate::catalog::commands::shell_commands;
 use crate::catalog::{CiCatalog, CommandCatalog};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
@@ -26,7 +27,7 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     paths: &["**/.github/workflows/*.{yml,yaml}"],
     user: &[],
     markers: &[],
-    reads: "steps that run an agent action or CLI, and jobs that hand a reusable workflow an agent's inputs: triggers, event text in prompts, secrets, token permissions, approval flags, allowed tools, action pins, agent CLI installs",
+    reads: "steps that run an agent action or CLI, and jobs that hand a reusable workflow an agent's inputs: triggers, event text and CI logs in prompts, secrets, token permissions, approval flags, allowed tools, inline `settings`/`mcp_config`/`--mcp-config` JSON, action pins, agent CLI installs",
     adapt: Adapt::First(adapt),
 };
 
@@ -123,7 +124,11 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         let env_lookup: Vec<(String, &Doc, String)> = workflow_env.iter().chain(&job_env).cloned().collect();
         let head_run = head_code_run(ctx, &job.key, &job.value, &env_lookup);
         let exports = exports(&job.key, &job.value);
-        let files = written_files(ctx, &job.key, &job.value, &fetchers);
+        // CI logs are outsiders' text when an outsider's event starts the
+        // job (the run of a fork's code); a fork's own `pull_request` run
+        // holds no secrets, and other runs ran code insiders wrote.
+        let logs_untrusted = !outsider.is_empty();
+        let files = written_files(ctx, &job.key, &job.value, &fetchers, logs_untrusted);
         // Each step, and the job itself when it calls a reusable workflow
         // that runs an agent: its `with:` is the agent's inputs, its
         // permissions the token's ceiling, and the caller's triggers start it.
@@ -144,13 +149,16 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
             let reusable = i == "call";
             let mut sandbox = None;
+            let mut cli = None;
             let agent_kind = if reusable {
                 "reusable-workflow".to_string()
             } else if ci.agent_actions.iter().any(|a| action.eq_ignore_ascii_case(a)) {
+                cli = ci.cli(action);
                 action.rsplit('/').next().unwrap_or(action).to_string()
-            } else if let Some(cli) = cli_agent(run) {
-                sandbox = cli.sandbox;
-                cli.cli.to_string()
+            } else if let Some(run) = cli_agent(run) {
+                sandbox = run.sandbox;
+                cli = ci.cli(run.cli);
+                run.cli.to_string()
             } else {
                 continue;
             };
@@ -253,7 +261,11 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                     if ci.prompt_inputs.contains(&input.key) {
                         prompt_parts.push((&input.value, input_pointer.clone()));
                     }
-                    if !is_job_token(&input.value) {
+                    // A config read inline says itself whom its secrets go to.
+                    let config_read = cli.is_some_and(|cli| {
+                        agent_configs(ctx, &key, cli, &input.key, &input.value, &input_pointer, &denied)
+                    });
+                    if !is_job_token(&input.value) && !config_read {
                         ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
                     }
                     flags(ctx, &key, &input.value, &input_pointer);
@@ -267,9 +279,13 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 }
             }
             if let Some(run_node) = step.get("run") {
-                prompt_parts.push((run_node, format!("{pointer}.run")));
-                flags(ctx, &key, run_node, &format!("{pointer}.run"));
-                allowed_tools(ctx, &key, run_node, &format!("{pointer}.run"), &denied);
+                let run_pointer = format!("{pointer}.run");
+                prompt_parts.push((run_node, run_pointer.clone()));
+                flags(ctx, &key, run_node, &run_pointer);
+                allowed_tools(ctx, &key, run_node, &run_pointer, &denied);
+                if let Some(cli) = cli {
+                    agent_configs(ctx, &key, cli, "run", run_node, &run_pointer, &denied);
+                }
             }
             for (name, value, env_pointer) in step_env.iter().filter(|(_, v, _)| !is_job_token(v)) {
                 ctx.credentials_in(&key, Some(name), value, env_pointer, "env");
@@ -295,6 +311,19 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
                 {
                     let span = ctx.sub_span(node, text, at..at + command.len());
                     let via = format!("the issue or pull request, fetched by the agent (`{command}`) → the prompt");
+                    fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+                }
+                // Or the logs of a run, which the code it ran wrote.
+                let log_lines = text.split_inclusive('\n').scan(0, |start, line| {
+                    let at = *start;
+                    *start += line.len();
+                    Some((at, line))
+                });
+                if let Some((at, command)) =
+                    log_lines.filter_map(|(at, line)| ci.fetches.logs_at(line).map(|(i, c)| (at + i, c))).next()
+                {
+                    let span = ctx.sub_span(node, text, at..at + command.len());
+                    let via = format!("CI logs, fetched by the agent ({command}) → the prompt");
                     fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
                 }
                 // Text a step fetched (an issue's body, a pull request's
@@ -511,7 +540,13 @@ fn mentions_file(text: &str, file: &str) -> bool {
 /// "${{ steps.issue.outputs.body }}" > issue.md`), and files built from
 /// those (`cat a.md issue.md > prompt.md`): (file, how the text got there,
 /// where it entered).
-fn written_files(ctx: &Ctx<'_>, job_key: &str, job: &Doc, fetchers: &[String]) -> Vec<(String, String, Loc)> {
+fn written_files(
+    ctx: &Ctx<'_>,
+    job_key: &str,
+    job: &Doc,
+    fetchers: &[String],
+    logs_untrusted: bool,
+) -> Vec<(String, String, Loc)> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let redirect = regex(&RE, r"(?:>>?|\btee(?:\s+-a)?)\s*([A-Za-z0-9_./-]+)");
     let mut files: Vec<(String, String, Loc)> = Vec::new();
@@ -519,11 +554,27 @@ fn written_files(ctx: &Ctx<'_>, job_key: &str, job: &Doc, fetchers: &[String]) -
         let Some(run) = step.get("run") else { continue };
         let Some(script) = run.as_str() else { continue };
         let pointer = format!("jobs.{job_key}.steps[{i}].run");
-        let mut offset = 0;
-        for line in script.split_inclusive('\n') {
-            let start = offset;
-            offset += line.len();
-            let Some(target) = redirect.captures(line).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()) else {
+        let lines: Vec<(usize, &str)> = script
+            .split_inclusive('\n')
+            .scan(0, |offset, line| {
+                let start = *offset;
+                *offset += line.len();
+                Some((start, line))
+            })
+            .collect();
+        let mut next = 0;
+        while let Some(&(start, first)) = lines.get(next) {
+            next += 1;
+            // A heredoc's body is what the command writes: read with it,
+            // and not as commands of its own.
+            let mut line = first;
+            if let Some(end) = heredoc_end(first) {
+                let body = lines[next..].iter().take_while(|(_, l)| l.trim() != end).count();
+                let until = lines.get(next + body).map_or(script.len(), |(at, _)| *at);
+                line = &script[start..until];
+                next += body + 1;
+            }
+            let Some(target) = redirect.captures(first).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()) else {
                 continue;
             };
             let source = untrusted_expressions(line)
@@ -535,6 +586,10 @@ fn written_files(ctx: &Ctx<'_>, job_key: &str, job: &Doc, fetchers: &[String]) -
                         let range = at..at + format!("steps.{id}.outputs.").len();
                         Some((range, format!("issue or pull request text fetched by step {id}")))
                     })
+                })
+                .or_else(|| {
+                    let (at, command) = CiCatalog::get().fetches.logs_at(line).filter(|_| logs_untrusted)?;
+                    Some((at..at + command.len(), format!("CI logs printed by {command}")))
                 })
                 .map(|(range, via)| {
                     let span = ctx.sub_span(run, script, start + range.start..start + range.end);
@@ -550,6 +605,13 @@ fn written_files(ctx: &Ctx<'_>, job_key: &str, job: &Doc, fetchers: &[String]) -
         }
     }
     files
+}
+
+/// The word that ends a heredoc a line starts (`<< 'EOF'`, `<<-EOF`).
+fn heredoc_end(line: &str) -> Option<&str> {
+    let after = line.split_once("<<")?.1.trim_start_matches('-').trim_start();
+    let word = after.split_whitespace().next()?.trim_matches(|c| c == '\'' || c == '"');
+    (!word.is_empty() && !word.starts_with('<')).then_some(word)
 }
 
 /// The ids of a job's steps that fetch text outsiders write: an issue's or
@@ -912,6 +974,66 @@ fn allowed_tools(ctx: &mut Ctx<'_>, agent: &str, node: &Doc, pointer: &str, deni
     }
 }
 
+/// What an input of an agent action, or the script that runs the CLI
+/// (`input` is `run`), configures beyond its tool list: a config written
+/// inline (`settings: '{…}'`, `--mcp-config '{…}'`), read as a config of
+/// the agent, and a flag that skips every permission prompt, which grants
+/// the CLI's own tools. Whether the whole value was a config, read.
+fn agent_configs(
+    ctx: &mut Ctx<'_>,
+    agent: &str,
+    cli: &AgentCli,
+    input: &str,
+    node: &Doc,
+    pointer: &str,
+    denied: &[String],
+) -> bool {
+    let ci = CiCatalog::get();
+    let Some(text) = node.as_str() else { return false };
+    let mut read = false;
+    for config in ci.config_inputs.iter().filter(|c| c.cli == cli.cli && c.input == input) {
+        read |= inline_config(ctx, agent, node, 0..text.len(), pointer, &config.format);
+    }
+    // Flags: in `claude_args`, or in the script.
+    if input == "claude_args" || input == "run" {
+        for config in ci.config_flags.iter().filter(|c| c.cli == cli.cli) {
+            for (at, _) in text.match_indices(config.flag.as_str()) {
+                let end = at + config.flag.len();
+                if !text[end..].starts_with(['=', ' ', '\t']) {
+                    continue;
+                }
+                for (start, value) in flag_values(text, end + 1) {
+                    inline_config(ctx, agent, node, start..start + value.len(), pointer, &config.format);
+                }
+            }
+        }
+        if let Some((at, flag)) = cli.skips_permissions.iter().find_map(|f| text.find(f.as_str()).map(|at| (at, f))) {
+            let span = ctx.sub_span(node, text, at..at + flag.len());
+            let denied: Vec<&str> = denied.iter().map(String::as_str).collect();
+            claude_settings::bypass_grants(ctx, agent, span, pointer, flag, &denied);
+        }
+    }
+    read
+}
+
+/// A config written as JSON in `range` of a value, read with the adapter
+/// of `format` (whether it parsed); a path instead names a file the scan
+/// reads where it is.
+fn inline_config(
+    ctx: &mut Ctx<'_>,
+    agent: &str,
+    node: &Doc,
+    range: std::ops::Range<usize>,
+    pointer: &str,
+    format: &str,
+) -> bool {
+    let json = node.as_str().and_then(|t| t.get(range.clone())).is_some_and(|t| t.trim_start().starts_with('{'));
+    match (json, registry::by_id(format)) {
+        (true, Some(spec)) => ctx.read_embedded(agent, node, range, pointer, spec),
+        _ => false,
+    }
+}
+
 /// The values of a command-line flag from `at`: quoted or bare words, up to
 /// the next `--flag`, the end of the line or a shell operator.
 fn flag_values(text: &str, mut at: usize) -> Vec<(usize, &str)> {
@@ -943,6 +1065,28 @@ fn flag_values(text: &str, mut at: usize) -> Vec<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_config_formats_are_registered() {
+        let ci = CiCatalog::get();
+        let formats = ci
+            .config_inputs
+            .iter()
+            .map(|c| (&c.cli, &c.format))
+            .chain(ci.config_flags.iter().map(|c| (&c.cli, &c.format)));
+        for (cli, format) in formats {
+            assert!(registry::by_id(format).is_some(), "rules/catalog/ci.yaml: no format `{format}`");
+            assert!(ci.cli(cli).is_some(), "rules/catalog/ci.yaml: no agent CLI `{cli}`");
+        }
+    }
+
+    #[test]
+    fn heredocs_and_their_end() {
+        assert_eq!(heredoc_end("cat > p.txt << 'EOF'\n"), Some("EOF"));
+        assert_eq!(heredoc_end("cat <<-\"END\" > p.txt"), Some("END"));
+        assert_eq!(heredoc_end("cat <<< \"$X\" > p.txt"), None);
+        assert_eq!(heredoc_end("echo hi > p.txt"), None);
+    }
 
     #[test]
     fn agent_clis_in_run_lines() {

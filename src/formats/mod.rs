@@ -19,6 +19,7 @@ mod crush;
 mod cursor_cli;
 mod dify;
 mod dotenv;
+mod embedded;
 mod gemini;
 mod github_workflows;
 mod goose;
@@ -158,6 +159,10 @@ pub struct Ctx<'a> {
     pub scope: String,
     pub facts: Facts,
     pub template: bool,
+    /// Set while a config written inside this file is read (a workflow's
+    /// `settings:` input): the agent it configures, and the pointer of
+    /// the value that holds it, which prefixes the config's own pointers.
+    embedded_in: Option<(String, String)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -169,16 +174,65 @@ impl<'a> Ctx<'a> {
             scope: scope_of(&source.display),
             facts: Facts::default(),
             template: format == Format::Dotenv && is_template_path(&source.display),
+            embedded_in: None,
         }
     }
 
     pub fn loc(&self, span: Span, pointer: &str) -> Loc {
-        Loc { file: self.file, span, pointer: pointer.into() }
+        let pointer = match &self.embedded_in {
+            Some((_, outer)) if pointer.is_empty() => outer.as_str().into(),
+            Some((_, outer)) => format!("{outer}.{pointer}").into(),
+            None => pointer.into(),
+        };
+        Loc { file: self.file, span, pointer }
+    }
+
+    /// Reads a config that part of a string value of this file holds
+    /// (`range` of its text: inline JSON in a workflow's input or a flag's
+    /// argument) with `adapt`, as a config of `agent`: its spans point into
+    /// this file, its pointers extend `pointer`. Text that does not parse
+    /// is a located problem. Whether it parsed.
+    pub fn read_embedded(
+        &mut self,
+        agent: &str,
+        node: &Doc,
+        range: std::ops::Range<usize>,
+        pointer: &str,
+        spec: &registry::FormatSpec,
+    ) -> bool {
+        let Some(text) = node.as_str() else { return false };
+        let Some(piece) = text.get(range.clone()) else { return false };
+        let neutral = embedded::without_expressions(piece);
+        let mut doc = match crate::source::parse(&neutral, spec.syntax) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let start = (range.start + e.span.start).min(text.len());
+                let end = (range.start + e.span.end).clamp(start, text.len());
+                let at = self.sub_span(node, text, start..end);
+                self.problem(
+                    at,
+                    format!("`{pointer}` holds a {} config that does not parse: {}", spec.name, e.message),
+                );
+                return false;
+            }
+        };
+        let offsets = embedded::Offsets::new(&self.source.text, node.span, text, range.start);
+        embedded::relocate(&mut doc, &offsets);
+        let outer = self.embedded_in.replace((agent.to_string(), pointer.to_string()));
+        match spec.adapt {
+            registry::Adapt::First(adapt) => adapt(self, &doc),
+            registry::Adapt::All(adapt) => adapt(self, std::slice::from_ref(&doc)),
+        }
+        self.embedded_in = outer;
+        true
     }
 
     /// The host agent this file configures; created once per file and merged
     /// with the same host's other files in the graph.
     pub fn host_agent(&mut self, doc: &Doc) -> String {
+        if let Some((agent, _)) = &self.embedded_in {
+            return agent.clone();
+        }
         let client = self.format.client();
         let key = format!("agent:{client}:{}", self.scope);
         if !self.facts.has_node(&key) {

@@ -130,6 +130,11 @@ impl Format {
     }
 }
 
+/// The format with this id (`gemini`, `claude-code-settings`).
+pub fn by_id(id: &str) -> Option<&'static FormatSpec> {
+    REGISTRY.iter().copied().find(|spec| spec.id == id)
+}
+
 /// Compiles the path globs now (see `catalog::warm_up`).
 pub(crate) fn warm_up() {
     globs();

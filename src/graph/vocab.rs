@@ -311,7 +311,9 @@ fn template_variables(template: &str) -> Vec<&str> {
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
         let Some(close) = rest[open..].find("}}") else { break };
-        out.push(rest[open + 2..open + close].trim());
+        let expr = &rest[open + 2..open + close];
+        // `{{ node.x | or: words }}`: the variable is before the default.
+        out.push(expr.split_once("| or:").map_or(expr, |(variable, _)| variable).trim());
         rest = &rest[open + close + 2..];
     }
     out

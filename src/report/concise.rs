@@ -18,7 +18,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
         ));
     }
     for e in &output.errors {
-        out.push_str(&format!("{}:{}:{}: ERROR not analysed: {}\n", e.path, e.line, e.column, e.message));
+        out.push_str(&format!("{}:{}:{}: ERROR {}: {}\n", e.path, e.line, e.column, e.status(), e.message));
     }
     out.push_str(&super::terminal::summary(output, findings));
     out.push('\n');

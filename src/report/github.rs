@@ -49,7 +49,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
             property(&e.path),
             e.line,
             e.column,
-            property("blastradius: not analysed"),
+            property(&format!("blastradius: {}", e.status())),
             data(&e.message),
         ));
     }

@@ -43,7 +43,7 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
         let fingerprint = crate::findings::fingerprint("parse-error", &e.path, "", &e.message);
         entries.push(json!({
             "type": "issue",
-            "description": format!("not analysed: {}", e.message),
+            "description": format!("{}: {}", e.status(), e.message),
             "check_name": "parse-error",
             "fingerprint": fingerprint,
             "severity": "critical",

@@ -34,8 +34,9 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[&Rule]) -> Str
     }
     for e in &output.errors {
         cases.push_str(&format!(
-            "    <testcase classname=\"blastradius.parse\" name=\"{}\">\n      <error type=\"parse-error\" message=\"not analysed\">{}</error>\n    </testcase>\n",
+            "    <testcase classname=\"blastradius.parse\" name=\"{}\">\n      <error type=\"parse-error\" message=\"{}\">{}</error>\n    </testcase>\n",
             escape_xml(&e.path),
+            e.status(),
             escape_xml(&e.to_string()),
         ));
     }

@@ -43,9 +43,10 @@ struct Snippet {
     first_line: usize,
     /// The span, in snippet offsets.
     span: (usize, usize),
-    /// Characters left out before the span's line in the snippet (plus one
-    /// for the `…` drawn there), so its column is reported as the file's.
-    column_shift: usize,
+    /// What to add to miette's column (bytes into the snippet's line) to
+    /// report the file's (characters into the file's line): the characters
+    /// the window left out, less the bytes of `…` and of wide characters.
+    column_shift: isize,
 }
 
 impl Snippet {
@@ -78,8 +79,9 @@ impl Snippet {
             }
             if index == span_first {
                 // The header's column is the file's: what the window left out.
-                let shown_before = text.get(from..start).map_or(0, |t| t.chars().count()) + usize::from(from > offset);
-                column_shift = column.saturating_sub(1).saturating_sub(shown_before);
+                let ellipsis = if from > offset { '…'.len_utf8() } else { 0 };
+                let shown_before = text.get(from..start).map_or(0, str::len) + ellipsis;
+                column_shift = column.saturating_sub(1) as isize - shown_before as isize;
             }
             if span_start.is_none() && start < from && index == span_first {
                 span_start = Some(out.len());
@@ -133,7 +135,10 @@ impl SourceCode for Snippet {
         let inner = self.text.read_span(span, before, after)?;
         // miette reads the primary span alone (no context) for the header's
         // `path:line:column`: that column is the file's, not the snippet's.
-        let column = if before == 0 && after == 0 { inner.column() + self.column_shift } else { inner.column() };
+        let column = match before == 0 && after == 0 {
+            true => inner.column().saturating_add_signed(self.column_shift),
+            false => inner.column(),
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -263,7 +268,10 @@ pub fn render_to(
             },
             code: "error".into(),
             severity: MietteSeverity::Error,
-            help: Some("the file was not analysed; fix it, or exclude it from the scan".into()),
+            help: Some(match error.rest_read {
+                true => "the rest of the file was analysed; fix this, or exclude the file from the scan".into(),
+                false => "the file was not analysed; fix it, or exclude it from the scan".into(),
+            }),
             labels: match text {
                 Some(_) => vec![source.label(Some("here".into()))],
                 None => Vec::new(),
