@@ -34,6 +34,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("claude-plugin", "claude-plugin|claude-code-subagent|claude-command"),
     ("claude-plugin-hooks", "claude-plugin-hooks"),
     ("github-workflow", "github-workflow"),
+    ("github-action", "github-action"),
     ("claude-desktop", "claude-desktop"),
     ("cline", "cline"),
     ("codex", "codex"),

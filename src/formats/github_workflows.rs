@@ -31,6 +31,18 @@ pub(super) const SPEC: FormatSpec = FormatSpec {
     adapt: Adapt::First(adapt),
 };
 
+pub(super) const COMPOSITE: FormatSpec = FormatSpec {
+    id: "github-action",
+    client: "github-actions",
+    name: "GitHub composite actions",
+    syntax: Syntax::Yaml,
+    paths: &["**/action.{yml,yaml}"],
+    user: &[],
+    markers: &[],
+    reads: "composite actions (`runs.using: composite`) whose steps run an agent action or CLI, read as a job's steps; the caller's triggers and token are not in the file",
+    adapt: Adapt::First(adapt_composite),
+};
+
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     // Our own literal patterns, tested: failing here is a build defect.
     cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("workflow pattern: {e}")))
@@ -92,285 +104,328 @@ fn untrusted_expressions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
         .collect()
 }
 
-pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
-    // One substring check for workflows without an agent.
-    let text = &ctx.source.text;
+/// One substring check for workflows and actions without an agent.
+fn may_run_agent(text: &str) -> bool {
     let ci = CiCatalog::get();
-    let maybe = ci
-        .agent_actions
+    ci.agent_actions
         .iter()
         .chain(ci.agent_clis.iter().flat_map(|c| &c.names))
         .chain(&ci.reusable_agent_inputs)
-        .any(|a| text.contains(a.as_str()));
-    if !maybe {
+        .any(|a| text.contains(a.as_str()))
+}
+
+pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
+    if !may_run_agent(&ctx.source.text) {
         return;
     }
     let all_triggers = triggers(ctx, doc);
     let workflow_env = env_of(doc);
     let Some(jobs) = doc.get("jobs") else { return };
     for job in jobs.entries() {
-        // A job that runs only on some events (`if: github.event_name ==
-        // 'issues'`) is started by those alone.
-        let condition = job.value.get("if").and_then(Doc::scalar_text).unwrap_or_default();
-        let named = events_named(&condition);
-        let triggers: Vec<Item> =
-            all_triggers.iter().filter(|t| named.is_empty() || named.contains(&t.value)).cloned().collect();
-        let outsider: Vec<Item> = triggers.iter().filter(|t| ci.outsider_events.contains(&t.value)).cloned().collect();
-        let privileged: Vec<Item> =
-            triggers.iter().filter(|t| ci.privileged_events.contains(&t.value)).cloned().collect();
-        let permissions = job.value.get("permissions").or_else(|| doc.get("permissions"));
-        let job_env = env_of(&job.value);
-        let fetchers = fetching_steps(&job.value);
-        let env_lookup: Vec<(String, &Doc, String)> = workflow_env.iter().chain(&job_env).cloned().collect();
-        let head_run = head_code_run(ctx, &job.key, &job.value, &env_lookup);
-        let exports = exports(&job.key, &job.value);
-        // CI logs are outsiders' text when an outsider's event starts the
-        // job (the run of a fork's code); a fork's own `pull_request` run
-        // holds no secrets, and other runs ran code insiders wrote.
-        let logs_untrusted = !outsider.is_empty();
-        let files = written_files(ctx, &job.key, &job.value, &fetchers, logs_untrusted);
-        // Each step, and the job itself when it calls a reusable workflow
-        // that runs an agent: its `with:` is the agent's inputs, its
-        // permissions the token's ceiling, and the caller's triggers start it.
-        let steps = job.value.get("steps").map(Doc::items).unwrap_or_default();
-        let inputs = job.value.get("with").map(|w| w.entries()).unwrap_or_default();
-        let calls_agent =
-            job.value.get("uses").is_some() && ci.calls_agent_workflow(inputs.iter().map(|e| e.key.as_str()));
-        let call = calls_agent.then(|| (&job.value, format!("jobs.{}", job.key), "call".to_string()));
-        let invocations = steps
-            .iter()
-            .enumerate()
-            .map(|(i, step)| (step, format!("jobs.{}.steps[{i}]", job.key), i.to_string()))
-            .chain(call);
-        let mut job_agents = Vec::new();
-        for (step, pointer, i) in invocations {
-            let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
-            let action = uses.split('@').next().unwrap_or("");
-            let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
-            let reusable = i == "call";
-            let mut sandbox = None;
-            let mut cli = None;
-            let agent_kind = if reusable {
-                "reusable-workflow".to_string()
-            } else if ci.agent_actions.iter().any(|a| action.eq_ignore_ascii_case(a)) {
-                cli = ci.cli(action);
-                action.rsplit('/').next().unwrap_or(action).to_string()
-            } else if let Some(run) = cli_agent(run) {
-                sandbox = run.sandbox;
-                cli = ci.cli(run.cli);
-                run.cli.to_string()
-            } else {
-                continue;
-            };
-            let label = match step.get("name").and_then(Doc::as_str) {
-                Some(name) => name.to_string(),
-                None if reusable => format!("calls {}", action.rsplit('/').next().unwrap_or(action)),
-                None => agent_kind.clone(),
-            };
-            let key = format!("agent:github-actions:{}:{}:{i}", ctx.source.display, job.key);
-            let loc = ctx.loc(step.get("uses").or_else(|| step.get("run")).map_or(step.span, |n| n.span), &pointer);
-            let mut agent =
-                Node::new(NodeKind::Agent, key.clone(), format!("{} / {label}", job.key), Some(loc.clone()));
-            agent.set_str("framework", "github-actions", None);
-            agent.set_str("client", agent_kind.as_str(), None);
-            agent.set_str("scope", ctx.scope.clone(), None);
-            agent.set_list("triggers", triggers.clone(), None);
-            if !outsider.is_empty() {
-                agent.set_list("outsider_triggers", outsider.clone(), None);
-            }
-            // A workflow in the same repository runs at the caller's commit.
-            if !uses.is_empty() && !uses.starts_with("./") {
-                let uses_node = step.get("uses").unwrap_or(step);
-                let uses_loc = ctx.loc(uses_node.span, &format!("{pointer}.uses"));
-                let reference = uses.split_once('@').map_or("", |(_, r)| r);
-                let pinned = reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
-                agent.set_str("action_ref", uses, Some(uses_loc.clone()));
-                agent.set_bool("action_pinned", pinned, Some(uses_loc));
-            }
-            let step_env = env_of(step);
-            // How the job's token reaches the agent, if it does.
-            let token_via = if reusable || !uses.is_empty() {
-                Some("action-input")
-            } else {
-                let handed = step_env.iter().chain(&job_env).chain(&workflow_env).any(|(_, v, _)| is_job_token(v));
-                let steps_before = &steps[..i.parse::<usize>().unwrap_or(0).min(steps.len())];
-                if handed {
-                    Some("env")
-                } else if steps_before.iter().any(persists_token) {
-                    Some("checkout")
-                } else {
-                    None
-                }
-            };
-            if token_via.is_some() {
-                token_permissions(ctx, &mut agent, permissions);
-            }
-            // Claude's and Codex's actions run only for users with write access
-            // unless told otherwise (`allowed_non_write_users`, `allow-users`).
-            let opened = ["allowed_non_write_users", "allow-users", "allow_users"]
-                .iter()
-                .find_map(|k| step.get("with").and_then(|w| w.get(k)).and_then(Doc::scalar_text));
-            let checks_actor =
-                action.starts_with("anthropics/claude-code") || action.eq_ignore_ascii_case("openai/codex-action");
-            if checks_actor && opened.as_deref().is_none_or(str::is_empty) {
-                agent.set_str("trigger_gate", "the action's own check: users with write access only", None);
-            }
-            // A called workflow may check the actor itself; unless the call
-            // opens the agent to others, that is not ours to deny.
-            if reusable && opened.as_deref().is_none_or(str::is_empty) {
-                agent.set_str("trigger_gate", "the called workflow's own checks, not scanned here", None);
-            }
-            // The job's condition, located: where a gate belongs, and a gate
-            // itself when it checks who triggered the job (comment text is not).
-            if let Some(condition) = job.value.get("if") {
-                let raw = condition.scalar_text().unwrap_or_default();
-                let text: String = crate::redact::shown(raw.trim()).chars().take(160).collect();
-                let at = ctx.loc(condition.span, &format!("jobs.{}.if", job.key));
-                if gates(&raw, ci) {
-                    agent.set_str("trigger_gate", text.clone(), Some(at.clone()));
-                    agent.set_str("job_gate", text.clone(), Some(at.clone()));
-                }
-                agent.set_str("job_condition", text, Some(at));
-            }
-            // An OS sandbox around the CLI (`srt claude …`) confines what
-            // skipped approvals let it do.
-            if let (Some(wrapper), Some(run_node)) = (&sandbox, step.get("run")) {
-                let at = run.find(&format!("{wrapper} ")).unwrap_or(0);
-                let span = ctx.sub_span(run_node, run, at..at + wrapper.len());
-                agent.set_str("os_sandbox", wrapper.as_str(), Some(ctx.loc(span, &format!("{pointer}.run"))));
-            }
-            if !privileged.is_empty() {
-                agent.set_list("privileged_triggers", privileged.clone(), None);
-            }
-            if let Some((text, loc)) = &head_run {
-                agent.set_str("head_code_run", text.clone(), Some(loc.clone()));
-            }
-            let gated = agent.attr("trigger_gate").is_some();
-            ctx.add_node(agent);
-            job_agents.push(key.clone());
-            if let Some(via) = token_via {
-                job_token(ctx, &job.key, &job.value, permissions, &key, via);
-            }
+        let job = Job {
+            key: &job.key,
+            name: job.key.clone(),
+            pointer: format!("jobs.{}", job.key),
+            node: &job.value,
+            composite: false,
+        };
+        adapt_job(ctx, doc, &job, &all_triggers, &workflow_env);
+    }
+}
 
-            let denied = disallowed_tools(step, &pointer);
-            // The prompt: the action's prompt inputs, or the run script.
-            let mut prompt_parts: Vec<(&Doc, String)> = Vec::new();
-            if let Some(with) = step.get("with") {
-                for input in with.entries() {
-                    let input_pointer = format!("{pointer}.with.{}", input.key);
-                    if ci.prompt_inputs.contains(&input.key) {
-                        prompt_parts.push((&input.value, input_pointer.clone()));
-                    }
-                    // A config read inline says itself whom its secrets go to.
-                    let config_read = cli.is_some_and(|cli| {
-                        agent_configs(ctx, &key, cli, &input.key, &input.value, &input_pointer, &denied)
-                    });
-                    if !is_job_token(&input.value) && !config_read {
-                        ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
-                    }
-                    flags(ctx, &key, &input.value, &input_pointer);
-                    // Codex's action: `sandbox: read-only` writes nothing and reaches no network.
-                    if input.key == "sandbox" && input.value.as_str() == Some("read-only") {
-                        ctx.set_on(&key, "sandbox_read_only", AttrValue::Bool(true), input.value.span, &input_pointer);
-                    }
-                    if matches!(input.key.as_str(), "allowed_tools" | "claude_args") {
-                        allowed_tools(ctx, &key, &input.value, &input_pointer, &denied);
-                    }
-                }
+/// A composite action (`action.yml` with `runs.using: composite`): its
+/// steps run in the job of each workflow that uses it, which decides the
+/// triggers and the token; what the steps themselves do is read here.
+fn adapt_composite(ctx: &mut Ctx<'_>, doc: &Doc) {
+    let Some(runs) = doc.get("runs") else { return };
+    if runs.get("using").and_then(Doc::as_str) != Some("composite") || !may_run_agent(&ctx.source.text) {
+        return;
+    }
+    let name = doc.get("name").and_then(Doc::scalar_text).unwrap_or_else(|| "composite action".to_string());
+    let job = Job { key: "runs", name, pointer: "runs".to_string(), node: runs, composite: true };
+    adapt_job(ctx, doc, &job, &[], &[]);
+}
+
+/// A job of a workflow, or a composite action's `runs:`: its name in node
+/// keys, its pointer, its node.
+struct Job<'d> {
+    key: &'d str,
+    /// How reports name it: the job's id, or the action's `name`.
+    name: String,
+    pointer: String,
+    node: &'d Doc,
+    /// A composite action's steps: its caller's job decides the triggers
+    /// and the token's permissions, which are not in this file.
+    composite: bool,
+}
+
+/// The agents of one job (each step that runs one, or the call of a
+/// reusable workflow that does), with what reaches them.
+fn adapt_job(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    job: &Job<'_>,
+    all_triggers: &[Item],
+    workflow_env: &[(String, &Doc, String)],
+) {
+    let ci = CiCatalog::get();
+    // A job that runs only on some events (`if: github.event_name ==
+    // 'issues'`) is started by those alone.
+    let condition = job.node.get("if").and_then(Doc::scalar_text).unwrap_or_default();
+    let named = events_named(&condition);
+    let triggers: Vec<Item> =
+        all_triggers.iter().filter(|t| named.is_empty() || named.contains(&t.value)).cloned().collect();
+    let outsider: Vec<Item> = triggers.iter().filter(|t| ci.outsider_events.contains(&t.value)).cloned().collect();
+    let privileged: Vec<Item> = triggers.iter().filter(|t| ci.privileged_events.contains(&t.value)).cloned().collect();
+    let permissions = job.node.get("permissions").or_else(|| doc.get("permissions"));
+    let job_env = env_of(job.node);
+    let fetchers = fetching_steps(job.node);
+    let env_lookup: Vec<(String, &Doc, String)> = workflow_env.iter().chain(&job_env).cloned().collect();
+    let head_run = head_code_run(ctx, &job.pointer, job.node, &env_lookup);
+    let exports = exports(&job.pointer, job.node);
+    // CI logs are outsiders' text when an outsider's event starts the
+    // job (the run of a fork's code); a fork's own `pull_request` run
+    // holds no secrets, and other runs ran code insiders wrote.
+    let logs_untrusted = !outsider.is_empty();
+    let files = written_files(ctx, &job.pointer, job.node, &fetchers, logs_untrusted);
+    // Each step, and the job itself when it calls a reusable workflow
+    // that runs an agent: its `with:` is the agent's inputs, its
+    // permissions the token's ceiling, and the caller's triggers start it.
+    let steps = job.node.get("steps").map(Doc::items).unwrap_or_default();
+    let inputs = job.node.get("with").map(|w| w.entries()).unwrap_or_default();
+    let calls_agent = job.node.get("uses").is_some() && ci.calls_agent_workflow(inputs.iter().map(|e| e.key.as_str()));
+    let call = calls_agent.then(|| (job.node, job.pointer.clone(), "call".to_string()));
+    let invocations = steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| (step, format!("{}.steps[{i}]", job.pointer), i.to_string()))
+        .chain(call);
+    let mut job_agents = Vec::new();
+    for (step, pointer, i) in invocations {
+        let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
+        let action = uses.split('@').next().unwrap_or("");
+        let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
+        let reusable = i == "call";
+        let mut sandbox = None;
+        let mut cli = None;
+        let agent_kind = if reusable {
+            "reusable-workflow".to_string()
+        } else if ci.agent_actions.iter().any(|a| action.eq_ignore_ascii_case(a)) {
+            cli = ci.cli(action);
+            action.rsplit('/').next().unwrap_or(action).to_string()
+        } else if let Some(run) = cli_agent(run) {
+            sandbox = run.sandbox;
+            cli = ci.cli(run.cli);
+            run.cli.to_string()
+        } else {
+            continue;
+        };
+        let label = match step.get("name").and_then(Doc::as_str) {
+            Some(name) => name.to_string(),
+            None if reusable => format!("calls {}", action.rsplit('/').next().unwrap_or(action)),
+            None => agent_kind.clone(),
+        };
+        let key = format!("agent:github-actions:{}:{}:{i}", ctx.source.display, job.key);
+        let loc = ctx.loc(step.get("uses").or_else(|| step.get("run")).map_or(step.span, |n| n.span), &pointer);
+        let mut agent = Node::new(NodeKind::Agent, key.clone(), format!("{} / {label}", job.name), Some(loc.clone()));
+        agent.set_str("framework", "github-actions", None);
+        agent.set_str("client", agent_kind.as_str(), None);
+        agent.set_str("scope", ctx.scope.clone(), None);
+        agent.set_list("triggers", triggers.clone(), None);
+        if !outsider.is_empty() {
+            agent.set_list("outsider_triggers", outsider.clone(), None);
+        }
+        // A workflow in the same repository runs at the caller's commit.
+        if !uses.is_empty() && !uses.starts_with("./") {
+            let uses_node = step.get("uses").unwrap_or(step);
+            let uses_loc = ctx.loc(uses_node.span, &format!("{pointer}.uses"));
+            let reference = uses.split_once('@').map_or("", |(_, r)| r);
+            let pinned = reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
+            agent.set_str("action_ref", uses, Some(uses_loc.clone()));
+            agent.set_bool("action_pinned", pinned, Some(uses_loc));
+        }
+        let step_env = env_of(step);
+        // How the job's token reaches the agent, if it does.
+        let token_via = if reusable || !uses.is_empty() {
+            Some("action-input")
+        } else {
+            let handed = step_env.iter().chain(&job_env).chain(workflow_env).any(|(_, v, _)| is_job_token(v));
+            let steps_before = &steps[..i.parse::<usize>().unwrap_or(0).min(steps.len())];
+            if handed {
+                Some("env")
+            } else if steps_before.iter().any(persists_token) {
+                Some("checkout")
+            } else {
+                None
             }
-            if let Some(run_node) = step.get("run") {
-                let run_pointer = format!("{pointer}.run");
-                prompt_parts.push((run_node, run_pointer.clone()));
-                flags(ctx, &key, run_node, &run_pointer);
-                allowed_tools(ctx, &key, run_node, &run_pointer, &denied);
-                if let Some(cli) = cli {
-                    agent_configs(ctx, &key, cli, "run", run_node, &run_pointer, &denied);
-                }
+        };
+        match (token_via, job.composite) {
+            // A composite action's token is its caller's, with permissions set there.
+            (Some(_), true) => agent.set_str("github_token", "the calling job's", None),
+            (Some(_), false) => token_permissions(ctx, &mut agent, permissions),
+            (None, _) => {}
+        }
+        // Claude's and Codex's actions run only for users with write access
+        // unless told otherwise (`allowed_non_write_users`, `allow-users`).
+        let opened = ["allowed_non_write_users", "allow-users", "allow_users"]
+            .iter()
+            .find_map(|k| step.get("with").and_then(|w| w.get(k)).and_then(Doc::scalar_text));
+        let checks_actor =
+            action.starts_with("anthropics/claude-code") || action.eq_ignore_ascii_case("openai/codex-action");
+        if checks_actor && opened.as_deref().is_none_or(str::is_empty) {
+            agent.set_str("trigger_gate", "the action's own check: users with write access only", None);
+        }
+        // A called workflow may check the actor itself; unless the call
+        // opens the agent to others, that is not ours to deny.
+        if reusable && opened.as_deref().is_none_or(str::is_empty) {
+            agent.set_str("trigger_gate", "the called workflow's own checks, not scanned here", None);
+        }
+        // The job's condition, located: where a gate belongs, and a gate
+        // itself when it checks who triggered the job (comment text is not).
+        if let Some(condition) = job.node.get("if") {
+            let raw = condition.scalar_text().unwrap_or_default();
+            let text: String = crate::redact::shown(raw.trim()).chars().take(160).collect();
+            let at = ctx.loc(condition.span, &format!("{}.if", job.pointer));
+            if gates(&raw, ci) {
+                agent.set_str("trigger_gate", text.clone(), Some(at.clone()));
+                agent.set_str("job_gate", text.clone(), Some(at.clone()));
             }
-            for (name, value, env_pointer) in step_env.iter().filter(|(_, v, _)| !is_job_token(v)) {
-                ctx.credentials_in(&key, Some(name), value, env_pointer, "env");
-            }
-            // Event text in the prompt, directly or through an env variable.
-            let envs: Vec<&(String, &Doc, String)> = workflow_env.iter().chain(&job_env).chain(&step_env).collect();
-            let mut reached = Vec::new();
-            let mut fetched_by_agent = Vec::new();
-            for (node, part_pointer) in &prompt_parts {
-                let Some(text) = node.as_str() else { continue };
-                for (range, field) in untrusted_expressions(text) {
-                    let span = ctx.sub_span(node, text, range);
-                    reached
-                        .push(Item {
-                            value: format!("{field} → the prompt"), loc: Some(ctx.loc(span, part_pointer))
-                        });
+            agent.set_str("job_condition", text, Some(at));
+        }
+        // An OS sandbox around the CLI (`srt claude …`) confines what
+        // skipped approvals let it do.
+        if let (Some(wrapper), Some(run_node)) = (&sandbox, step.get("run")) {
+            let at = run.find(&format!("{wrapper} ")).unwrap_or(0);
+            let span = ctx.sub_span(run_node, run, at..at + wrapper.len());
+            agent.set_str("os_sandbox", wrapper.as_str(), Some(ctx.loc(span, &format!("{pointer}.run"))));
+        }
+        if !privileged.is_empty() {
+            agent.set_list("privileged_triggers", privileged.clone(), None);
+        }
+        if let Some((text, loc)) = &head_run {
+            agent.set_str("head_code_run", text.clone(), Some(loc.clone()));
+        }
+        let gated = agent.attr("trigger_gate").is_some();
+        ctx.add_node(agent);
+        job_agents.push(key.clone());
+        if let Some(via) = token_via.filter(|_| !job.composite) {
+            job_token(ctx, &job.pointer, job.node, permissions, &key, via);
+        }
+
+        let denied = disallowed_tools(step, &pointer);
+        // The prompt: the action's prompt inputs, or the run script.
+        let mut prompt_parts: Vec<(&Doc, String)> = Vec::new();
+        if let Some(with) = step.get("with") {
+            for input in with.entries() {
+                let input_pointer = format!("{pointer}.with.{}", input.key);
+                if ci.prompt_inputs.contains(&input.key) {
+                    prompt_parts.push((&input.value, input_pointer.clone()));
                 }
-                // A prompt that has the agent fetch the issue or pull request
-                // itself: outsiders' text, read as the agent runs (modelled on
-                // the trigger's edge; the fetch is what BR504 recommends).
-                if let Some((at, command)) =
-                    ci.fetches.commands.iter().find_map(|c| text.find(c.as_str()).map(|at| (at, c)))
-                {
-                    let span = ctx.sub_span(node, text, at..at + command.len());
-                    let via = format!("the issue or pull request, fetched by the agent (`{command}`) → the prompt");
-                    fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
-                }
-                // Or the logs of a run, which the code it ran wrote.
-                let log_lines = text.split_inclusive('\n').scan(0, |start, line| {
-                    let at = *start;
-                    *start += line.len();
-                    Some((at, line))
+                // A config read inline says itself whom its secrets go to.
+                let config_read = cli.is_some_and(|cli| {
+                    agent_configs(ctx, &key, cli, &input.key, &input.value, &input_pointer, &denied)
                 });
-                if let Some((at, command)) =
-                    log_lines.filter_map(|(at, line)| ci.fetches.logs_at(line).map(|(i, c)| (at + i, c))).next()
-                {
-                    let span = ctx.sub_span(node, text, at..at + command.len());
-                    let via = format!("CI logs, fetched by the agent ({command}) → the prompt");
-                    fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+                if !is_job_token(&input.value) && !config_read {
+                    ctx.credentials_in(&key, Some(&input.key), &input.value, &input_pointer, "action-input");
                 }
-                // Text a step fetched (an issue's body, a pull request's
-                // comments), handed over as that step's output.
-                for id in &fetchers {
-                    if let Some(at) = fetched_text_at(text, id) {
-                        let span = ctx.sub_span(node, text, at..at + format!("steps.{id}.outputs.").len());
-                        let via = format!("issue or pull request text fetched by step {id} → the prompt");
-                        reached.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
-                    }
+                flags(ctx, &key, &input.value, &input_pointer);
+                // Codex's action: `sandbox: read-only` writes nothing and reaches no network.
+                if input.key == "sandbox" && input.value.as_str() == Some("read-only") {
+                    ctx.set_on(&key, "sandbox_read_only", AttrValue::Bool(true), input.value.span, &input_pointer);
                 }
-                // Outsider text an earlier step wrote to a file the prompt names.
-                for (file, via, loc) in &files {
-                    if mentions_file(text, file) {
-                        reached
-                            .push(Item { value: format!("{via} → {file} → the prompt"), loc: Some(loc.clone()) });
-                    }
-                }
-                // Outsider text an earlier step exported through $GITHUB_ENV or $GITHUB_OUTPUT.
-                let here = i.parse::<usize>().unwrap_or(usize::MAX);
-                for export in exports.iter().filter(|e| e.step < here) {
-                    if export.names.iter().any(|n| text.contains(n.as_str())) {
-                        let Some(written) = export.node.as_str() else { continue };
-                        let span = ctx.sub_span(export.node, written, export.range.clone());
-                        let via = format!("{} → {} → the prompt", export.field, export.label);
-                        reached.push(Item { value: via, loc: Some(ctx.loc(span, &export.pointer)) });
-                    }
-                }
-                for (name, value, env_pointer) in &envs {
-                    let Some(value_text) = value.as_str() else { continue };
-                    let fields = untrusted_expressions(value_text);
-                    let Some((range, field)) = fields.first() else { continue };
-                    let named = [format!("env.{name}"), format!("${name}"), format!("${{{name}}}")];
-                    if named.iter().any(|n| text.contains(n.as_str())) {
-                        let span = ctx.sub_span(value, value_text, range.clone());
-                        let via = format!("{field} → env {name} → the prompt");
-                        reached.push(Item { value: via, loc: Some(ctx.loc(span, env_pointer)) });
-                    }
+                if matches!(input.key.as_str(), "allowed_tools" | "claude_args") {
+                    allowed_tools(ctx, &key, &input.value, &input_pointer, &denied);
                 }
             }
-            let prompt_fields: Vec<Item> = reached.iter().chain(&fetched_by_agent).cloned().collect();
-            feed(ctx, &triggers, &key, gated, &prompt_fields);
-            ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
         }
-        if !job_agents.is_empty() {
-            unpinned_installs(ctx, ci, &job.key, &job.value, &job_agents);
+        if let Some(run_node) = step.get("run") {
+            let run_pointer = format!("{pointer}.run");
+            prompt_parts.push((run_node, run_pointer.clone()));
+            flags(ctx, &key, run_node, &run_pointer);
+            allowed_tools(ctx, &key, run_node, &run_pointer, &denied);
+            if let Some(cli) = cli {
+                agent_configs(ctx, &key, cli, "run", run_node, &run_pointer, &denied);
+            }
         }
+        for (name, value, env_pointer) in step_env.iter().filter(|(_, v, _)| !is_job_token(v)) {
+            ctx.credentials_in(&key, Some(name), value, env_pointer, "env");
+        }
+        // Event text in the prompt, directly or through an env variable.
+        let envs: Vec<&(String, &Doc, String)> = workflow_env.iter().chain(&job_env).chain(&step_env).collect();
+        let mut reached = Vec::new();
+        let mut fetched_by_agent = Vec::new();
+        for (node, part_pointer) in &prompt_parts {
+            let Some(text) = node.as_str() else { continue };
+            for (range, field) in untrusted_expressions(text) {
+                let span = ctx.sub_span(node, text, range);
+                reached.push(Item { value: format!("{field} → the prompt"), loc: Some(ctx.loc(span, part_pointer)) });
+            }
+            // A prompt that has the agent fetch the issue or pull request
+            // itself: outsiders' text, read as the agent runs (modelled on
+            // the trigger's edge; the fetch is what BR504 recommends).
+            if let Some((at, command)) =
+                ci.fetches.commands.iter().find_map(|c| text.find(c.as_str()).map(|at| (at, c)))
+            {
+                let span = ctx.sub_span(node, text, at..at + command.len());
+                let via = format!("the issue or pull request, fetched by the agent (`{command}`) → the prompt");
+                fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+            }
+            // Or the logs of a run, which the code it ran wrote.
+            let log_lines = text.split_inclusive('\n').scan(0, |start, line| {
+                let at = *start;
+                *start += line.len();
+                Some((at, line))
+            });
+            if let Some((at, command)) =
+                log_lines.filter_map(|(at, line)| ci.fetches.logs_at(line).map(|(i, c)| (at + i, c))).next()
+            {
+                let span = ctx.sub_span(node, text, at..at + command.len());
+                let via = format!("CI logs, fetched by the agent ({command}) → the prompt");
+                fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+            }
+            // Text a step fetched (an issue's body, a pull request's
+            // comments), handed over as that step's output.
+            for id in &fetchers {
+                if let Some(at) = fetched_text_at(text, id) {
+                    let span = ctx.sub_span(node, text, at..at + format!("steps.{id}.outputs.").len());
+                    let via = format!("issue or pull request text fetched by step {id} → the prompt");
+                    reached.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+                }
+            }
+            // Outsider text an earlier step wrote to a file the prompt names.
+            for (file, via, loc) in &files {
+                if mentions_file(text, file) {
+                    reached.push(Item { value: format!("{via} → {file} → the prompt"), loc: Some(loc.clone()) });
+                }
+            }
+            // Outsider text an earlier step exported through $GITHUB_ENV or $GITHUB_OUTPUT.
+            let here = i.parse::<usize>().unwrap_or(usize::MAX);
+            for export in exports.iter().filter(|e| e.step < here) {
+                if export.names.iter().any(|n| text.contains(n.as_str())) {
+                    let Some(written) = export.node.as_str() else { continue };
+                    let span = ctx.sub_span(export.node, written, export.range.clone());
+                    let via = format!("{} → {} → the prompt", export.field, export.label);
+                    reached.push(Item { value: via, loc: Some(ctx.loc(span, &export.pointer)) });
+                }
+            }
+            for (name, value, env_pointer) in &envs {
+                let Some(value_text) = value.as_str() else { continue };
+                let fields = untrusted_expressions(value_text);
+                let Some((range, field)) = fields.first() else { continue };
+                let named = [format!("env.{name}"), format!("${name}"), format!("${{{name}}}")];
+                if named.iter().any(|n| text.contains(n.as_str())) {
+                    let span = ctx.sub_span(value, value_text, range.clone());
+                    let via = format!("{field} → env {name} → the prompt");
+                    reached.push(Item { value: via, loc: Some(ctx.loc(span, env_pointer)) });
+                }
+            }
+        }
+        let prompt_fields: Vec<Item> = reached.iter().chain(&fetched_by_agent).cloned().collect();
+        feed(ctx, &triggers, &key, gated, &prompt_fields);
+        ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
+    }
+    if !job_agents.is_empty() {
+        unpinned_installs(ctx, ci, &job.pointer, job.node, &job_agents);
     }
 }
 
@@ -429,18 +484,19 @@ fn agent_installs(ci: &CiCatalog, line: &str) -> Vec<AgentInstall> {
 
 /// The agent CLIs a job's `run:` lines install without an exact version: a
 /// tool each agent of the job uses, judged by the unpinned-package rule.
-fn unpinned_installs(ctx: &mut Ctx<'_>, ci: &CiCatalog, job_key: &str, job: &Doc, agents: &[String]) {
+fn unpinned_installs(ctx: &mut Ctx<'_>, ci: &CiCatalog, job_pointer: &str, job: &Doc, agents: &[String]) {
     for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
         let Some(run) = step.get("run") else { continue };
         let Some(script) = run.as_str() else { continue };
         let mut line_start = 0;
         for line in script.split('\n') {
             for install in agent_installs(ci, line) {
-                let pointer = format!("jobs.{job_key}.steps[{i}].run");
+                let pointer = format!("{job_pointer}.steps[{i}].run");
                 let start = line_start + install.at;
                 let span = ctx.sub_span(run, script, start..start + install.spec.len());
                 let loc = ctx.loc(span, &pointer);
-                let key = format!("tool:github-actions:{}:{job_key}:install:{}", ctx.source.display, install.name);
+                let name = job_pointer.strip_prefix("jobs.").unwrap_or(job_pointer);
+                let key = format!("tool:github-actions:{}:{name}:install:{}", ctx.source.display, install.name);
                 let spec = crate::redact::mask(&install.spec);
                 let mut tool = Node::new(NodeKind::Tool, key.clone(), install.name.as_str(), Some(loc.clone()));
                 tool.set_str("tool_type", "agent-cli", None);
@@ -466,7 +522,7 @@ fn unpinned_installs(ctx: &mut Ctx<'_>, ci: &CiCatalog, job_key: &str, job: &Doc
 /// directly or through `env.X`, or `gh pr checkout`), then a later `run:`
 /// that runs the project's code: install scripts, builds, tests. Returns
 /// what runs, located at the checkout.
-fn head_code_run(ctx: &Ctx<'_>, job_key: &str, job: &Doc, env: &[(String, &Doc, String)]) -> Option<(String, Loc)> {
+fn head_code_run(ctx: &Ctx<'_>, job_pointer: &str, job: &Doc, env: &[(String, &Doc, String)]) -> Option<(String, Loc)> {
     let ci = CiCatalog::get();
     let resolve = |text: &str| -> String {
         let mut out = text.to_string();
@@ -480,7 +536,7 @@ fn head_code_run(ctx: &Ctx<'_>, job_key: &str, job: &Doc, env: &[(String, &Doc, 
     };
     let mut checkout: Option<(String, Loc)> = None;
     for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
-        let pointer = format!("jobs.{job_key}.steps[{i}]");
+        let pointer = format!("{job_pointer}.steps[{i}]");
         let uses = step.get("uses").and_then(Doc::as_str).unwrap_or("");
         let run = step.get("run").and_then(Doc::as_str).unwrap_or("");
         if checkout.is_none() {
@@ -542,7 +598,7 @@ fn mentions_file(text: &str, file: &str) -> bool {
 /// where it entered).
 fn written_files(
     ctx: &Ctx<'_>,
-    job_key: &str,
+    job_pointer: &str,
     job: &Doc,
     fetchers: &[String],
     logs_untrusted: bool,
@@ -553,7 +609,7 @@ fn written_files(
     for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
         let Some(run) = step.get("run") else { continue };
         let Some(script) = run.as_str() else { continue };
-        let pointer = format!("jobs.{job_key}.steps[{i}].run");
+        let pointer = format!("{job_pointer}.steps[{i}].run");
         let lines: Vec<(usize, &str)> = script
             .split_inclusive('\n')
             .scan(0, |offset, line| {
@@ -764,11 +820,11 @@ fn feed(ctx: &mut Ctx<'_>, triggers: &[Item], agent: &str, gated: bool, prompt_f
 /// (`via`: an action takes it by default, a step's env hands it over, an
 /// earlier checkout leaves it in `.git/config`): minted for the job, valid
 /// until it ends, with the job's permissions.
-fn job_token(ctx: &mut Ctx<'_>, job_key: &str, job: &Doc, permissions: Option<&Doc>, agent: &str, via: &str) {
-    let key = format!("cred:github-actions:{}:jobs.{job_key}:GITHUB_TOKEN", ctx.source.display);
+fn job_token(ctx: &mut Ctx<'_>, job_pointer: &str, job: &Doc, permissions: Option<&Doc>, agent: &str, via: &str) {
+    let key = format!("cred:github-actions:{}:{job_pointer}:GITHUB_TOKEN", ctx.source.display);
     let loc = match permissions {
         Some(p) => ctx.loc(p.span, "permissions"),
-        None => ctx.loc(job.span, &format!("jobs.{job_key}")),
+        None => ctx.loc(job.span, job_pointer),
     };
     let mut node = Node::new(NodeKind::Credential, key.clone(), "GITHUB_TOKEN", Some(loc.clone()));
     for (name, value) in [
@@ -836,7 +892,7 @@ struct Export<'d> {
     pointer: String,
 }
 
-fn exports<'d>(job_key: &str, job: &'d Doc) -> Vec<Export<'d>> {
+fn exports<'d>(job_pointer: &str, job: &'d Doc) -> Vec<Export<'d>> {
     let mut found = Vec::new();
     for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
         let Some(run) = step.get("run") else { continue };
@@ -867,7 +923,7 @@ fn exports<'d>(job_key: &str, job: &'d Doc) -> Vec<Export<'d>> {
                 (vec![format!("steps.{id}.outputs.{name}")], format!("step {id}'s output {name}"))
             };
             let range = start + range.start..start + range.end;
-            let pointer = format!("jobs.{job_key}.steps[{i}].run");
+            let pointer = format!("{job_pointer}.steps[{i}].run");
             found.push(Export { names, label, step: i, node: run, range, field, pointer });
         }
     }

@@ -103,6 +103,7 @@ registry! {
     ClaudePlugin => super::claude_plugins::PLUGIN,
     ClaudePluginHooks => super::claude_plugins::HOOKS,
     GithubWorkflow => super::github_workflows::SPEC,
+    GithubAction => super::github_workflows::COMPOSITE,
     CursorCli => super::cursor_cli::SPEC,
     RooModes => super::roo_modes::SPEC,
     GeminiExtension => super::gemini::EXTENSION,
