@@ -21,6 +21,8 @@ pub struct CiCatalog {
     pub pypi_installs: Vec<String>,
     pub config_inputs: Vec<ConfigInput>,
     pub config_flags: Vec<ConfigFlag>,
+    pub answer_outputs: std::collections::BTreeMap<String, Vec<String>>,
+    pub open_inputs: Vec<String>,
     pub prompt_inputs: Vec<String>,
     pub outsider_events: Vec<String>,
     pub trigger_writers: std::collections::BTreeMap<String, String>,

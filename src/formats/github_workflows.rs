@@ -265,6 +265,15 @@ fn adapt_job(
             (Some(_), false) => token_permissions(ctx, &mut agent, permissions),
             (None, _) => {}
         }
+        // `*` in an input that lets users or bots past the action's own check.
+        if let Some((input, value)) = ci.open_inputs.iter().find_map(|k| {
+            let value = step.get("with")?.get(k)?;
+            let text = value.scalar_text()?;
+            text.split([',', ' ', '\n']).any(|name| name.trim_matches(['"', '\'']) == "*").then_some((k, value))
+        }) {
+            let at = ctx.loc(value.span, &format!("{pointer}.with.{input}"));
+            agent.set_str("opened_to_everyone", format!("{input}: \"*\""), Some(at));
+        }
         // Claude's and Codex's actions run only for users with write access
         // unless told otherwise (`allowed_non_write_users`, `allow-users`).
         let opened = ["allowed_non_write_users", "allow-users", "allow_users"]
@@ -308,6 +317,12 @@ fn adapt_job(
         let gated = agent.attr("trigger_gate").is_some();
         ctx.add_node(agent);
         job_agents.push(key.clone());
+        if let Some(id) = step.get("id").and_then(Doc::as_str) {
+            let later = steps.iter().enumerate().skip(i.parse::<usize>().map_or(usize::MAX, |i| i + 1));
+            let outputs = ci.answer_outputs.get(&action.to_ascii_lowercase()).map(Vec::as_slice).unwrap_or_default();
+            let used = answer_in_scripts(ctx, &job.pointer, later, id, outputs);
+            ctx.extend_on(&key, "answer_in_script", used);
+        }
         if let Some(via) = token_via.filter(|_| !job.composite) {
             job_token(ctx, &job.pointer, job.node, permissions, &key, via);
         }
@@ -352,7 +367,10 @@ fn adapt_job(
         }
         // Event text in the prompt, directly or through an env variable.
         let envs: Vec<&(String, &Doc, String)> = workflow_env.iter().chain(&job_env).chain(&step_env).collect();
+        // Event text written into the prompt itself, and text relayed to it
+        // (through env, a step's output, a file, an export, a fetch).
         let mut reached = Vec::new();
+        let mut relayed = Vec::new();
         let mut fetched_by_agent = Vec::new();
         for (node, part_pointer) in &prompt_parts {
             let Some(text) = node.as_str() else { continue };
@@ -389,13 +407,13 @@ fn adapt_job(
                 if let Some(at) = fetched_text_at(text, id) {
                     let span = ctx.sub_span(node, text, at..at + format!("steps.{id}.outputs.").len());
                     let via = format!("issue or pull request text fetched by step {id} → the prompt");
-                    reached.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
+                    relayed.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
                 }
             }
             // Outsider text an earlier step wrote to a file the prompt names.
             for (file, via, loc) in &files {
                 if mentions_file(text, file) {
-                    reached.push(Item { value: format!("{via} → {file} → the prompt"), loc: Some(loc.clone()) });
+                    relayed.push(Item { value: format!("{via} → {file} → the prompt"), loc: Some(loc.clone()) });
                 }
             }
             // Outsider text an earlier step exported through $GITHUB_ENV or $GITHUB_OUTPUT.
@@ -405,7 +423,7 @@ fn adapt_job(
                     let Some(written) = export.node.as_str() else { continue };
                     let span = ctx.sub_span(export.node, written, export.range.clone());
                     let via = format!("{} → {} → the prompt", export.field, export.label);
-                    reached.push(Item { value: via, loc: Some(ctx.loc(span, &export.pointer)) });
+                    relayed.push(Item { value: via, loc: Some(ctx.loc(span, &export.pointer)) });
                 }
             }
             for (name, value, env_pointer) in &envs {
@@ -416,17 +434,50 @@ fn adapt_job(
                 if named.iter().any(|n| text.contains(n.as_str())) {
                     let span = ctx.sub_span(value, value_text, range.clone());
                     let via = format!("{field} → env {name} → the prompt");
-                    reached.push(Item { value: via, loc: Some(ctx.loc(span, env_pointer)) });
+                    relayed.push(Item { value: via, loc: Some(ctx.loc(span, env_pointer)) });
                 }
             }
         }
-        let prompt_fields: Vec<Item> = reached.iter().chain(&fetched_by_agent).cloned().collect();
+        let prompt_fields: Vec<Item> = reached.iter().chain(&relayed).chain(&fetched_by_agent).cloned().collect();
         feed(ctx, &triggers, &key, gated, &prompt_fields);
         ctx.extend_on(&key, "untrusted_prompt_inputs", reached);
+        ctx.extend_on(&key, "relayed_prompt_inputs", relayed);
     }
     if !job_agents.is_empty() {
         unpinned_installs(ctx, ci, &job.pointer, job.node, &job_agents);
     }
+}
+
+/// Where later steps splice an agent step's answer (`${{
+/// steps.<id>.outputs.response }}`, one of `outputs`) into a `run:`
+/// script: before the shell parses it, so the answer is code. An output
+/// passed through `env:` stays data.
+fn answer_in_scripts<'d>(
+    ctx: &Ctx<'_>,
+    job_pointer: &str,
+    later: impl Iterator<Item = (usize, &'d Doc)>,
+    id: &str,
+    outputs: &[String],
+) -> Vec<Item> {
+    let mut used = Vec::new();
+    for (j, step) in later {
+        let Some(run) = step.get("run") else { continue };
+        let Some(script) = run.as_str() else { continue };
+        let name = step.get("name").and_then(Doc::scalar_text).unwrap_or_else(|| format!("#{j}"));
+        for output in outputs {
+            let needle = format!("steps.{id}.outputs.{output}");
+            for (at, _) in script.match_indices(&needle) {
+                // `response-file` is another output, a path.
+                if script[at + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_') {
+                    continue;
+                }
+                let span = ctx.sub_span(run, script, at..at + needle.len());
+                let loc = ctx.loc(span, &format!("{job_pointer}.steps[{j}].run"));
+                used.push(Item { value: format!("{needle} in the script of step {name}"), loc: Some(loc) });
+            }
+        }
+    }
+    used
 }
 
 /// One agent CLI a `run:` line installs: the registry, the package as

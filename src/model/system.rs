@@ -435,7 +435,7 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
         }
         // A CI agent's triggers are components of their own, feeding it.
         let fed = graph.graph.edges_directed(index, Direction::Incoming).any(|e| e.weight().kind == EdgeKind::Feeds);
-        let outsider_text = ["outsider_triggers", "untrusted_prompt_inputs"]
+        let outsider_text = ["outsider_triggers", "untrusted_prompt_inputs", "relayed_prompt_inputs"]
             .iter()
             .filter(|_| !fed)
             .find_map(|a| node.attr(a).filter(|_| !node.list_attr(a).is_empty() || node.str_attr(a).is_some()));

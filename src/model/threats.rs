@@ -196,7 +196,7 @@ fn outsider_reach(graph: &Graph, agent: NodeIndex) -> Option<String> {
         let events: Vec<&str> = events.iter().map(|i| i.value.as_str()).collect();
         return Some(format!("{name} starts on events outsiders cause ({})", events.join(", ")));
     }
-    if !node.list_attr("untrusted_prompt_inputs").is_empty() {
+    if ["untrusted_prompt_inputs", "relayed_prompt_inputs"].iter().any(|a| !node.list_attr(a).is_empty()) {
         return Some(format!("{name}'s prompt holds text outsiders write"));
     }
     if node.list_attr("flows").iter().any(|f| f.value == "untrusted_input") {
