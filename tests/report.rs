@@ -398,3 +398,20 @@ fn mermaid_diagrams_hold_no_markup_from_scanned_names() {
         assert!(block.contains("#lt;script#gt;"), "the name is shown, escaped: {block}");
     }
 }
+
+/// The inventory says of each CI agent what starts it, what its job token
+/// may do and which secrets it is handed (by name, never by value).
+#[test]
+fn inventory_lists_ci_agents_with_triggers_token_and_secrets() {
+    let (code, markdown) = report("testdata/examples/ci-agents", "markdown");
+    assert_eq!(code, 0);
+    let row =
+        |file: &str| markdown.lines().find(|l| l.contains(file) && l.contains("ci-runner")).unwrap_or("").to_string();
+    assert!(
+        row("vulnerable.yml:18").contains(
+            "github-actions; on issue\\_comment; GITHUB\\_TOKEN: repository default \\(possibly write-all\\); holds ANTHROPIC\\_API\\_KEY"
+        ),
+        "{markdown}"
+    );
+    assert!(row("hardened.yml:17").contains("GITHUB\\_TOKEN: read; holds ANTHROPIC\\_API\\_KEY"), "{markdown}");
+}

@@ -272,6 +272,28 @@ fn description(kind: BoundaryKind) -> &'static str {
     }
 }
 
+/// What a CI agent runs on and holds: its triggers, its job token's
+/// permissions and the secrets handed to it (by name).
+fn ci_detail(graph: &Graph, agent: NodeIndex) -> String {
+    let node = graph.node(agent);
+    let triggers: Vec<&str> = node.list_attr("triggers").iter().map(|i| i.value.as_str()).collect();
+    let mut secrets: Vec<String> = graph
+        .graph
+        .edges_directed(agent, Direction::Outgoing)
+        .filter(|e| e.weight().kind == EdgeKind::AuthenticatesWith)
+        .map(|e| graph.node(e.target()))
+        .filter(|c| c.name != "GITHUB_TOKEN")
+        .map(|c| c.str_attr("variable").unwrap_or(&c.name).to_string())
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    // Worded so that no name reads as `secret: value` to the redactor.
+    let on =
+        if triggers.is_empty() { "on its caller's events".to_string() } else { format!("on {}", triggers.join(", ")) };
+    let held = if secrets.is_empty() { String::new() } else { format!("; holds {}", secrets.join(", ")) };
+    format!("; {on}; GITHUB_TOKEN: {}{held}", node.str_attr("github_token").unwrap_or("not in reach"))
+}
+
 /// MAESTRO layer and a one-line description of a node.
 fn layer_and_detail(node: &Node) -> (&'static str, String) {
     let list = |name: &str| node.list_attr(name).iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(", ");
@@ -391,7 +413,10 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
         .iter()
         .map(|&index| {
             let node = graph.node(index);
-            let (layer, detail) = layer_and_detail(node);
+            let (layer, mut detail) = layer_and_detail(node);
+            if node.str_attr("framework") == Some("github-actions") {
+                detail.push_str(&ci_detail(graph, index));
+            }
             let evidence = source_of(graph, node);
             let owner = node.str_attr("owner").map(Owner::manifest).or_else(|| {
                 node.locs.first().and_then(|l| graph.file(l.file)).and_then(|f| owners.of_file(&f.display))
