@@ -30,6 +30,7 @@ pub struct CiCatalog {
     pub fetches: Fetches,
     pub privileged_events: Vec<String>,
     pub bypass: Vec<String>,
+    pub bypass_inputs: std::collections::BTreeMap<String, Vec<String>>,
     pub head_refs: Vec<String>,
     pub head_checkout_commands: Vec<String>,
     pub code_runners: Vec<String>,
@@ -48,6 +49,10 @@ pub struct AgentCli {
     pub actions: Vec<String>,
     #[serde(default)]
     pub skips_permissions: Vec<String>,
+    #[serde(default)]
+    pub action_flags: Vec<String>,
+    #[serde(default)]
+    pub own_tools: Vec<String>,
 }
 
 /// An action input that holds a config of the agent (inline JSON), read as

@@ -12,12 +12,12 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::registry::{self, Adapt, FormatSpec};
-use super::{claude_settings, claude_skills, Ctx};
+use super::{builtin, claude_settings, claude_skills, Ctx};
 use crate::catalog::ci::AgentCli;
 use crate::catalog::commands::shell_commands;
 use crate::catalog::{CiCatalog, CommandCatalog};
 use crate::graph::{AttrValue, Edge, EdgeKind, Item, Loc, Node, NodeKind, SetAttr};
-use crate::source::{Node as Doc, Syntax, Value};
+use crate::source::{Node as Doc, Span, Syntax, Value};
 
 pub(super) const SPEC: FormatSpec = FormatSpec {
     id: "github-workflow",
@@ -328,6 +328,16 @@ fn adapt_job(
         }
 
         let denied = disallowed_tools(step, &pointer);
+        // Flags the action always passes its CLI (run-gemini-cli: `--yolo`).
+        if let (Some(cli), Some(uses_node), false) = (cli, step.get("uses"), reusable) {
+            for flag in cli.action_flags.iter().filter(|f| ci.bypass.contains(f)) {
+                let said = format!("{flag} (the action always passes it)");
+                ctx.note(&key, "approval_bypass", said, uses_node.span, &format!("{pointer}.uses"));
+                if cli.skips_permissions.contains(flag) {
+                    own_tools(ctx, &key, cli, uses_node.span, &format!("{pointer}.uses"), flag, &denied);
+                }
+            }
+        }
         // The prompt: the action's prompt inputs, or the run script.
         let mut prompt_parts: Vec<(&Doc, String)> = Vec::new();
         if let Some(with) = step.get("with") {
@@ -1116,11 +1126,32 @@ fn agent_configs(
         }
         if let Some((at, flag)) = cli.skips_permissions.iter().find_map(|f| text.find(f.as_str()).map(|at| (at, f))) {
             let span = ctx.sub_span(node, text, at..at + flag.len());
-            let denied: Vec<&str> = denied.iter().map(String::as_str).collect();
-            claude_settings::bypass_grants(ctx, agent, span, pointer, flag, &denied);
+            own_tools(ctx, agent, cli, span, pointer, flag, denied);
         }
     }
+    // A value that turns the sandbox off (`safety-strategy: unsafe`).
+    if ci.bypass_inputs.get(input).is_some_and(|values| values.iter().any(|v| v == text.trim())) {
+        ctx.note(agent, "approval_bypass", format!("{input}: {}", text.trim()), node.span, pointer);
+    }
     read
+}
+
+/// The CLI's own tools, granted by a flag that skips every permission
+/// prompt (`flag`, located at `span`): Claude's as its settings adapter
+/// grants them for `bypassPermissions`, less what `denied` takes away;
+/// another CLI's as ci.yaml lists them.
+fn own_tools(ctx: &mut Ctx<'_>, agent: &str, cli: &AgentCli, span: Span, pointer: &str, flag: &str, denied: &[String]) {
+    if cli.own_tools.is_empty() {
+        let denied: Vec<&str> = denied.iter().map(String::as_str).collect();
+        claude_settings::bypass_grants(ctx, agent, span, pointer, flag, &denied);
+        return;
+    }
+    for tool in &cli.own_tools {
+        let loc = ctx.loc(span, pointer);
+        let edge = builtin::grant(ctx, agent, tool, &format!("{tool} ({flag})"), None, loc.clone());
+        // A grant of the mode, which BR301 reports, not of a rule to review.
+        edge.set_str("scope", "approval-mode", Some(loc));
+    }
 }
 
 /// A config written as JSON in `range` of a value, read with the adapter
