@@ -22,7 +22,7 @@ pub struct CiCatalog {
     pub config_inputs: Vec<ConfigInput>,
     pub config_flags: Vec<ConfigFlag>,
     pub answer_outputs: std::collections::BTreeMap<String, Vec<String>>,
-    pub open_inputs: Vec<String>,
+    pub open_inputs: OpenInputs,
     pub prompt_inputs: Vec<String>,
     pub outsider_events: Vec<String>,
     pub trigger_writers: std::collections::BTreeMap<String, String>,
@@ -53,6 +53,14 @@ pub struct AgentCli {
     pub action_flags: Vec<String>,
     #[serde(default)]
     pub own_tools: Vec<String>,
+}
+
+/// Inputs that let users, or bots, past an agent action's write-access check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenInputs {
+    pub users: Vec<String>,
+    pub bots: Vec<String>,
 }
 
 /// An action input that holds a config of the agent (inline JSON), read as

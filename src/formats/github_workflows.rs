@@ -266,7 +266,7 @@ fn adapt_job(
             (None, _) => {}
         }
         // `*` in an input that lets users or bots past the action's own check.
-        if let Some((input, value)) = ci.open_inputs.iter().find_map(|k| {
+        if let Some((input, value)) = ci.open_inputs.users.iter().chain(&ci.open_inputs.bots).find_map(|k| {
             let value = step.get("with")?.get(k)?;
             let text = value.scalar_text()?;
             text.split([',', ' ', '\n']).any(|name| name.trim_matches(['"', '\'']) == "*").then_some((k, value))
@@ -276,7 +276,9 @@ fn adapt_job(
         }
         // Claude's and Codex's actions run only for users with write access
         // unless told otherwise (`allowed_non_write_users`, `allow-users`).
-        let opened = ["allowed_non_write_users", "allow-users", "allow_users"]
+        let opened = ci
+            .open_inputs
+            .users
             .iter()
             .find_map(|k| step.get("with").and_then(|w| w.get(k)).and_then(Doc::scalar_text));
         let checks_actor =
@@ -399,13 +401,8 @@ fn adapt_job(
                 fetched_by_agent.push(Item { value: via, loc: Some(ctx.loc(span, part_pointer)) });
             }
             // Or the logs of a run, which the code it ran wrote.
-            let log_lines = text.split_inclusive('\n').scan(0, |start, line| {
-                let at = *start;
-                *start += line.len();
-                Some((at, line))
-            });
             if let Some((at, command)) =
-                log_lines.filter_map(|(at, line)| ci.fetches.logs_at(line).map(|(i, c)| (at + i, c))).next()
+                lines_at(text).filter_map(|(at, line)| ci.fetches.logs_at(line).map(|(i, c)| (at + i, c))).next()
             {
                 let span = ctx.sub_span(node, text, at..at + command.len());
                 let via = format!("CI logs, fetched by the agent ({command}) → the prompt");
@@ -549,9 +546,8 @@ fn unpinned_installs(ctx: &mut Ctx<'_>, ci: &CiCatalog, job_pointer: &str, job: 
     for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
         let Some(run) = step.get("run") else { continue };
         let Some(script) = run.as_str() else { continue };
-        let mut line_start = 0;
-        for line in script.split('\n') {
-            for install in agent_installs(ci, line) {
+        for (line_start, line) in lines_at(script) {
+            for install in agent_installs(ci, line.strip_suffix('\n').unwrap_or(line)) {
                 let pointer = format!("{job_pointer}.steps[{i}].run");
                 let start = line_start + install.at;
                 let span = ctx.sub_span(run, script, start..start + install.spec.len());
@@ -574,7 +570,6 @@ fn unpinned_installs(ctx: &mut Ctx<'_>, ci: &CiCatalog, job_pointer: &str, job: 
                     ctx.add_edge(agent, &key, edge);
                 }
             }
-            line_start += line.len() + 1;
         }
     }
 }
@@ -671,14 +666,7 @@ fn written_files(
         let Some(run) = step.get("run") else { continue };
         let Some(script) = run.as_str() else { continue };
         let pointer = format!("{job_pointer}.steps[{i}].run");
-        let lines: Vec<(usize, &str)> = script
-            .split_inclusive('\n')
-            .scan(0, |offset, line| {
-                let start = *offset;
-                *offset += line.len();
-                Some((start, line))
-            })
-            .collect();
+        let lines: Vec<(usize, &str)> = lines_at(script).collect();
         let mut next = 0;
         while let Some(&(start, first)) = lines.get(next) {
             next += 1;
@@ -722,6 +710,15 @@ fn written_files(
         }
     }
     files
+}
+
+/// Each line of a script with its byte offset (the line keeps its `\n`).
+fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |offset, line| {
+        let start = *offset;
+        *offset += line.len();
+        Some((start, line))
+    })
 }
 
 /// The word that ends a heredoc a line starts (`<< 'EOF'`, `<<-EOF`).
@@ -958,10 +955,7 @@ fn exports<'d>(job_pointer: &str, job: &'d Doc) -> Vec<Export<'d>> {
     for (i, step) in job.get("steps").map(Doc::items).unwrap_or_default().iter().enumerate() {
         let Some(run) = step.get("run") else { continue };
         let Some(text) = run.as_str() else { continue };
-        let mut at = 0;
-        for line in text.split_inclusive('\n') {
-            let start = at;
-            at += line.len();
+        for (start, line) in lines_at(text) {
             let Some((assignment, target)) = line.split_once(">>") else { continue };
             let to_env = target.contains("GITHUB_ENV");
             if !to_env && !target.contains("GITHUB_OUTPUT") {
