@@ -41,6 +41,14 @@ pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
     }
     let mut graph = Graph { graph, by_key, files, declared };
     enrich::enrich(&mut graph);
+    // Built: the graph is read from here on, and held to the end.
+    for node in graph.graph.node_weights_mut() {
+        node.attrs.shrink_to_fit();
+        node.locs.shrink_to_fit();
+    }
+    for edge in graph.graph.edge_weights_mut() {
+        edge.attrs.shrink_to_fit();
+    }
     graph
 }
 
@@ -70,7 +78,7 @@ fn endpoint(
 /// The first file to set an attribute keeps it; every location is kept.
 fn merge(into: &mut Node, from: Node) {
     for (name, attr) in from.attrs {
-        into.attrs.entry(name).or_insert(attr);
+        into.attrs.get_or_insert_with(name, || attr);
     }
     for loc in from.locs {
         if !into.locs.contains(&loc) {

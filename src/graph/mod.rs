@@ -9,7 +9,7 @@ mod memory;
 pub mod reach;
 pub mod vocab;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -142,7 +142,119 @@ pub struct Attr {
     pub loc: Option<Loc>,
 }
 
-pub type Attrs = BTreeMap<String, Attr>;
+/// A node's or an edge's attributes, by name, in name order. A sorted vector
+/// rather than a `BTreeMap`: most hold a handful, and a B-tree leaf reserves
+/// room for eleven, which made attributes most of a large scan's memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attrs(Vec<(&'static str, Attr)>);
+
+/// The one copy of an attribute name. Names come from the vocabulary (and
+/// from code and catalogs, which the vocabulary test holds to it), never
+/// from a scanned file, so the set is small and fixed: a node's attributes
+/// hold a reference each rather than a copy each.
+fn intern(name: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static OTHERS: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let known = KNOWN.get_or_init(|| {
+        let vocabulary = vocab::Vocabulary::get();
+        vocabulary
+            .node
+            .values()
+            .chain(vocabulary.edge.values())
+            .flat_map(|attrs| attrs.keys())
+            .map(String::as_str)
+            .collect()
+    });
+    if let Some(name) = known.get(name) {
+        return name;
+    }
+    let mut others = OTHERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match others.iter().find(|other| **other == name) {
+        Some(other) => other,
+        None => {
+            let leaked: &'static str = Box::leak(name.into());
+            others.push(leaked);
+            leaked
+        }
+    }
+}
+
+impl Attrs {
+    pub fn new() -> Self {
+        Attrs(Vec::new())
+    }
+
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(key, _)| (**key).cmp(name))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Attr> {
+        self.position(name).ok().map(|at| &self.0[at].1)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Sets `name`, replacing what it held.
+    pub fn insert(&mut self, name: &str, attr: Attr) {
+        match self.position(name) {
+            Ok(at) => self.0[at].1 = attr,
+            Err(at) => self.0.insert(at, (intern(name), attr)),
+        }
+    }
+
+    /// The attribute `name`, set to what `make` gives when it is missing.
+    pub fn get_or_insert_with(&mut self, name: &str, make: impl FnOnce() -> Attr) -> &mut Attr {
+        let at = match self.position(name) {
+            Ok(at) => at,
+            Err(at) => {
+                self.0.insert(at, (intern(name), make()));
+                at
+            }
+        };
+        &mut self.0[at].1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Attr)> {
+        self.0.iter().map(|(key, attr)| (*key, attr))
+    }
+
+    /// Gives back the room kept for attributes not set: the graph holds
+    /// every node to the end of the scan.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+impl IntoIterator for Attrs {
+    type Item = (&'static str, Attr);
+    type IntoIter = std::vec::IntoIter<(&'static str, Attr)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Attrs {
+    type Item = (&'static str, &'a Attr);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (&'static str, Attr)>,
+        fn(&'a (&'static str, Attr)) -> (&'static str, &'a Attr),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(key, attr)| (*key, attr))
+    }
+}
 
 /// A node of the graph. `key` identifies it across files: two facts with the
 /// same key are the same thing, and merge.
@@ -319,7 +431,7 @@ pub trait SetAttr {
     fn attrs_mut(&mut self) -> &mut Attrs;
 
     fn set(&mut self, name: &str, value: AttrValue, loc: Option<Loc>) {
-        self.attrs_mut().insert(name.to_string(), Attr { value, loc });
+        self.attrs_mut().insert(name, Attr { value, loc });
     }
     fn set_str(&mut self, name: &str, value: impl Into<String>, loc: Option<Loc>) {
         self.set(name, AttrValue::Str(value.into()), loc);
@@ -332,8 +444,7 @@ pub trait SetAttr {
     }
     /// Appends to a list attribute, creating it if needed.
     fn push_item(&mut self, name: &str, item: Item) {
-        let attr =
-            self.attrs_mut().entry(name.to_string()).or_insert(Attr { value: AttrValue::List(Vec::new()), loc: None });
+        let attr = self.attrs_mut().get_or_insert_with(name, || Attr { value: AttrValue::List(Vec::new()), loc: None });
         match &mut attr.value {
             AttrValue::List(items) => items.push(item),
             other => *other = AttrValue::List(vec![item]),

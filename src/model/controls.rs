@@ -162,7 +162,7 @@ pub(super) fn scorecard(graph: &Graph, findings: &[Finding]) -> Vec<AgentScore> 
             // server's listed tools, one framework tool) is an allowlist; a
             // whole MCP server is not.
             .filter(|e| {
-                ["grant", "tool_names"].iter().any(|a| e.weight().attrs.contains_key(*a))
+                ["grant", "tool_names"].iter().any(|a| e.weight().attrs.contains_key(a))
                     || graph.node(e.target()).str_attr("tool_type").is_some_and(|t| t != "mcp-server")
             })
             .filter_map(|e| e.weight().loc.as_ref())

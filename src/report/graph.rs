@@ -154,14 +154,14 @@ fn locate(graph: &Graph, loc: &Loc) -> Option<Location> {
 fn attributes(attrs: &Attrs) -> Map<String, Value> {
     attrs
         .iter()
-        .filter(|(name, _)| name.as_str() != "hash")
+        .filter(|(name, _)| *name != "hash")
         .map(|(name, attr)| {
             let value = match &attr.value {
                 AttrValue::Bool(b) => Value::Bool(*b),
                 AttrValue::Str(s) => Value::String(shown(s)),
                 AttrValue::List(items) => Value::Array(items.iter().map(|i| Value::String(shown(&i.value))).collect()),
             };
-            (name.clone(), value)
+            (name.to_string(), value)
         })
         .collect()
 }
