@@ -809,6 +809,28 @@ fn write_or_print(path: Option<&std::path::Path>, text: &str, scanned: &scan::Sc
     }
 }
 
+/// Writes a document to `path` (standard output for none or `-`) as `write`
+/// produces it, buffered. A closed pipe ends the output, not the run.
+fn write_streamed(
+    path: Option<&std::path::Path>,
+    scanned: &scan::ScanOutput,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    match path.filter(|p| p.as_os_str() != "-") {
+        Some(path) if scanned.read(path) => Err(Error::OutputIsInput(Shown::new(&path.display().to_string()))),
+        Some(path) => {
+            let failed = |source| Error::Write { path: Shown::new(&path.display().to_string()), source };
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(failed)?);
+            write(&mut out).and_then(|()| out.flush()).map_err(failed)
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = write(&mut out).and_then(|()| out.flush());
+            Ok(())
+        }
+    }
+}
+
 /// What `--select`, `--ignore`, `--min-severity` and `--min-confidence`
 /// leave in the report. Rules all run (an inline suppression of an ignored
 /// rule is still used); the findings are filtered.
@@ -917,8 +939,18 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode
             let _ = report::terminal::render_to(&output, findings, &options, &mut stdout);
             String::new()
         }
+        // Written as they are serialised: never held whole.
+        OutputFormat::Json => {
+            write_streamed(args.output.as_deref(), &output, |out| report::json::render_to(&output, findings, out))?;
+            String::new()
+        }
+        OutputFormat::Sarif => {
+            write_streamed(args.output.as_deref(), &output, |out| {
+                report::sarif::render_to(&output, findings, rules, out)
+            })?;
+            String::new()
+        }
         OutputFormat::Terminal => report::terminal::render(&output, findings, &options),
-        OutputFormat::Json => report::json::render(&output, findings),
         OutputFormat::Github => report::github::render(&output, findings),
         OutputFormat::Concise => report::concise::render(&output, findings),
         OutputFormat::Gitlab => report::gitlab::render(&output, findings),
@@ -926,12 +958,12 @@ fn run_scan(args: &ScanArgs, rules: &[Rule], config: &Config) -> Result<ExitCode
             let reported: Vec<&Rule> = rules.iter().filter(|r| filter.reports(&r.id)).collect();
             report::junit::render(&output, findings, &reported)
         }
-        OutputFormat::Sarif => report::sarif::render(&output, findings, rules),
         OutputFormat::Markdown => report::markdown::render(&output, findings, rules)
             .map_err(|err| Error::Internal(format!("markdown template: {err}")))?,
     };
     crate::timing::mark("render");
-    let streamed = matches!(args.format, OutputFormat::Terminal) && to_stdout;
+    let streamed = matches!(args.format, OutputFormat::Json | OutputFormat::Sarif)
+        || matches!(args.format, OutputFormat::Terminal) && to_stdout;
     if !streamed {
         write_or_print(args.output.as_deref(), &text, &output)?;
     }

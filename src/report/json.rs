@@ -98,6 +98,15 @@ fn graph_summary(output: &ScanOutput) -> GraphSummary {
 }
 
 pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
+    let mut text = Vec::new();
+    // Writing plain data to a vector cannot fail.
+    let _ = render_to(output, findings, &mut text);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Writes the report as it is serialised: a large scan's document is never
+/// held whole in memory.
+pub fn render_to(output: &ScanOutput, findings: &[Finding], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut by_severity = serde_json::Map::new();
     for (severity, count) in crate::findings::severity_counts(findings) {
         by_severity.insert(severity.as_str().to_string(), count.into());
@@ -121,8 +130,6 @@ pub fn render(output: &ScanOutput, findings: &[Finding]) -> String {
         graph_summary: graph_summary(output),
         config: output.config.as_ref(),
     };
-    // Serialising plain data to a string cannot fail.
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }

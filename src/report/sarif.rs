@@ -5,6 +5,7 @@
 //! fingerprinted, and, for chaining findings, every step of the chain as a
 //! related location and a code flow.
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::engine::{Rule, Severity};
@@ -140,20 +141,66 @@ fn result(finding: &Finding, index: usize) -> Value {
     result
 }
 
-pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> String {
-    let driver_rules: Vec<Value> = rules.iter().map(driver_rule).collect();
-    let index = |f: &Finding| rules.iter().position(|r| r.id == f.rule_id).unwrap_or(0);
-    let mut results: Vec<Value> = findings.iter().map(|f| result(f, index(f))).collect();
-    // Hidden findings stay in the log as dismissed, with who hid them and why.
-    for hidden in &output.suppressed {
-        let mut dismissed = result(&hidden.finding, index(&hidden.finding));
-        let kind = match hidden.kind {
-            crate::findings::SuppressionKind::InSource => "inSource",
-            crate::findings::SuppressionKind::External => "external",
-        };
-        dismissed["suppressions"] = json!([{ "kind": kind, "justification": hidden.reason }]);
-        results.push(dismissed);
+/// The log's results, each built as it is written: a large scan's results
+/// are never all held as JSON values at once.
+struct Results<'a> {
+    findings: &'a [Finding],
+    suppressed: &'a [crate::findings::Suppressed],
+    rules: &'a [Rule],
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let index = |f: &Finding| self.rules.iter().position(|r| r.id == f.rule_id).unwrap_or(0);
+        let reported = self.findings.iter().map(|f| result(f, index(f)));
+        // Hidden findings stay in the log as dismissed, with who hid them and why.
+        let dismissed = self.suppressed.iter().map(|hidden| {
+            let mut dismissed = result(&hidden.finding, index(&hidden.finding));
+            let kind = match hidden.kind {
+                crate::findings::SuppressionKind::InSource => "inSource",
+                crate::findings::SuppressionKind::External => "external",
+            };
+            dismissed["suppressions"] = json!([{ "kind": kind, "justification": hidden.reason }]);
+            dismissed
+        });
+        serializer.collect_seq(reported.chain(dismissed))
     }
+}
+
+/// The SARIF log, in the order its fields are written.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+    invocations: [Value; 1],
+    results: Results<'a>,
+}
+
+pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> String {
+    let mut text = Vec::new();
+    // Writing plain data to a vector cannot fail.
+    let _ = render_to(output, findings, rules, &mut text);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Writes the log as it is serialised.
+pub fn render_to(
+    output: &ScanOutput,
+    findings: &[Finding],
+    rules: &[Rule],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let driver_rules: Vec<Value> = rules.iter().map(driver_rule).collect();
     let notifications: Vec<Value> = output
         .errors
         .iter()
@@ -196,23 +243,22 @@ pub fn render(output: &ScanOutput, findings: &[Finding], rules: &[Rule]) -> Stri
         }
         invocation["toolConfigurationNotifications"] = json!(notes);
     }
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+    let sarif = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": {
                 "name": "blastradius",
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": driver_rules,
-            } },
-            "originalUriBaseIds": { "SRCROOT": { "uri": format!("file://{}", uri(&root)) } },
-            "columnKind": "unicodeCodePoints",
-            "invocations": [invocation],
-            "results": results,
+            } }),
+            original_uri_base_ids: json!({ "SRCROOT": { "uri": format!("file://{}", uri(&root)) } }),
+            column_kind: "unicodeCodePoints",
+            invocations: [invocation],
+            results: Results { findings, suppressed: &output.suppressed, rules },
         }],
-    });
-    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    text.push('\n');
-    text
+    };
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    out.write_all(b"\n")
 }
