@@ -1,8 +1,9 @@
 //! Path evaluation at scale: a generated graph of 10,000 agents and about
 //! 50,000 edges (crews of five with a delegating manager, cross-crew
-//! delegation, three tools per agent), then every built-in rule, the
-//! blast radius of every agent, and the same work on a graph ten times
-//! smaller as the baseline. `cargo bench --bench paths`.
+//! delegation, three tools per agent), then every built-in rule, the path
+//! rules alone, the blast radius of every agent; the same work on a graph
+//! ten times smaller as the baseline, and on one ten times larger (100,000
+//! agents). `cargo bench --bench paths`.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -86,8 +87,21 @@ fn generate(agents: usize, seed: u64) -> (Vec<Arc<SourceFile>>, Vec<Facts>) {
     (vec![file], vec![facts])
 }
 
-fn run(agents: usize) -> (usize, usize, [f64; 3], usize) {
+/// Whether a rule walks paths (reach, delegation paths, cycles, shared
+/// values) rather than testing one node or edge.
+fn walks_paths(rule: &blastradius::engine::Rule) -> bool {
+    use blastradius::engine::Pattern;
+    rule.matcher
+        .patterns()
+        .iter()
+        .any(|p| matches!(p, Pattern::Path(_) | Pattern::Reach(_) | Pattern::Cycle(_) | Pattern::Shared(_)))
+}
+
+/// Seconds to build, evaluate every rule, evaluate the path rules alone,
+/// and compute every blast radius; and the findings of every rule.
+fn run(agents: usize) -> (usize, usize, [f64; 4], usize) {
     let rules: Vec<_> = builtin_rules().expect("rules load").into_iter().map(|(_, r)| r).collect();
+    let path_rules: Vec<_> = rules.iter().filter(|r| walks_paths(r)).cloned().collect();
     let (files, facts) = generate(agents, 7);
     let edges = facts[0].edges.len();
     let start = Instant::now();
@@ -97,22 +111,30 @@ fn run(agents: usize) -> (usize, usize, [f64; 3], usize) {
     let findings = blastradius::engine::evaluate(&rules, &graph);
     let evaluated = start.elapsed().as_secs_f64();
     let start = Instant::now();
+    let path_findings = blastradius::engine::evaluate(&path_rules, &graph);
+    let paths = start.elapsed().as_secs_f64();
+    let start = Instant::now();
     let radii = graph::reach::blast_radii(&graph, graph::reach::MAX_HOPS);
     let radius = start.elapsed().as_secs_f64();
     assert_eq!(radii.len(), agents);
-    (agents, edges, [built, evaluated, radius], findings.len())
+    assert!(path_findings.len() <= findings.len());
+    (agents, edges, [built, evaluated, paths, radius], findings.len())
 }
 
 fn main() {
     println!(
-        "{:>8} {:>8} {:>10} {:>12} {:>13} {:>10}",
-        "agents", "edges", "build s", "evaluate s", "blast radius s", "findings"
+        "{:>8} {:>8} {:>9} {:>11} {:>13} {:>15} {:>9}",
+        "agents", "edges", "build s", "all rules s", "path rules s", "blast radius s", "findings"
     );
-    let mut rows = Vec::new();
-    for agents in [1_000, 10_000] {
-        let (agents, edges, [b, e, r], findings) = run(agents);
-        println!("{agents:>8} {edges:>8} {b:>10.3} {e:>12.3} {r:>13.3} {findings:>10}");
-        rows.push(b + e + r);
+    let mut totals = Vec::new();
+    // The last: a crew-structured graph of 100,000 agents.
+    for agents in [1_000, 10_000, 100_000] {
+        let (agents, edges, [b, e, p, r], findings) = run(agents);
+        println!("{agents:>8} {edges:>8} {b:>9.3} {e:>11.3} {p:>13.3} {r:>15.3} {findings:>9}");
+        totals.push(b + e + r);
     }
-    println!("10k-agent graph / 1k-agent graph, total time: {:.1}x for 10x the graph", rows[1] / rows[0]);
+    for (i, label) in [(1, "10k / 1k"), (2, "100k / 10k")] {
+        let ratio = totals[i] / totals[i - 1];
+        println!("{label} agents, build + all rules + blast radius: {ratio:.1}x for 10x the graph");
+    }
 }

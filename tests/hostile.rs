@@ -503,3 +503,21 @@ fn user_level_file_names_are_listed_neutralised() {
     assert!(stderr.contains("found      Claude Code skills ~/.claude/skills/evil"), "{stderr}");
     assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}'), "{stderr}");
 }
+
+// Found while benchmarking (issue 16): a long delegation cycle overflowed
+// the stack in the cycle search, and the process aborted.
+
+#[test]
+fn a_delegation_cycle_of_thirty_thousand_agents_is_reported_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let agents = 30_000;
+    let mut manifest =
+        String::from("apiVersion: blastradius/v1\nkind: AgentSystem\nmetadata:\n  name: chain\nagents:\n");
+    for i in 0..agents {
+        manifest.push_str(&format!("  - name: a{i}\n    delegates_to: [a{}]\n", (i + 1) % agents));
+    }
+    write(dir.path(), "blastradius.yaml", &manifest);
+    let (code, out, err) = run(dir.path(), &["scan", ".", "--no-config", "--select", "BR403", "--format", "concise"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with("blastradius.yaml:7:20: MEDIUM BR403 30000 agents can delegate to each other"), "{out}");
+}

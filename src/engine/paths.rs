@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, NodeIndexable};
 use petgraph::Direction;
 
 use super::rule::{CyclePattern, NodeSpec, PathPattern, ReachPattern, SharedPattern};
@@ -55,7 +55,13 @@ fn named_of<S: AsRef<str>>(list: &[S], total: usize) -> String {
 /// One finding per origin that reaches targets through `through` edges; the
 /// chain holds a shortest path to each target, in breadth-first order.
 pub(super) fn path_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &PathPattern) -> Vec<Hit<'g>> {
-    per_origin(graph, order, &p.origin, |searcher, origin| path_hit(graph, order, p, searcher, origin))
+    // Which nodes may end a path, tested once: every search reaches the
+    // same tools again.
+    let mut targets = vec![false; graph.graph.node_bound()];
+    for &index in &order.nodes {
+        targets[index.index()] = !graph.node(index).is_disabled() && matches_spec(graph, index, &p.target);
+    }
+    per_origin(graph, order, &p.origin, |searcher, origin| path_hit(graph, order, p, &targets, searcher, origin))
 }
 
 /// Runs `hit` from every node that matches `origin`, on every core; hits in
@@ -74,21 +80,27 @@ fn path_hit<'g>(
     graph: &'g Graph,
     order: &Order<'g>,
     p: &PathPattern,
+    targets: &[bool],
     searcher: &mut Searcher,
     origin: NodeIndex,
 ) -> Option<Hit<'g>> {
-    let held: BTreeSet<NodeIndex> = order.adjacency.out(origin, p.last).map(|(_, n)| n).collect();
     searcher.run(&order.adjacency, origin, &p.through, p.max);
-    let mut seen = BTreeSet::new();
+    // What the origin holds itself is marked as seen when only what it
+    // does not hold counts.
+    if p.not_held {
+        for (_, held) in order.adjacency.out(origin, p.last) {
+            searcher.mark(held);
+        }
+    }
     let mut found: Vec<(NodeIndex, NodeIndex, usize, Vec<EdgeIndex>)> = Vec::new();
     let mut total = 0usize;
-    for &(holder, depth) in searcher.reached() {
+    for at in 0..searcher.reached().len() {
+        let (holder, depth) = searcher.reached()[at];
         if depth < p.min {
             continue;
         }
         for (last, target) in order.adjacency.out(holder, p.last) {
-            let skip = graph.node(target).is_disabled() || (p.not_held && held.contains(&target));
-            if skip || !matches_spec(graph, target, &p.target) || !seen.insert(target) {
+            if !targets[target.index()] || !searcher.mark(target) {
                 continue;
             }
             total += 1;
@@ -214,13 +226,15 @@ fn reach_hit<'g>(
 }
 
 pub(super) fn cycle_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &CyclePattern) -> Vec<Hit<'g>> {
-    // The subgraph of `kind` nodes joined by `through` edges.
+    // The subgraph of `kind` nodes joined by `through` edges. Kosaraju's
+    // search keeps its own stack: Tarjan's recursion overflowed the thread's
+    // on a delegation chain of 100,000 agents.
     let filtered = petgraph::visit::EdgeFiltered::from_fn(&graph.graph, |e| {
         p.through.contains(&e.weight().kind)
             && graph.node(e.source()).kind == p.kind
             && graph.node(e.target()).kind == p.kind
     });
-    let mut components: Vec<Vec<NodeIndex>> = tarjan_scc(&filtered)
+    let mut components: Vec<Vec<NodeIndex>> = kosaraju_scc(&filtered)
         .into_iter()
         .filter(|c| c.len() > 1 && c.iter().all(|n| graph.node(*n).kind == p.kind))
         .collect();

@@ -2,7 +2,7 @@
 //! comes with one shortest witness path; a hop limit bounds the work. Never
 //! enumerates all simple paths.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeRef, NodeIndexable};
@@ -18,6 +18,66 @@ pub const MAX_HOPS: usize = 8;
 /// deterministic without sorting at every step.
 pub struct Adjacency {
     out: Vec<Vec<(EdgeKind, EdgeIndex, NodeIndex)>>,
+    /// What each node adds to a blast radius that reaches it, worked out
+    /// once rather than from its attributes at every search that reaches it.
+    counted: Vec<Counted>,
+    capability_names: Vec<&'static str>,
+    flow_names: Vec<&'static str>,
+}
+
+/// A node as a blast radius counts it.
+#[derive(Clone, Default)]
+struct Counted {
+    /// Agent, tool, credential or resource (0 to 3); `None` for a disabled
+    /// node or a trigger.
+    slot: Option<usize>,
+    /// An agent's capabilities and flows, one bit per name of [`Names`].
+    capabilities: u64,
+    flows: u64,
+    /// Names outside the closed taxonomy (a custom catalog), kept as text.
+    other_capabilities: Vec<String>,
+    other_flows: Vec<String>,
+}
+
+/// The closed capability and flow names, in the order reports list them.
+fn sorted_names(names: &[&'static str]) -> Vec<&'static str> {
+    let mut names = names.to_vec();
+    names.sort_unstable();
+    names
+}
+
+fn bits(items: &[super::Item], names: &[&'static str], other: &mut Vec<String>) -> u64 {
+    let mut bits = 0u64;
+    for item in items {
+        match names.binary_search(&item.value.as_str()) {
+            Ok(at) if at < 64 => bits |= 1 << at,
+            _ => other.push(item.value.clone()),
+        }
+    }
+    bits
+}
+
+impl Counted {
+    fn of(node: &super::Node, capability_names: &[&'static str], flow_names: &[&'static str]) -> Counted {
+        use super::NodeKind;
+        let slot = match node.kind {
+            _ if node.is_disabled() => None,
+            NodeKind::Agent => Some(0),
+            NodeKind::Tool => Some(1),
+            NodeKind::Credential => Some(2),
+            NodeKind::Resource => Some(3),
+            // A trigger starts an agent; it is never reached from one.
+            NodeKind::Trigger => None,
+        };
+        let mut counted = Counted { slot, ..Counted::default() };
+        // An agent's own lists already account for narrowed grants.
+        if slot == Some(0) {
+            counted.capabilities =
+                bits(node.list_attr("capabilities"), capability_names, &mut counted.other_capabilities);
+            counted.flows = bits(node.list_attr("flows"), flow_names, &mut counted.other_flows);
+        }
+        counted
+    }
 }
 
 impl Adjacency {
@@ -28,7 +88,10 @@ impl Adjacency {
             rank[node.index()] = i;
         }
         let mut out = vec![Vec::new(); graph.graph.node_bound()];
+        let (capability_names, flow_names) = (sorted_names(super::CAPABILITIES), sorted_names(super::FLOWS));
+        let mut counted = vec![Counted::default(); graph.graph.node_bound()];
         for node in order {
+            counted[node.index()] = Counted::of(graph.node(node), &capability_names, &flow_names);
             let mut edges: Vec<_> = graph
                 .graph
                 .edges_directed(node, Direction::Outgoing)
@@ -37,7 +100,7 @@ impl Adjacency {
             edges.sort_by_key(|(rank, kind, edge, _)| (*rank, *kind, edge.index()));
             out[node.index()] = edges.into_iter().map(|(_, kind, edge, target)| (kind, edge, target)).collect();
         }
-        Adjacency { out }
+        Adjacency { out, counted, capability_names, flow_names }
     }
 
     /// Outgoing edges of `kind`, in target-key order.
@@ -50,6 +113,8 @@ impl Adjacency {
 /// next: searching from every agent of a large graph allocates once.
 pub struct Searcher {
     stamp: Vec<u32>,
+    /// Nodes a caller has marked during the current run (see [`Searcher::mark`]).
+    marked: Vec<u32>,
     generation: u32,
     parent: Vec<(NodeIndex, EdgeIndex)>,
     reached: Vec<(NodeIndex, usize)>,
@@ -61,6 +126,7 @@ impl Searcher {
         let bound = graph.graph.node_bound();
         Searcher {
             stamp: vec![0; bound],
+            marked: vec![0; bound],
             generation: 0,
             parent: vec![(NodeIndex::end(), EdgeIndex::end()); bound],
             reached: Vec::new(),
@@ -90,6 +156,14 @@ impl Searcher {
                 self.queue.push_back((next, depth + 1));
             }
         }
+    }
+
+    /// Marks `node` for the current run; whether it was not marked before.
+    /// A set of nodes per search that costs nothing to clear.
+    pub fn mark(&mut self, node: NodeIndex) -> bool {
+        let first = self.marked[node.index()] != self.generation;
+        self.marked[node.index()] = self.generation;
+        first
     }
 
     /// Nodes reached by the last run, origin first, in breadth-first order.
@@ -170,34 +244,37 @@ pub fn blast_radius(
     origin: NodeIndex,
     max: usize,
 ) -> BlastRadius {
-    use super::NodeKind;
     let node = graph.node(origin);
     searcher.run(adjacency, origin, &BLAST_KINDS, max);
     let mut counts = [0usize; 4];
-    let mut capabilities = std::collections::BTreeSet::new();
-    let mut flows = std::collections::BTreeSet::new();
+    let (mut capability_bits, mut flow_bits) = (0u64, 0u64);
+    let mut others: Option<(BTreeSet<&str>, BTreeSet<&str>)> = None;
     for &(index, _) in searcher.reached() {
-        let reached = graph.node(index);
-        if reached.is_disabled() {
-            continue;
-        }
+        let counted = &adjacency.counted[index.index()];
+        let Some(slot) = counted.slot else { continue };
         if index != origin {
-            let slot = match reached.kind {
-                NodeKind::Agent => 0,
-                NodeKind::Tool => 1,
-                NodeKind::Credential => 2,
-                NodeKind::Resource => 3,
-                // A trigger starts an agent; it is never reached from one.
-                NodeKind::Trigger => continue,
-            };
             counts[slot] += 1;
         }
-        // An agent's own lists already account for narrowed grants.
-        if reached.kind == NodeKind::Agent {
-            capabilities.extend(reached.list_attr("capabilities").iter().map(|i| i.value.clone()));
-            flows.extend(reached.list_attr("flows").iter().map(|i| i.value.clone()));
+        capability_bits |= counted.capabilities;
+        flow_bits |= counted.flows;
+        if !counted.other_capabilities.is_empty() || !counted.other_flows.is_empty() {
+            let (capabilities, flows) = others.get_or_insert_with(Default::default);
+            capabilities.extend(counted.other_capabilities.iter().map(String::as_str));
+            flows.extend(counted.other_flows.iter().map(String::as_str));
         }
     }
+    let names = |bits: u64, names: &[&'static str], other: Option<&BTreeSet<&str>>| -> Vec<String> {
+        let known = names.iter().enumerate().filter(|(at, _)| bits & (1 << at) != 0).map(|(_, name)| *name);
+        match other {
+            // Text order over both, as a set of strings would give.
+            Some(other) => {
+                known.chain(other.iter().copied()).collect::<BTreeSet<_>>().into_iter().map(String::from).collect()
+            }
+            None => known.map(String::from).collect(),
+        }
+    };
+    let capabilities = names(capability_bits, &adjacency.capability_names, others.as_ref().map(|o| &o.0));
+    let flows = names(flow_bits, &adjacency.flow_names, others.as_ref().map(|o| &o.1));
     let [agents, tools, credentials, resources] = counts;
     BlastRadius {
         agent: crate::redact::Shown::new(&node.key),
@@ -208,8 +285,8 @@ pub fn blast_radius(
         tools,
         credentials,
         resources,
-        capabilities: capabilities.into_iter().collect(),
-        flows: flows.into_iter().collect(),
+        capabilities,
+        flows,
     }
 }
 
