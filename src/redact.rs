@@ -107,6 +107,9 @@ fn private_keys(text: &str) -> Vec<Found> {
 fn auth_schemes(text: &str) -> Vec<Found> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = regex(&RE, r"(?i)\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=\-]{8,})");
+    if !may_name_a_secret(text) {
+        return Vec::new();
+    }
     re.captures_iter(text)
         .filter_map(|caps| {
             let value = caps.get(1)?;
@@ -118,6 +121,33 @@ fn auth_schemes(text: &str) -> Vec<Found> {
             (mixed && !not_a_secret(v)).then(|| Found { range: value.range(), kind: Kind::AuthScheme })
         })
         .collect()
+}
+
+/// Whether `text` holds a word that every secret-like key (see
+/// [`is_secret_key`] and [`secret_like_key`]) and every auth scheme
+/// contains, in any case. Most texts a report shows (names, paths) hold
+/// none, and are then spared the key and scheme regexes.
+fn may_name_a_secret(text: &str) -> bool {
+    static WORDS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let words = [
+            "key",
+            "token",
+            "secret",
+            "passw",
+            "pwd",
+            "credential",
+            "bearer",
+            "auth",
+            "pat",
+            "service",
+            "header",
+            "basic",
+        ];
+        // Plain words: building cannot fail.
+        aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("plain words")
+    });
+    words.is_match(text)
 }
 
 /// A key that names a secret, as a drawn line may hold it: the detection
@@ -135,7 +165,7 @@ fn key_values(text: &str) -> Vec<Found> {
         &RE,
         r#"["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s,;{}\[\]#"']+))"#,
     );
-    if !text.contains([':', '=']) {
+    if !text.contains([':', '=']) || !may_name_a_secret(text) {
         return Vec::new();
     }
     re.captures_iter(text)
@@ -310,7 +340,8 @@ pub fn shown(text: &str) -> String {
     // A report shows the same paths and names thousands of times: short
     // texts are neutralised once per thread.
     const SHORT: usize = 256;
-    const KEPT: usize = 4096;
+    // Enough for the names of a 10,000-agent graph (a few MiB at most).
+    const KEPT: usize = 16384;
     thread_local! {
         static MEMO: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
     }
@@ -405,6 +436,30 @@ pub(crate) fn strip_auth_scheme(value: &str) -> (&str, usize) {
     (value, 0)
 }
 
+/// A key holding one of these (lower case, `-` as `_`) names a secret.
+const SECRET_KEY_WORDS: &[&str] = &[
+    "token",
+    "secret",
+    "passw",
+    "pwd",
+    "apikey",
+    "api_key",
+    "accesskey",
+    "access_key",
+    "privatekey",
+    "private_key",
+    "credential",
+    "bearer",
+    "authorization",
+    "auth_key",
+    "authkey",
+    "signing_key",
+    "encryption_key",
+    "session_key",
+    "master_key",
+    "service_role",
+];
+
 /// A secret-like key: TOKEN, SECRET, PASSWORD, API_KEY and the like, but not
 /// the names of things about secrets (TOKEN_URL, MAX_TOKENS, KEY_PATH).
 pub fn is_secret_key(key: &str) -> bool {
@@ -445,29 +500,7 @@ pub fn is_secret_key(key: &str) -> bool {
     if NOT.iter().any(|s| k.ends_with(s)) || k.contains("tokens") || k.contains("keyboard") || k.contains("keychain") {
         return false;
     }
-    const YES: &[&str] = &[
-        "token",
-        "secret",
-        "passw",
-        "pwd",
-        "apikey",
-        "api_key",
-        "accesskey",
-        "access_key",
-        "privatekey",
-        "private_key",
-        "credential",
-        "bearer",
-        "authorization",
-        "auth_key",
-        "authkey",
-        "signing_key",
-        "encryption_key",
-        "session_key",
-        "master_key",
-        "service_role",
-    ];
-    YES.iter().any(|s| k.contains(s)) || k.ends_with("_key") || k == "key" || k == "auth" || k == "pat"
+    SECRET_KEY_WORDS.iter().any(|s| k.contains(s)) || k.ends_with("_key") || k == "key" || k == "auth" || k == "pat"
 }
 
 pub(crate) fn is_auth_header(key: &str) -> bool {
@@ -632,6 +665,20 @@ mod tests {
 
     fn ghp() -> String {
         format!("ghp_{}", "A1b2C3d4E5f6G7h8I9j0A1b2C3d4E5f6G7h8".get(..36).unwrap_or_default())
+    }
+
+    #[test]
+    fn every_secret_key_and_auth_scheme_passes_the_prefilter() {
+        let keys = SECRET_KEY_WORDS.iter().map(|w| format!("X_{}", w.to_ascii_uppercase().replace('_', "-")));
+        let others = ["key", "Auth", "PAT", "db_key", "x_header", "x_auth", "private_key_id"];
+        for key in keys.chain(others.iter().map(|s| s.to_string())) {
+            assert!(secret_like_key(&key), "{key} is not a secret key");
+            assert!(may_name_a_secret(&format!("{key}: x")), "{key}");
+        }
+        for scheme in ["Bearer", "BASIC", "token"] {
+            assert!(may_name_a_secret(&format!("{scheme} abc")), "{scheme}");
+        }
+        assert!(!may_name_a_secret("researcher → writer: fs.read, net.fetch"));
     }
 
     #[test]

@@ -477,10 +477,11 @@ fn rests_on_names(graph: &Graph, chain: &[EdgeIndex]) -> bool {
 /// The chain as users read it: each node with the edge that leaves it and
 /// where that edge is written, then the final node and where it is defined.
 fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
+    // Names come from scanned files: masked, with control characters made
+    // visible (by `Shown`, once).
     let label = |index: NodeIndex| {
         let node = graph.node(index);
-        // Names come from scanned files: masked, with control characters made visible.
-        format!("{}:{}", node.kind.as_str(), crate::redact::shown(&node.name))
+        format!("{}:{}", node.kind.as_str(), node.name)
     };
     let locate = |loc: Option<&Loc>| loc.and_then(|l| graph.file(l.file).map(|f| Location::of(f, l.span)));
     let mut steps = Vec::new();
