@@ -3,9 +3,11 @@
 
 usage: gen_tree.py OUT_DIR CONFIGS [SEED]
 
-Each "repository" holds a few agent configs (MCP client configs, Claude Code
-settings, Codex config, .env) and three noise files. Fake tokens are planted
-in about one config in ten, so the scan does real detection work.
+Each "repository" holds six agent configs (MCP client configs, Claude Code
+settings, Codex config, .env) and three noise files per config (source,
+docs, package metadata), as issue 16's trees have them: a scan walks past
+far more files than it reads. Fake tokens are planted in about one config
+in ten, so the scan does real detection work.
 """
 import os
 import random
@@ -62,8 +64,11 @@ while written < configs:
         with open(path, "w") as f:
             f.write(make(rng.random() < 0.1))
         written += 1
-    for i, ext in enumerate(["md", "py", "ts"]):
-        path = os.path.join(base, "src" if ext != "md" else "", f"file{i}.{ext}")
+    noise = ["README.md", "src/main.py", "src/app.ts", "src/util.py", "docs/guide.md", "package.json"]
+    for i in range(3 * len(KINDS)):
+        name = noise[i % len(noise)]
+        stem, ext = os.path.splitext(name)
+        path = os.path.join(base, f"{stem}{i // len(noise) or ''}{ext}")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             f.write(f"# noise {rng.random()}\n" * 20)
