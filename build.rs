@@ -1,5 +1,8 @@
 //! Embeds every rule file under `rules/` (not the catalog) in the binary, so
 //! the binary is self-contained and adding a rule needs no registration.
+//! Rules and catalogs are also converted to JSON here: parsing them is most
+//! of a small scan's start-up, and JSON parses several times faster than
+//! YAML. The YAML stays the source, and the text errors are located in.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,20 +31,46 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules_dir, &mut files);
     files.sort();
-    let mut code = String::from("pub(super) static RULE_FILES: &[(&str, &str)] = &[\n");
-    for file in &files {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let json_dir = out_dir.join("json");
+    fs::create_dir_all(json_dir.join("catalog")).expect("create the JSON folder");
+    // Path in the crate, YAML text, JSON text.
+    let mut code = String::from("pub(super) static RULE_FILES: &[(&str, &str, &str)] = &[\n");
+    for (i, file) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", file.display());
         let relative = file.strip_prefix(&root).expect("under the manifest dir").to_string_lossy().replace('\\', "/");
-        code.push_str(&format!("    ({relative:?}, include_str!({:?})),\n", file.display().to_string()));
+        let json = json_dir.join(format!("rule{i}.json"));
+        fs::write(&json, json_of(file)).expect("write a rule as JSON");
+        code.push_str(&format!(
+            "    ({relative:?}, include_str!({:?}), include_str!({:?})),\n",
+            file.display().to_string(),
+            json.display().to_string()
+        ));
     }
     code.push_str("];\n");
     code.push_str(&examples(&root, &files));
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    println!("cargo:rerun-if-changed=rules/catalog");
+    for entry in fs::read_dir(rules_dir.join("catalog")).expect("rules/catalog").flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let name = path.file_stem().expect("a file name").to_string_lossy().to_string();
+            fs::write(json_dir.join("catalog").join(format!("{name}.json")), json_of(&path))
+                .expect("write a catalog as JSON");
+        }
+    }
     fs::write(out_dir.join("rule_files.rs"), code).expect("write rule index");
     fs::write(out_dir.join("rule_cases.rs"), rule_cases(&files)).expect("write rule test cases");
     println!("cargo:rerun-if-changed=testdata/formats");
     fs::write(out_dir.join("format_cases.rs"), format_cases(&root.join("testdata/formats")))
         .expect("write format test cases");
+}
+
+/// A YAML file of ours as JSON, keys in the order written. A file that does
+/// not parse stops the build, with its path and position.
+fn json_of(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::to_string(&value).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A test function name from an id or a folder name.

@@ -35,3 +35,19 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         YamlError { message, line: location.as_ref().map(|l| l.line()), column: location.as_ref().map(|l| l.column()) }
     })
 }
+
+/// One of our own YAML files (a rule or a catalog), as build.rs converted it
+/// to JSON: the same data, parsed in a fraction of the time. It was read as
+/// YAML at build time and is checked by the tests: failing here is a build
+/// defect, named by `origin`.
+pub fn embedded<T: DeserializeOwned>(json: &str, origin: &str) -> T {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{origin} (embedded as JSON): {e}"))
+}
+
+/// The JSON text of the embedded catalog `rules/catalog/<name>.yaml`.
+macro_rules! catalog_json {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/json/catalog/", $name, ".json"))
+    };
+}
+pub(crate) use catalog_json;

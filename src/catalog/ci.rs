@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const CI_YAML: &str = include_str!("../../rules/catalog/ci.yaml");
+const CI_JSON: &str = crate::yaml::catalog_json!("ci");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,7 +117,7 @@ impl CiCatalog {
     pub fn get() -> &'static CiCatalog {
         static CATALOG: OnceLock<CiCatalog> = OnceLock::new();
         // The embedded file is ours and tested; failing here is a build defect.
-        CATALOG.get_or_init(|| crate::yaml::from_str(CI_YAML).unwrap_or_else(|e| panic!("rules/catalog/ci.yaml: {e}")))
+        CATALOG.get_or_init(|| crate::yaml::embedded(CI_JSON, "rules/catalog/ci.yaml"))
     }
 
     /// Whether a job that calls a reusable workflow (`jobs.<id>.uses`) hands

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const COMMANDS_YAML: &str = include_str!("../../rules/catalog/commands.yaml");
+const COMMANDS_JSON: &str = crate::yaml::catalog_json!("commands");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,8 +90,7 @@ impl CommandCatalog {
         static CATALOG: OnceLock<CommandCatalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
             // The embedded file is ours and tested; failing here is a build defect.
-            let catalog: CommandCatalog =
-                crate::yaml::from_str(COMMANDS_YAML).unwrap_or_else(|e| panic!("rules/catalog/commands.yaml: {e}"));
+            let catalog: CommandCatalog = crate::yaml::embedded(COMMANDS_JSON, "rules/catalog/commands.yaml");
             assert!(catalog.classes.contains_key("shell"), "commands.yaml: no `shell` class (what any command can do)");
             for (name, program) in &catalog.programs {
                 assert!(

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const IMPACT_YAML: &str = include_str!("../../rules/catalog/impact.yaml");
+const IMPACT_JSON: &str = crate::yaml::catalog_json!("impact");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,9 +30,7 @@ impl ImpactCatalog {
     pub fn get() -> &'static ImpactCatalog {
         static CATALOG: OnceLock<ImpactCatalog> = OnceLock::new();
         // The embedded file is ours and tested; failing here is a build defect.
-        CATALOG.get_or_init(|| {
-            crate::yaml::from_str(IMPACT_YAML).unwrap_or_else(|e| panic!("rules/catalog/impact.yaml: {e}"))
-        })
+        CATALOG.get_or_init(|| crate::yaml::embedded(IMPACT_JSON, "rules/catalog/impact.yaml"))
     }
 
     /// The capability's impact; one outside the taxonomy counts as limited.

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const INSTRUCTIONS_YAML: &str = include_str!("../../rules/catalog/instructions.yaml");
+const INSTRUCTIONS_JSON: &str = crate::yaml::catalog_json!("instructions");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,9 +30,7 @@ impl InstructionCatalog {
     pub fn get() -> &'static InstructionCatalog {
         static CATALOG: OnceLock<InstructionCatalog> = OnceLock::new();
         // The embedded file is ours and tested; failing here is a build defect.
-        CATALOG.get_or_init(|| {
-            crate::yaml::from_str(INSTRUCTIONS_YAML).unwrap_or_else(|e| panic!("rules/catalog/instructions.yaml: {e}"))
-        })
+        CATALOG.get_or_init(|| crate::yaml::embedded(INSTRUCTIONS_JSON, "rules/catalog/instructions.yaml"))
     }
 
     /// Each phrase that counts in text read as `reader`, with the byte

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const PROVIDERS_YAML: &str = include_str!("../../rules/catalog/providers.yaml");
+const PROVIDERS_JSON: &str = crate::yaml::catalog_json!("providers");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,9 +45,7 @@ impl ProviderCatalog {
     pub fn get() -> &'static ProviderCatalog {
         static CATALOG: OnceLock<ProviderCatalog> = OnceLock::new();
         // The embedded file is ours and tested; failing here is a build defect.
-        CATALOG.get_or_init(|| {
-            crate::yaml::from_str(PROVIDERS_YAML).unwrap_or_else(|e| panic!("rules/catalog/providers.yaml: {e}"))
-        })
+        CATALOG.get_or_init(|| crate::yaml::embedded(PROVIDERS_JSON, "rules/catalog/providers.yaml"))
     }
 
     /// Whether `host` (lowercase) is a model provider's own API.

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const SERVERS_YAML: &str = include_str!("../../rules/catalog/servers.yaml");
+const SERVERS_JSON: &str = crate::yaml::catalog_json!("servers");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,8 +67,7 @@ impl ServerCatalog {
     pub fn get() -> &'static ServerCatalog {
         static CATALOG: OnceLock<ServerCatalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            let entries: Vec<ServerEntry> =
-                crate::yaml::from_str(SERVERS_YAML).unwrap_or_else(|err| panic!("rules/catalog/servers.yaml: {err}"));
+            let entries: Vec<ServerEntry> = crate::yaml::embedded(SERVERS_JSON, "rules/catalog/servers.yaml");
             ServerCatalog {
                 packages: index(&entries, |e| &e.packages),
                 images: index(&entries, |e| &e.images),

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use regex::Regex;
 use serde::Deserialize;
 
-const TOKENS_YAML: &str = include_str!("../../rules/catalog/tokens.yaml");
+const TOKENS_JSON: &str = crate::yaml::catalog_json!("tokens");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -77,12 +77,16 @@ impl TokenCatalog {
         static CATALOG: OnceLock<TokenCatalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
             // The embedded file is ours and tested; failing here is a build defect.
-            TokenCatalog::from_yaml(TOKENS_YAML).unwrap_or_else(|err| panic!("rules/catalog/tokens.yaml: {err}"))
+            TokenCatalog::from_formats(crate::yaml::embedded(TOKENS_JSON, "rules/catalog/tokens.yaml"))
+                .unwrap_or_else(|err| panic!("rules/catalog/tokens.yaml: {err}"))
         })
     }
 
     pub fn from_yaml(text: &str) -> Result<TokenCatalog, String> {
-        let mut formats: Vec<TokenFormat> = crate::yaml::from_str(text).map_err(|e| e.to_string())?;
+        Self::from_formats(crate::yaml::from_str(text).map_err(|e| e.to_string())?)
+    }
+
+    fn from_formats(mut formats: Vec<TokenFormat>) -> Result<TokenCatalog, String> {
         let mut literals = Vec::new();
         let mut literal_format = Vec::new();
         for (index, format) in formats.iter_mut().enumerate() {

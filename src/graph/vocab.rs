@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{EdgeKind, NodeKind};
 use crate::engine::rule::{Condition, Pattern, Rule, TestValue};
 
-const VOCABULARY_YAML: &str = include_str!("../../rules/catalog/vocabulary.yaml");
+const VOCABULARY_JSON: &str = crate::yaml::catalog_json!("vocabulary");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -67,7 +67,7 @@ impl Vocabulary {
         static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
         VOCABULARY.get_or_init(|| {
             // The embedded file is ours and tested; failing here is a build defect.
-            crate::yaml::from_str(VOCABULARY_YAML).unwrap_or_else(|e| panic!("rules/catalog/vocabulary.yaml: {e}"))
+            crate::yaml::embedded(VOCABULARY_JSON, "rules/catalog/vocabulary.yaml")
         })
     }
 
