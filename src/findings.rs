@@ -107,10 +107,11 @@ pub struct Finding {
     pub confidence: Confidence,
     pub category: Category,
     pub message: Shown,
+    /// Shared by every finding of the rule.
     #[serde(skip)]
-    pub help: String,
+    pub help: std::sync::Arc<str>,
     pub location: Location,
-    pub standards: Standards,
+    pub standards: std::sync::Arc<Standards>,
     pub control: Control,
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -130,19 +131,19 @@ impl Finding {
     /// A finding of `rule`: its metadata, its help line (the remediation's
     /// first paragraph), the message (masked, one line), and where.
     pub fn of_rule(rule: &crate::engine::Rule, message: String, file: &SourceFile, loc: Loc, subject: &str) -> Finding {
-        let (title, help) = rule.shown_title_and_help();
+        let shared = rule.shared();
         let message = Shown::new(&message);
         Finding {
             rule_id: rule.id.clone(),
-            title: title.to_string(),
+            title: shared.title.clone(),
             severity: rule.severity,
             confidence: rule.confidence,
             category: rule.category,
             parts: vec![MessagePart { text: message.clone(), from_file: true }],
             message,
-            help: help.to_string(),
+            help: shared.help.clone(),
             location: Location::of(file, loc.span),
-            standards: Standards::from(&rule.standards),
+            standards: shared.standards.clone(),
             control: rule.control,
             fingerprint: fingerprint(&rule.id, &file.display, &loc.pointer, subject),
             chain: Vec::new(),

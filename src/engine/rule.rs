@@ -243,7 +243,15 @@ pub struct Rule {
     /// The title and help line as reports show them, neutralised once for
     /// every finding of the rule (a scan may make thousands).
     #[serde(skip)]
-    shown: std::sync::OnceLock<(String, String)>,
+    shown: std::sync::OnceLock<Shared>,
+}
+
+/// A rule's title and help line as findings show them, and its standards.
+#[derive(Debug, Clone)]
+pub(crate) struct Shared {
+    pub title: String,
+    pub help: std::sync::Arc<str>,
+    pub standards: std::sync::Arc<crate::findings::Standards>,
 }
 
 impl Rule {
@@ -251,12 +259,22 @@ impl Rule {
     /// one line), masked and with control characters escaped: a
     /// repository's own rules may say anything.
     pub fn shown_title_and_help(&self) -> (&str, &str) {
-        let (title, help) = self.shown.get_or_init(|| {
+        let shared = self.shared();
+        (&shared.title, &shared.help)
+    }
+
+    /// What every finding of this rule carries, made once and shared by
+    /// them: a large scan has thousands of findings of one rule.
+    pub(crate) fn shared(&self) -> &Shared {
+        self.shown.get_or_init(|| {
             let help = self.remediation.trim().split("\n\n").next().unwrap_or("");
             let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
-            (crate::redact::shown(&self.title), crate::redact::shown(&help))
-        });
-        (title, help)
+            Shared {
+                title: crate::redact::shown(&self.title),
+                help: crate::redact::shown(&help).into(),
+                standards: std::sync::Arc::new((&self.standards).into()),
+            }
+        })
     }
 
     /// Whether `selector` names this rule, as `--select`, `--ignore` and the

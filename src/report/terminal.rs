@@ -238,7 +238,7 @@ pub fn render_to(
             message: finding.message.to_string(),
             code: format!("{} {}", finding.severity.as_str(), finding.rule_id),
             severity: miette_severity(finding.severity),
-            help: (!finding.help.is_empty()).then(|| finding.help.clone()),
+            help: (!finding.help.is_empty()).then(|| finding.help.to_string()),
             labels: vec![source.label(Some(finding.title.clone()))],
             source,
         };
