@@ -31,7 +31,8 @@ struct Counted {
     /// Agent, tool, credential or resource (0 to 3); `None` for a disabled
     /// node or a trigger.
     slot: Option<usize>,
-    /// An agent's capabilities and flows, one bit per name of [`Names`].
+    /// An agent's capabilities and flows: bit `i` is name `i` of the sorted
+    /// `CAPABILITIES` or `FLOWS`.
     capabilities: u64,
     flows: u64,
     /// Names outside the closed taxonomy (a custom catalog), kept as text.
