@@ -798,15 +798,7 @@ fn unreadable_configs(scanned: &scan::ScanOutput) -> ExitCode {
 /// cannot be written, or is one the scan read: a report never replaces a
 /// config it was reading.
 fn write_or_print(path: Option<&std::path::Path>, text: &str, scanned: &scan::ScanOutput) -> Result<(), Error> {
-    match path.filter(|p| p.as_os_str() != "-") {
-        Some(path) if scanned.read(path) => Err(Error::OutputIsInput(Shown::new(&path.display().to_string()))),
-        Some(path) => std::fs::write(path, text)
-            .map_err(|source| Error::Write { path: Shown::new(&path.display().to_string()), source }),
-        None => {
-            print(text);
-            Ok(())
-        }
-    }
+    write_streamed(path, scanned, |out| out.write_all(text.as_bytes()))
 }
 
 /// Writes a document to `path` (standard output for none or `-`) as `write`

@@ -240,10 +240,10 @@ pub struct Rule {
     #[serde(default)]
     pub when_disabled: WhenDisabled,
     pub tests: RuleTests,
-    /// The title and help line as reports show them, neutralised once for
-    /// every finding of the rule (a scan may make thousands).
+    /// What every finding of the rule shows and carries (title, help line,
+    /// standards), made once: a scan may make thousands of findings.
     #[serde(skip)]
-    shown: std::sync::OnceLock<Shared>,
+    shared: std::sync::OnceLock<Shared>,
 }
 
 /// A rule's title and help line as findings show them, and its standards.
@@ -266,7 +266,7 @@ impl Rule {
     /// What every finding of this rule carries, made once and shared by
     /// them: a large scan has thousands of findings of one rule.
     pub(crate) fn shared(&self) -> &Shared {
-        self.shown.get_or_init(|| {
+        self.shared.get_or_init(|| {
             let help = self.remediation.trim().split("\n\n").next().unwrap_or("");
             let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
             Shared {
