@@ -301,11 +301,11 @@ fn invisible(c: char) -> bool {
 /// character to a renderer, whoever adds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
-pub struct Shown(String);
+pub struct Shown(std::sync::Arc<str>);
 
 impl Shown {
     pub fn new(text: &str) -> Shown {
-        Shown(shown(text))
+        Shown(shown(text).into())
     }
 
     pub fn as_str(&self) -> &str {

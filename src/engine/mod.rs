@@ -4,9 +4,10 @@ mod paths;
 pub mod rule;
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use petgraph::stable_graph::{EdgeIndex, EdgeReference, NodeIndex};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rayon::prelude::*;
 
 use crate::findings::{ChainStep, Finding, Location, MessagePart};
@@ -159,7 +160,9 @@ pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
         .flat_map_iter(|rule| {
             let order = &order;
             rule.matcher.patterns().iter().flat_map(move |pattern| {
-                matches(pattern, graph, order).into_iter().filter_map(move |hit| finding(rule, pattern, &hit, graph))
+                matches(pattern, graph, order)
+                    .into_iter()
+                    .filter_map(move |hit| finding(rule, pattern, &hit, graph, order))
             })
         })
         .collect();
@@ -204,6 +207,7 @@ struct Order<'g> {
     nodes: Vec<NodeIndex>,
     edges: Vec<EdgeReference<'g, Edge>>,
     adjacency: Adjacency,
+    chains: ChainText,
 }
 
 impl<'g> Order<'g> {
@@ -212,7 +216,7 @@ impl<'g> Order<'g> {
         edges.sort_by_cached_key(|e| {
             (graph.node(e.source()).key.clone(), graph.node(e.target()).key.clone(), e.weight().loc.clone())
         });
-        Order { nodes: graph.sorted_nodes(), edges, adjacency: Adjacency::new(graph) }
+        Order { nodes: graph.sorted_nodes(), edges, adjacency: Adjacency::new(graph), chains: ChainText::new(graph) }
     }
 }
 
@@ -416,7 +420,7 @@ fn resolve(expr: &str, hit: &Hit<'_>) -> String {
     value.map(|v| clip(&crate::redact::shown(&v.to_string()), MAX_QUOTED)).unwrap_or_default()
 }
 
-fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Option<Finding> {
+fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph, order: &Order<'_>) -> Option<Finding> {
     let loc = hit.loc.clone()?;
     let file = graph.file(loc.file)?;
     // What the finding is about, beyond where: the item, the digest of an
@@ -442,7 +446,7 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph) -> Opti
         }),
     ]
     .join("\u{1f}");
-    let chain = chain_steps(graph, &hit.chain);
+    let chain = order.chains.steps(graph, &hit.chain);
     let parts = render(&rule.message, hit);
     let message: String = parts.iter().map(|p| p.text.as_str()).collect();
     let mut finding = Finding::of_rule(rule, message, file, loc, &subject);
@@ -475,38 +479,65 @@ fn rests_on_names(graph: &Graph, chain: &[EdgeIndex]) -> bool {
         })
 }
 
-/// The chain as users read it: each node with the edge that leaves it and
-/// where that edge is written, then the final node and where it is defined.
-fn chain_steps(graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
-    // Names come from scanned files: masked, with control characters made
-    // visible (by `Shown`, once).
-    let label = |index: NodeIndex| {
-        let node = graph.node(index);
-        format!("{}:{}", node.kind.as_str(), node.name)
-    };
-    let locate = |loc: Option<&Loc>| loc.and_then(|l| graph.file(l.file).map(|f| Location::of(f, l.span)));
-    let mut steps = Vec::new();
-    for (i, edge) in chain.iter().enumerate() {
-        let Some((source, target)) = graph.graph.edge_endpoints(*edge) else { continue };
-        let weight = &graph.graph[*edge];
-        steps.push(ChainStep {
-            node: Shown::new(&label(source)),
-            id: Shown::new(&graph.node(source).key),
-            edge: Some(Shown::new(weight.kind.as_str())),
-            location: locate(weight.loc.as_ref()),
-        });
-        // A chain may join several paths (a reach finding): close each one.
-        let next_starts_here =
-            chain.get(i + 1).and_then(|e| graph.graph.edge_endpoints(*e)).is_some_and(|(s, _)| s == target);
-        if !next_starts_here {
-            let node = graph.node(target);
-            steps.push(ChainStep {
-                node: Shown::new(&label(target)),
-                id: Shown::new(&node.key),
-                edge: None,
-                location: locate(node.locs.first()),
-            });
+/// How chain steps show nodes, edges and files, each worked out once per
+/// evaluation: thousands of chains pass the same nodes, and each name is
+/// masked before it is shown.
+struct ChainText {
+    /// Per node: `kind:name`, its id, where it is defined.
+    nodes: Vec<OnceLock<(Shown, Shown, Option<Location>)>>,
+    files: Vec<OnceLock<Shown>>,
+    edges: [Shown; 6],
+}
+
+impl ChainText {
+    fn new(graph: &Graph) -> Self {
+        ChainText {
+            nodes: (0..graph.graph.node_bound()).map(|_| OnceLock::new()).collect(),
+            files: (0..graph.files.len()).map(|_| OnceLock::new()).collect(),
+            edges: EdgeKind::ALL.map(|k| Shown::new(k.as_str())),
         }
     }
-    steps
+
+    fn locate(&self, graph: &Graph, loc: Option<&Loc>) -> Option<Location> {
+        let loc = loc?;
+        let file = graph.file(loc.file)?;
+        let path = self.files.get(loc.file)?.get_or_init(|| Shown::new(&file.display)).clone();
+        Some(Location::in_file(file, path, loc.span))
+    }
+
+    fn node(&self, graph: &Graph, index: NodeIndex) -> &(Shown, Shown, Option<Location>) {
+        self.nodes[index.index()].get_or_init(|| {
+            // Names come from scanned files: masked, with control characters
+            // made visible (by `Shown`, once).
+            let node = graph.node(index);
+            let label = Shown::new(&format!("{}:{}", node.kind.as_str(), node.name));
+            (label, Shown::new(&node.key), self.locate(graph, node.locs.first()))
+        })
+    }
+
+    /// The chain as users read it: each node with the edge that leaves it
+    /// and where that edge is written, then the final node and where it is
+    /// defined.
+    fn steps(&self, graph: &Graph, chain: &[EdgeIndex]) -> Vec<ChainStep> {
+        let mut steps = Vec::new();
+        for (i, edge) in chain.iter().enumerate() {
+            let Some((source, target)) = graph.graph.edge_endpoints(*edge) else { continue };
+            let weight = &graph.graph[*edge];
+            let (node, id, _) = self.node(graph, source);
+            steps.push(ChainStep {
+                node: node.clone(),
+                id: id.clone(),
+                edge: Some(self.edges[weight.kind.index()].clone()),
+                location: self.locate(graph, weight.loc.as_ref()),
+            });
+            // A chain may join several paths (a reach finding): close each one.
+            let next_starts_here =
+                chain.get(i + 1).and_then(|e| graph.graph.edge_endpoints(*e)).is_some_and(|(s, _)| s == target);
+            if !next_starts_here {
+                let (node, id, location) = self.node(graph, target);
+                steps.push(ChainStep { node: node.clone(), id: id.clone(), edge: None, location: location.clone() });
+            }
+        }
+        steps
+    }
 }

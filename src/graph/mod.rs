@@ -90,6 +90,28 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
+    /// Every kind, in the order of [`EdgeKind::index`].
+    pub const ALL: [EdgeKind; 6] = [
+        EdgeKind::Uses,
+        EdgeKind::DelegatesTo,
+        EdgeKind::AuthenticatesWith,
+        EdgeKind::Can,
+        EdgeKind::Grants,
+        EdgeKind::Feeds,
+    ];
+
+    /// The kind's place in [`EdgeKind::ALL`], for tables indexed by kind.
+    pub fn index(self) -> usize {
+        match self {
+            EdgeKind::Uses => 0,
+            EdgeKind::DelegatesTo => 1,
+            EdgeKind::AuthenticatesWith => 2,
+            EdgeKind::Can => 3,
+            EdgeKind::Grants => 4,
+            EdgeKind::Feeds => 5,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EdgeKind::Uses => "uses",
@@ -487,5 +509,17 @@ impl Graph {
 
     pub fn file(&self, id: FileId) -> Option<&Arc<SourceFile>> {
         self.files.get(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EdgeKind;
+
+    #[test]
+    fn every_edge_kind_sits_at_its_index() {
+        for (at, kind) in EdgeKind::ALL.iter().enumerate() {
+            assert_eq!(kind.index(), at, "{}", kind.as_str());
+        }
     }
 }
