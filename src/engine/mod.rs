@@ -214,7 +214,7 @@ impl<'g> Order<'g> {
     fn new(graph: &'g Graph) -> Self {
         let mut edges: Vec<_> = (&graph.graph).edge_references().collect();
         edges.sort_by_cached_key(|e| {
-            (graph.node(e.source()).key.clone(), graph.node(e.target()).key.clone(), e.weight().loc.clone())
+            (graph.node(e.source()).key.as_str(), graph.node(e.target()).key.as_str(), e.weight().loc.as_ref())
         });
         Order { nodes: graph.sorted_nodes(), edges, adjacency: Adjacency::new(graph), chains: ChainText::new(graph) }
     }

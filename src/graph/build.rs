@@ -39,7 +39,7 @@ pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
         let to = endpoint(&mut graph, &mut by_key, &fact.to);
         graph.add_edge(from, to, fact.edge);
     }
-    let mut graph = Graph { graph, by_key, files, declared };
+    let mut graph = Graph { graph, by_key, files, declared, sorted: Vec::new() };
     enrich::enrich(&mut graph);
     // Built: the graph is read from here on, and held to the end.
     for node in graph.graph.node_weights_mut() {

@@ -9,15 +9,18 @@ use crate::catalog::{ServerCatalog, ServerEntry};
 
 pub(super) fn enrich(graph: &mut Graph) {
     let catalog = ServerCatalog::get();
-    for index in graph.sorted_nodes() {
+    let nodes = graph.sorted_nodes();
+    for &index in &nodes {
         let node = &mut graph.graph[index];
         if node.kind == NodeKind::Tool && !node.attrs.contains_key("capabilities") {
             describe_capabilities(node, catalog);
         }
     }
-    for index in graph.sorted_nodes() {
+    for index in nodes {
         open_filesystem_resources(graph, index);
     }
+    // The last nodes are added above: edges only from here on.
+    graph.keep_order();
     expand_wildcard_grants(graph);
     let edges: Vec<_> = graph.graph.edge_indices().collect();
     for index in edges {

@@ -209,7 +209,10 @@ impl Attrs {
     }
 
     fn position(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(key, _)| (**key).cmp(name))
+        // Names mostly differ in their first byte: compared inline, before
+        // the whole names (the same order as `str`'s).
+        let first = name.as_bytes().first();
+        self.0.binary_search_by(|(key, _)| key.as_bytes().first().cmp(&first).then_with(|| (**key).cmp(name)))
     }
 
     pub fn get(&self, name: &str) -> Option<&Attr> {
@@ -493,6 +496,9 @@ pub struct Graph {
     pub files: Vec<Arc<SourceFile>>,
     /// Each system manifest's declarations, in file order.
     pub declared: Vec<Declared>,
+    /// The nodes in key order, worked out once the graph is built: every
+    /// stage after it walks them in this order.
+    sorted: Vec<NodeIndex>,
 }
 
 impl Graph {
@@ -501,10 +507,23 @@ impl Graph {
     }
 
     /// Node indices in a stable order (by key), so evaluation is deterministic.
+    /// The nodes in key order: a copy of the order kept when the graph was
+    /// built, sorted again only while it is being built (nodes are added
+    /// then, never removed).
     pub fn sorted_nodes(&self) -> Vec<NodeIndex> {
-        let mut nodes: Vec<NodeIndex> = self.graph.node_indices().collect();
-        nodes.sort_unstable_by(|a, b| self.graph[*a].key.cmp(&self.graph[*b].key));
-        nodes
+        if self.sorted.len() == self.graph.node_count() {
+            return self.sorted.clone();
+        }
+        // Sorted beside their keys: no trip into the node array per comparison.
+        let mut nodes: Vec<(&str, NodeIndex)> =
+            self.graph.node_indices().map(|n| (self.graph[n].key.as_str(), n)).collect();
+        nodes.sort_unstable();
+        nodes.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// Keeps the key order from here on: called once no more nodes are added.
+    pub(super) fn keep_order(&mut self) {
+        self.sorted = self.sorted_nodes();
     }
 
     pub fn file(&self, id: FileId) -> Option<&Arc<SourceFile>> {
