@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::formats::{classify_path, Candidate};
@@ -68,38 +69,32 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
             found.files.push(FileEntry { path: root.clone(), display, candidate, contents: None });
             continue;
         }
-        let mut chooser = Chooser::default();
-        let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
-            !(e.file_type().is_dir() && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
-        });
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let display = err.path().map(|p| display_path(p, single_root)).unwrap_or_default();
-                    found.skipped.push(Skipped { display, reason: format!("cannot read: {err}") });
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let display = display_path(entry.path(), single_root);
-            let Some(candidate) = chooser.choose(&display) else { continue };
-            if let Some(reason) = too_large(entry.path()) {
+        let (entries, errors) = walk(root);
+        for err in errors {
+            let display = err.path().map(|p| display_path(p, single_root)).unwrap_or_default();
+            found.skipped.push(Skipped { display, reason: format!("cannot read: {err}") });
+        }
+        let displays: Vec<String> = entries.par_iter().map(|path| display_path(path, single_root)).collect();
+        let roots = PluginRoots::of(displays.iter().map(String::as_str));
+        let chosen: Vec<_> = entries
+            .into_par_iter()
+            .zip(displays)
+            .filter_map(|(path, display)| {
+                let candidate = roots.choose(&display)?;
                 // A large JSON or YAML file of unknown kind (a lock file, a
                 // data set) is not a config; only a known config name is news.
-                if !matches!(candidate, Candidate::Content(_)) {
-                    found.skipped.push(Skipped { display, reason });
+                match too_large(&path) {
+                    Some(_) if matches!(candidate, Candidate::Content(_)) => None,
+                    Some(reason) => Some(Err(Skipped { display, reason })),
+                    None => Some(Ok(FileEntry { path, display, candidate: Some(candidate), contents: None })),
                 }
-                continue;
+            })
+            .collect();
+        for entry in chosen {
+            match entry {
+                Ok(file) => found.files.push(file),
+                Err(skipped) => found.skipped.push(skipped),
             }
-            found.files.push(FileEntry {
-                path: entry.into_path(),
-                display,
-                candidate: Some(candidate),
-                contents: None,
-            });
         }
     }
     found
@@ -148,14 +143,14 @@ pub(crate) fn at_revision(root: &Path, rev: &str) -> Result<Discovered, crate::g
         ..Discovered::default()
     };
     let tree = crate::git::tree(root, rev)?;
-    let mut chooser = Chooser::default();
+    let roots = PluginRoots::of(tree.iter().map(|f| f.path.as_str()));
     let mut chosen = Vec::new();
     for file in &tree {
         let display = file.path.as_str();
         if display.split('/').rev().skip(1).any(|dir| SKIP_DIRS.contains(&dir)) {
             continue;
         }
-        let Some(candidate) = chooser.choose(display) else { continue };
+        let Some(candidate) = roots.choose(display) else { continue };
         if let Some(reason) = over_limit(file.size) {
             if !matches!(candidate, Candidate::Content(_)) {
                 found.skipped.push(Skipped { display: display.to_string(), reason });
@@ -196,22 +191,66 @@ fn over_limit(size: u64) -> Option<String> {
         .then(|| format!("skipped: {size} bytes is over the {MAX_FILE_SIZE}-byte limit for a config file"))
 }
 
-/// Picks the files read, by name, in walk order (sorted, so a plugin's
-/// `.claude-plugin/plugin.json` comes before the `agents/` beside it): the
-/// same choice for a walk of the disk and for a tree at a git revision.
-#[derive(Default)]
-struct Chooser {
-    /// Plugin roots seen so far.
-    plugin_roots: Vec<String>,
+/// The directories that hold a Claude Code plugin's manifest
+/// (`<root>/.claude-plugin/plugin.json`), gathered from every path before
+/// any is chosen: whether `agents/x.md` is read depends on them, not on the
+/// order files were found in. The same choice for a walk of the disk and
+/// for a tree at a git revision.
+struct PluginRoots(Vec<String>);
+
+impl PluginRoots {
+    fn of<'a>(displays: impl Iterator<Item = &'a str>) -> Self {
+        let mut roots: Vec<String> =
+            displays.filter_map(|d| d.strip_suffix(".claude-plugin/plugin.json")).map(str::to_string).collect();
+        // Longest last: a plugin nested in another is its files' nearest root.
+        roots.sort_by_key(String::len);
+        PluginRoots(roots)
+    }
+
+    fn choose(&self, display: &str) -> Option<Candidate> {
+        classify_path(display).or_else(|| plugin_component(&self.0, display))
+    }
 }
 
-impl Chooser {
-    fn choose(&mut self, display: &str) -> Option<Candidate> {
-        if let Some(root) = display.strip_suffix(".claude-plugin/plugin.json") {
-            self.plugin_roots.push(root.to_string());
+/// Every regular file under the directory `root`, and what could not be
+/// read. The folders right under `root` are walked on every core, each by
+/// its own walker; symlinks are never followed, so a walk cannot leave the
+/// root, and [`SKIP_DIRS`] are never entered.
+fn walk(root: &Path) -> (Vec<PathBuf>, Vec<walkdir::Error>) {
+    let skipped = |e: &walkdir::DirEntry| {
+        e.file_type().is_dir() && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n))
+    };
+    let (mut files, mut errors, mut folders) = (Vec::new(), Vec::new(), Vec::new());
+    for entry in
+        WalkDir::new(root).follow_links(false).min_depth(1).max_depth(1).into_iter().filter_entry(|e| !skipped(e))
+    {
+        match entry {
+            // A link's type is the link's: only real folders are walked.
+            Ok(entry) if entry.file_type().is_dir() => folders.push(entry.into_path()),
+            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
+            Ok(_) => {}
+            Err(err) => errors.push(err),
         }
-        classify_path(display).or_else(|| plugin_component(&self.plugin_roots, display))
     }
+    let walked: Vec<(Vec<PathBuf>, Vec<walkdir::Error>)> = folders
+        .into_par_iter()
+        .map(|folder| {
+            let (mut files, mut errors) = (Vec::new(), Vec::new());
+            for entry in WalkDir::new(folder).follow_links(false).into_iter().filter_entry(|e| !skipped(e)) {
+                match entry {
+                    Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
+                    Ok(_) => {}
+                    Err(err) => errors.push(err),
+                }
+            }
+            (files, errors)
+        })
+        .collect();
+    for (more_files, more_errors) in walked {
+        files.extend(more_files);
+        errors.extend(more_errors);
+    }
+    (files, errors)
 }
 
 /// Relative to the scan root when one directory is scanned; as given otherwise.
@@ -240,6 +279,36 @@ mod tests {
         let found = discover(&[root.to_path_buf()]);
         let shown: Vec<_> = found.files.iter().map(|f| f.display.as_str()).collect();
         assert_eq!(shown, [".cursor/mcp.json"]);
+    }
+
+    #[test]
+    fn a_plugin_at_the_root_is_read_and_linked_folders_are_not_walked() {
+        use crate::formats::registry::Format;
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("repo"), dir.path().join("outside"));
+        for folder in [".claude-plugin", "agents", "docs/agents", "deep/a/b"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        std::fs::create_dir_all(outside.join(".cursor")).unwrap();
+        std::fs::write(root.join(".claude-plugin/plugin.json"), "{}").unwrap();
+        std::fs::write(root.join("agents/reviewer.md"), "x").unwrap();
+        // Beside no plugin manifest: a folder of notes, not sub-agents.
+        std::fs::write(root.join("docs/agents/notes.md"), "x").unwrap();
+        std::fs::write(root.join("deep/a/b/.mcp.json"), "{}").unwrap();
+        std::fs::write(outside.join(".cursor/mcp.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("linked")).unwrap();
+        let found = discover(std::slice::from_ref(&root));
+        let mut shown: Vec<_> = found.files.iter().map(|f| (f.display.as_str(), f.candidate)).collect();
+        shown.sort_by_key(|(display, _)| *display);
+        assert_eq!(
+            shown,
+            [
+                (".claude-plugin/plugin.json", Some(Candidate::Known(Format::ClaudePlugin))),
+                ("agents/reviewer.md", Some(Candidate::Known(Format::ClaudeSubagent))),
+                ("deep/a/b/.mcp.json", Some(Candidate::Known(Format::ClaudeCodeMcp))),
+            ]
+        );
+        assert!(found.skipped.is_empty());
     }
 
     #[test]
