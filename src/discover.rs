@@ -74,13 +74,17 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
             let display = err.path().map(|p| display_path(p, single_root)).unwrap_or_default();
             found.skipped.push(Skipped { display, reason: format!("cannot read: {err}") });
         }
-        let displays: Vec<String> = entries.par_iter().map(|path| display_path(path, single_root)).collect();
-        let roots = PluginRoots::of(displays.iter().map(String::as_str));
+        // Files are chosen by the path as walked, which starts with the
+        // root as named: `scan .github` shows `workflows/ci.yml` but must
+        // still know it for a workflow (`.github/workflows/ci.yml`).
+        let walked: Vec<String> = entries.par_iter().map(|path| display_path(path, None)).collect();
+        let roots = PluginRoots::of(walked.iter().map(String::as_str));
         let chosen: Vec<_> = entries
             .into_par_iter()
-            .zip(displays)
-            .filter_map(|(path, display)| {
-                let candidate = roots.choose(&display)?;
+            .zip(walked)
+            .filter_map(|(path, walked)| {
+                let candidate = roots.choose(&walked)?;
+                let display = display_path(&path, single_root);
                 // A large JSON or YAML file of unknown kind (a lock file, a
                 // data set) is not a config; only a known config name is news.
                 match too_large(&path) {

@@ -760,3 +760,30 @@ jobs:
         "{concise}"
     );
 }
+
+/// A folder named as the scan root still counts in a file's name: the
+/// workflows under `.github` were not read when `.github` was the root.
+#[test]
+fn a_config_folder_named_as_the_root_is_still_recognised() {
+    let example = root().join("testdata/examples/ci-agents");
+    let findings = |path: &str| {
+        let out = blastradius().current_dir(&example).args(["scan", path, "--format", "json", "--no-config"]).output();
+        let value: serde_json::Value = serde_json::from_slice(&out.unwrap().stdout).unwrap();
+        let mut seen: Vec<String> = value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule_id"].as_str().unwrap(), f["location"]["path"].as_str().unwrap()))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        assert!(!seen.is_empty(), "nothing found scanning {path}");
+        seen
+    };
+    let (whole, github, workflows) = (findings("."), findings(".github"), findings(".github/workflows"));
+    // The same findings, shown relative to the folder scanned.
+    let relative: Vec<String> = whole.iter().map(|f| f.replacen(".github/", "", 1)).collect();
+    assert_eq!(github, relative);
+    let relative: Vec<String> = whole.iter().map(|f| f.replacen(".github/workflows/", "", 1)).collect();
+    assert_eq!(workflows, relative);
+}
