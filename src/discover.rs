@@ -107,9 +107,10 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
 /// A Claude Code plugin's sub-agent or command: `agents/*.md` or
 /// `commands/*.md` beside the plugin's `.claude-plugin/plugin.json`. Those
 /// folder names alone are too common to read everywhere.
-fn plugin_component(roots: &[String], display: &str) -> Option<Candidate> {
+/// `roots` are sorted shortest first: the nearest root is tried first.
+fn plugin_component(roots: &[String], path: &str) -> Option<Candidate> {
     use crate::formats::registry::Format;
-    let rest = roots.iter().rev().find_map(|root| display.strip_prefix(root.as_str()))?;
+    let rest = roots.iter().rev().find_map(|root| path.strip_prefix(root.as_str()))?;
     let (folder, file) = rest.split_once('/')?;
     if file.contains('/') || !file.ends_with(".md") {
         return None;
@@ -203,16 +204,17 @@ fn over_limit(size: u64) -> Option<String> {
 struct PluginRoots(Vec<String>);
 
 impl PluginRoots {
-    fn of<'a>(displays: impl Iterator<Item = &'a str>) -> Self {
+    fn of<'a>(paths: impl Iterator<Item = &'a str>) -> Self {
         let mut roots: Vec<String> =
-            displays.filter_map(|d| d.strip_suffix(".claude-plugin/plugin.json")).map(str::to_string).collect();
+            paths.filter_map(|p| p.strip_suffix(".claude-plugin/plugin.json")).map(str::to_string).collect();
         // Longest last: a plugin nested in another is its files' nearest root.
         roots.sort_by_key(String::len);
         PluginRoots(roots)
     }
 
-    fn choose(&self, display: &str) -> Option<Candidate> {
-        classify_path(display).or_else(|| plugin_component(&self.0, display))
+    /// What `path` is taken for, by its name (as walked, or in the tree).
+    fn choose(&self, path: &str) -> Option<Candidate> {
+        classify_path(path).or_else(|| plugin_component(&self.0, path))
     }
 }
 
