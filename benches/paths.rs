@@ -23,7 +23,7 @@ impl Lcg {
 }
 
 fn items(values: &[&str]) -> Vec<Item> {
-    values.iter().map(|v| Item { value: v.to_string(), loc: None }).collect()
+    values.iter().map(|v| Item { value: (*v).into(), loc: None }).collect()
 }
 
 fn generate(agents: usize, seed: u64) -> (Vec<Arc<SourceFile>>, Vec<Facts>) {

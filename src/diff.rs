@@ -189,7 +189,7 @@ fn grant_of(graph: &Graph, searcher: &Searcher, capability: &str) -> Option<(Sho
             continue;
         }
         let grant = edge.attrs.get("grant").and_then(|a| match &a.value {
-            crate::graph::AttrValue::Str(s) => Some(s.clone()),
+            crate::graph::AttrValue::Str(s) => Some(s.to_string()),
             _ => None,
         });
         let mut via: Vec<String> = path[..path.len() - 1]

@@ -27,16 +27,9 @@ impl std::fmt::Display for Location {
 
 impl Location {
     pub fn of(file: &SourceFile, span: Span) -> Location {
-        // The path as any output may show it: a directory may be named with
-        // a token or an escape code.
-        Location::in_file(file, Shown::new(&file.display), span)
-    }
-
-    /// As [`Location::of`], with the file's path already made [`Shown`].
-    pub fn in_file(file: &SourceFile, path: Shown, span: Span) -> Location {
         let (line, column) = file.line_col(span.start);
         let (end_line, end_column) = file.line_col(span.end);
-        Location { path, line, column, end_line, end_column }
+        Location { path: file.shown_display(), line, column, end_line, end_column }
     }
 }
 

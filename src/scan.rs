@@ -286,10 +286,13 @@ pub fn scan_discovered(
             }
         }
     }
+    // Each worker shares the strings of the files it adapts: the graph
+    // holds one copy of each name, value and key path it repeats.
     let adapted: Vec<_> = parsed
         .into_par_iter()
-        .map(|(id, entry, source, format, docs)| {
-            let file_facts = formats::adapt(id, &source, format, &docs);
+        .map_init(graph::Interner::default, |interner, (id, entry, source, format, docs)| {
+            let mut file_facts = formats::adapt(id, &source, format, &docs);
+            file_facts.share_text(interner);
             (id, entry, source, file_facts)
         })
         .collect();

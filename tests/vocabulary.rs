@@ -18,9 +18,9 @@ fn root() -> PathBuf {
 
 fn values(value: &AttrValue) -> Vec<String> {
     match value {
-        AttrValue::Str(s) => vec![s.clone()],
+        AttrValue::Str(s) => vec![s.to_string()],
         AttrValue::Bool(_) => Vec::new(),
-        AttrValue::List(items) => items.iter().map(|i| i.value.clone()).collect(),
+        AttrValue::List(items) => items.iter().map(|i| i.value.to_string()).collect(),
     }
 }
 

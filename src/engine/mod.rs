@@ -194,7 +194,7 @@ pub fn finding_of(
     subject: &str,
 ) -> Finding {
     let hit = Hit { vars, ..Hit::default() };
-    let parts = render(&rule.message, &hit);
+    let parts = render(&rule.shared().message, &hit);
     let message: String = parts.iter().map(|p| p.text.as_str()).collect();
     let mut finding = Finding::of_rule(rule, message, file, loc, subject);
     finding.parts = parts;
@@ -310,7 +310,7 @@ fn lookup<'a>(attrs: &'a Attrs, node: Option<&'a Node>, name: &str) -> Option<Co
     let node = node?;
     match name {
         "kind" => Some(Cow::Owned(AttrValue::Str(node.kind.as_str().into()))),
-        "name" => Some(Cow::Owned(AttrValue::Str(node.name.clone()))),
+        "name" => Some(Cow::Owned(AttrValue::Str(node.name.as_str().into()))),
         _ => None,
     }
 }
@@ -361,28 +361,49 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
 /// `{{ item }}` from attributes (`{{ node.x | or: words }}` when x may be
 /// absent); attributes never hold secret values.
 /// The message, as pieces: the rule's words and the values put in them.
-fn render(template: &str, hit: &Hit<'_>) -> Vec<MessagePart> {
-    let mut parts = Vec::new();
-    let ours = |text: &str| MessagePart { text: Shown::new(text), from_file: false };
+/// A piece of a rule's message template, parsed once per rule: the rule's
+/// own words, masked once and shared by its findings, or a value each
+/// finding fills in (`{{ node.x | or: words }}`: the words when x is empty).
+#[derive(Debug, Clone)]
+pub(crate) enum Piece {
+    Words(Shown),
+    Value { expr: String, default: Option<Shown> },
+}
+
+pub(crate) fn pieces(template: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
-        parts.push(ours(&rest[..open]));
+        pieces.push(Piece::Words(Shown::new(&rest[..open])));
         let Some(close) = rest[open..].find("}}") else {
-            parts.push(ours(&rest[open..]));
-            return parts;
+            rest = &rest[open..];
+            break;
         };
-        // `{{ node.x | or: words }}`: the rule's words when x is empty.
         let (expr, default) = match rest[open + 2..open + close].split_once("| or:") {
-            Some((expr, words)) => (expr.trim(), Some(words.trim())),
+            Some((expr, words)) => (expr.trim(), Some(Shown::new(words.trim()))),
             None => (rest[open + 2..open + close].trim(), None),
         };
-        match (resolve(expr, hit), default) {
-            (value, Some(words)) if value.is_empty() => parts.push(ours(words)),
-            (value, _) => parts.push(MessagePart { text: Shown::new(&value), from_file: true }),
-        }
+        pieces.push(Piece::Value { expr: expr.to_string(), default });
         rest = &rest[open + close + 2..];
     }
-    parts.push(ours(rest));
+    // The words after the last value, or an unclosed `{{` as written.
+    pieces.push(Piece::Words(Shown::new(rest)));
+    pieces.retain(|p| !matches!(p, Piece::Words(words) if words.is_empty()));
+    pieces
+}
+
+fn render(pieces: &[Piece], hit: &Hit<'_>) -> Vec<MessagePart> {
+    let ours = |text: &Shown| MessagePart { text: text.clone(), from_file: false };
+    let mut parts = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match piece {
+            Piece::Words(words) => parts.push(ours(words)),
+            Piece::Value { expr, default } => match (resolve(expr, hit), default) {
+                (value, Some(words)) if value.is_empty() => parts.push(ours(words)),
+                (value, _) => parts.push(MessagePart { text: Shown::new(&value), from_file: true }),
+            },
+        }
+    }
     parts.retain(|p| !p.text.is_empty());
     parts
 }
@@ -433,7 +454,7 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph, order: 
         .filter(|n| !matches!(n.str_attr("format"), None | Some("generic" | "url-password" | "reference")))
         .and_then(|n| n.str_attr("hash"));
     let subject = [
-        hit.item.map(|i| i.value.clone()).unwrap_or_default(),
+        hit.item.map(|i| i.value.to_string()).unwrap_or_default(),
         token_digest.unwrap_or_default().to_string(),
         hit.node.map(|n| n.key.clone()).unwrap_or_default(),
         hit.from.map(|n| n.key.clone()).unwrap_or_default(),
@@ -447,7 +468,7 @@ fn finding(rule: &Rule, pattern: &Pattern, hit: &Hit<'_>, graph: &Graph, order: 
     ]
     .join("\u{1f}");
     let chain = order.chains.steps(graph, &hit.chain);
-    let parts = render(&rule.message, hit);
+    let parts = render(&rule.shared().message, hit);
     let message: String = parts.iter().map(|p| p.text.as_str()).collect();
     let mut finding = Finding::of_rule(rule, message, file, loc, &subject);
     finding.parts = parts;
@@ -479,13 +500,12 @@ fn rests_on_names(graph: &Graph, chain: &[EdgeIndex]) -> bool {
         })
 }
 
-/// How chain steps show nodes, edges and files, each worked out once per
+/// How chain steps show nodes and edges, each worked out once per
 /// evaluation: thousands of chains pass the same nodes, and each name is
 /// masked before it is shown.
 struct ChainText {
     /// Per node: `kind:name`, its id, where it is defined.
     nodes: Vec<OnceLock<(Shown, Shown, Option<Location>)>>,
-    files: Vec<OnceLock<Shown>>,
     edges: [Shown; 6],
 }
 
@@ -493,7 +513,6 @@ impl ChainText {
     fn new(graph: &Graph) -> Self {
         ChainText {
             nodes: (0..graph.graph.node_bound()).map(|_| OnceLock::new()).collect(),
-            files: (0..graph.files.len()).map(|_| OnceLock::new()).collect(),
             edges: EdgeKind::ALL.map(|k| Shown::new(k.as_str())),
         }
     }
@@ -501,8 +520,7 @@ impl ChainText {
     fn locate(&self, graph: &Graph, loc: Option<&Loc>) -> Option<Location> {
         let loc = loc?;
         let file = graph.file(loc.file)?;
-        let path = self.files.get(loc.file)?.get_or_init(|| Shown::new(&file.display)).clone();
-        Some(Location::in_file(file, path, loc.span))
+        Some(Location::of(file, loc.span))
     }
 
     fn node(&self, graph: &Graph, index: NodeIndex) -> &(Shown, Shown, Option<Location>) {
@@ -539,5 +557,25 @@ impl ChainText {
             }
         }
         steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pieces, render, Hit};
+
+    fn message(template: &str) -> Vec<(String, bool)> {
+        let hit = Hit { vars: vec![("hops", "2".into()), ("path", String::new())], ..Hit::default() };
+        render(&pieces(template), &hit).into_iter().map(|p| (p.text.to_string(), p.from_file)).collect()
+    }
+
+    #[test]
+    fn a_template_renders_our_words_and_the_values_each_finding_fills_in() {
+        let ours = |s: &str| (s.to_string(), false);
+        assert_eq!(message("in {{hops}} hops"), [ours("in "), ("2".into(), true), ours(" hops")]);
+        // An empty value gives way to the rule's words; an empty piece is dropped.
+        assert_eq!(message("{{ path | or: no path }}."), [ours("no path"), ours(".")]);
+        // An unclosed `{{` is the rule's words, as written, once.
+        assert_eq!(message("a {{hops}} b {{ c"), [ours("a "), ("2".into(), true), ours(" b "), ours("{{ c")]);
     }
 }

@@ -252,6 +252,8 @@ pub(crate) struct Shared {
     pub title: String,
     pub help: std::sync::Arc<str>,
     pub standards: std::sync::Arc<crate::findings::Standards>,
+    /// The message template, in pieces.
+    pub message: Vec<super::Piece>,
 }
 
 impl Rule {
@@ -273,6 +275,7 @@ impl Rule {
                 title: crate::redact::shown(&self.title),
                 help: crate::redact::shown(&help).into(),
                 standards: std::sync::Arc::new((&self.standards).into()),
+                message: super::pieces(&self.message),
             }
         })
     }

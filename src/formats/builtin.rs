@@ -25,7 +25,7 @@ pub(super) fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
         node.set_str("tool_type", "builtin", None);
         node.set_str("client", ctx.format.client(), None);
         let (caps, flows) = CommandCatalog::get().builtin_tool(canonical);
-        let to_items = |v: &[String]| v.iter().map(|c| Item { value: c.clone(), loc: None }).collect();
+        let to_items = |v: &[String]| v.iter().map(|c| Item { value: c.into(), loc: None }).collect();
         node.set_list("capabilities", to_items(caps), None);
         node.set_list("flows", to_items(flows), None);
         node.set_str("capability_source", "builtin", None);
@@ -78,5 +78,5 @@ pub(super) fn grant<'c>(
 }
 
 fn plain(values: &[String]) -> Vec<Item> {
-    values.iter().map(|v| Item { value: v.clone(), loc: None }).collect()
+    values.iter().map(|v| Item { value: v.into(), loc: None }).collect()
 }

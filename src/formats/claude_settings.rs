@@ -84,7 +84,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if let Some(helper) = doc.get("apiKeyHelper") {
         if let Some(command) = helper.as_str() {
             let command = crate::redact::mask(command);
-            ctx.set_on(&agent, "api_key_helper", AttrValue::Str(command), helper.span, "apiKeyHelper");
+            ctx.set_on(&agent, "api_key_helper", AttrValue::Str(command.into()), helper.span, "apiKeyHelper");
         }
     }
     // Commands that fetch credentials for the session: where its secrets come from.
@@ -194,7 +194,7 @@ pub(super) fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span,
     if matches!(canonical, "read" | "edit") {
         if let Some(path) = specifier.and_then(claude_path) {
             let key = builtin::tool(ctx, canonical, &loc);
-            ctx.extend_on(&key, "fs_paths", vec![Item { value: path, loc: Some(loc) }]);
+            ctx.extend_on(&key, "fs_paths", vec![Item { value: path.into(), loc: Some(loc) }]);
         }
     }
 }
@@ -262,7 +262,7 @@ pub(super) fn commands_run(ctx: &mut Ctx<'_>, agent: &str, found: Vec<(&Doc, Str
     let (mut commands, mut sending, mut fetching) = (Vec::new(), Vec::new(), Vec::new());
     for (command, pointer) in found {
         let text = command.as_str().unwrap_or_default();
-        let item = Item { value: crate::redact::mask(text), loc: Some(ctx.loc(command.span, &pointer)) };
+        let item = Item { value: (crate::redact::mask(text)).into(), loc: Some(ctx.loc(command.span, &pointer)) };
         let (sends, runs_fetched) = hook_reach(text);
         if sends {
             sending.push(item.clone());

@@ -124,12 +124,12 @@ fn code_execution(ctx: &mut Ctx<'_>, agent: &str, spec: &Doc, name: &str) {
         let mut tool = Node::new(NodeKind::Tool, key.clone(), "code_interpreter", Some(loc));
         tool.set_str("tool_type", "builtin", None);
         let caps = ["code.exec", "fs.read", "fs.write", "net.fetch"];
-        tool.set_list("capabilities", caps.iter().map(|c| Item { value: c.to_string(), loc: None }).collect(), None);
+        tool.set_list("capabilities", caps.iter().map(|c| Item { value: (*c).into(), loc: None }).collect(), None);
         tool.set_list("flows", vec![Item { value: "exfiltration".into(), loc: None }], None);
         tool.set_str("capability_source", "builtin", None);
         ctx.add_node(tool);
     }
-    ctx.set_on(agent, "code_execution_mode", AttrValue::Str(mode.clone()), span, &pointer);
+    ctx.set_on(agent, "code_execution_mode", AttrValue::Str(mode.as_str().into()), span, &pointer);
     let loc = ctx.loc(span, &pointer);
     let mut edge = Edge::new(EdgeKind::Uses, Some(loc.clone()));
     edge.set_str("code_execution_mode", mode, Some(loc));

@@ -61,7 +61,10 @@ fn adapt_extension(ctx: &mut Ctx<'_>, doc: &Doc) {
             .iter()
             .enumerate()
             .filter_map(|(i, t)| {
-                Some(Item { value: t.scalar_text()?, loc: Some(ctx.loc(t.span, &format!("excludeTools[{i}]"))) })
+                Some(Item {
+                    value: (t.scalar_text()?).into(),
+                    loc: Some(ctx.loc(t.span, &format!("excludeTools[{i}]"))),
+                })
             })
             .collect();
         ctx.extend_on(&agent, "excluded_tools", items);
@@ -127,7 +130,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     super::claude_settings::commands_run(ctx, &agent, found);
     for path in [&["sandbox"][..], &["tools", "sandbox"][..]] {
         if let Some((sandbox, value)) = doc.at(path).and_then(|s| s.scalar_text().map(|v| (s, v))) {
-            ctx.set_on(&agent, "sandbox_mode", AttrValue::Str(value), sandbox.span, &path.join("."));
+            ctx.set_on(&agent, "sandbox_mode", AttrValue::Str(value.into()), sandbox.span, &path.join("."));
         }
     }
 }

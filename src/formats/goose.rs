@@ -54,7 +54,7 @@ fn builtin(ctx: &mut Ctx<'_>, agent: &str, name: &str, ext: &Doc, span: crate::s
         _ => &[],
     };
     if !caps.is_empty() {
-        let items = caps.iter().map(|c| Item { value: c.to_string(), loc: None }).collect();
+        let items = caps.iter().map(|c| Item { value: (*c).into(), loc: None }).collect();
         tool.set_list("capabilities", items, None);
         tool.set_str("capability_source", "builtin", None);
     }

@@ -117,7 +117,7 @@ fn agent(ctx: &mut Ctx<'_>, doc: &Doc, ns: &str, name: &str, span: crate::source
                     Some(names) => {
                         let items = servers::items(ctx, names, &join(&pointer, "mcpServer.toolNames"));
                         let unprompted: Vec<Item> =
-                            items.iter().filter(|i| !gated.contains(&i.value)).cloned().collect();
+                            items.iter().filter(|i| !gated.iter().any(|g| i.value == *g)).cloned().collect();
                         edge.set_str("auto_approve", if unprompted.is_empty() { "none" } else { "some" }, None);
                         edge.set_list("auto_approved_tools", unprompted, None);
                         edge.set_list("tool_names", items, Some(loc));
@@ -203,6 +203,6 @@ fn secret_ref(ctx: &mut Ctx<'_>, key: Option<&str>, owner: &str, name: &str, sec
         None => ctx.add_credential(owner, fact, secret.span, pointer, "env"),
     }
     if !owner.is_empty() {
-        ctx.extend_on(owner, "secret_refs", vec![Item { value: secret_name, loc: None }]);
+        ctx.extend_on(owner, "secret_refs", vec![Item { value: secret_name.into(), loc: None }]);
     }
 }

@@ -50,7 +50,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         agent.set_str("framework", "langgraph", None);
         agent.set_str("scope", ctx.scope.clone(), None);
         if let Some(path) = entry.value.scalar_text() {
-            agent.set("entrypoint", AttrValue::Str(path), None);
+            agent.set("entrypoint", AttrValue::Str(path.into()), None);
         }
         ctx.add_node(agent);
         let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));

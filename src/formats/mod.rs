@@ -45,7 +45,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::catalog::TokenCatalog;
-use crate::graph::{AttrValue, Edge, EdgeFact, EdgeKind, Facts, FileId, Item, Loc, Node, NodeKind, SetAttr};
+use crate::graph::{AttrValue, Edge, EdgeFact, EdgeKind, Facts, FileId, Item, Loc, Node, NodeKind, SetAttr, Text};
 use crate::source::{Node as Doc, SourceFile, Span, Syntax};
 pub use registry::Format;
 use secrets::{SecretFact, Storage, ValueContext};
@@ -276,7 +276,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Appends a setting, as written, to the list `attr` of node `key`.
-    pub fn note(&mut self, key: &str, attr: &str, text: impl Into<String>, span: Span, pointer: &str) {
+    pub fn note(&mut self, key: &str, attr: &str, text: impl Into<Text>, span: Span, pointer: &str) {
         let item = Item { value: text.into(), loc: Some(self.loc(span, pointer)) };
         if let Some(node) = self.node_mut(key) {
             node.push_item(attr, item);
@@ -288,7 +288,7 @@ impl<'a> Ctx<'a> {
     /// approvals off (`bypass`) or accepts edits unasked (`auto_edit`).
     pub fn approval_setting(&mut self, agent: &str, node: &Doc, pointer: &str, bypass: &[&str], auto_edit: &[&str]) {
         let Some(value) = node.scalar_text() else { return };
-        self.set_on(agent, "approval_mode", AttrValue::Str(value.clone()), node.span, pointer);
+        self.set_on(agent, "approval_mode", AttrValue::Str(value.as_str().into()), node.span, pointer);
         let setting = format!("{pointer}: {value}");
         if bypass.contains(&value.as_str()) {
             self.note(agent, "approval_bypass", setting, node.span, pointer);

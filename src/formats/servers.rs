@@ -187,7 +187,7 @@ pub(super) fn tool_grant<'c>(
         None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
         Some(name) => {
             edge.set_str("auto_approve", "some", Some(loc.clone()));
-            let approved = vec![Item { value: name.to_string(), loc: Some(loc.clone()) }];
+            let approved = vec![Item { value: name.into(), loc: Some(loc.clone()) }];
             // The grant is of this one tool: what it allows narrows to it.
             edge.set_list("tool_names", approved.clone(), None);
             edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
@@ -228,12 +228,13 @@ pub(super) fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
             .iter()
             .enumerate()
             .filter_map(|(i, n)| {
-                n.scalar_text().map(|value| Item { value, loc: Some(ctx.loc(n.span, &format!("{pointer}[{i}]"))) })
+                n.scalar_text()
+                    .map(|value| Item { value: value.into(), loc: Some(ctx.loc(n.span, &format!("{pointer}[{i}]"))) })
             })
             .collect(),
         Value::String(s) => s
             .split(',')
-            .map(|v| Item { value: v.trim().to_string(), loc: Some(ctx.loc(list.span, pointer)) })
+            .map(|v| Item { value: v.trim().into(), loc: Some(ctx.loc(list.span, pointer)) })
             .filter(|i| !i.value.is_empty())
             .collect(),
         _ => Vec::new(),
@@ -316,11 +317,8 @@ fn describe_launch(
     if let Some(image) = &launched.image {
         set_image(tool, image, arg_loc(image.arg));
     }
-    let risks: Vec<Item> = launched
-        .container_risks
-        .iter()
-        .map(|(risk, i)| Item { value: (*risk).to_string(), loc: arg_loc(*i) })
-        .collect();
+    let risks: Vec<Item> =
+        launched.container_risks.iter().map(|(risk, i)| Item { value: (*risk).into(), loc: arg_loc(*i) }).collect();
     if !risks.is_empty() {
         tool.set_list("container_risks", risks, None);
     }
@@ -344,7 +342,7 @@ fn path_args(ctx: &Ctx<'_>, tool: &mut Node, args: &[(&Doc, String)], rest: usiz
         if looks_like_path && !arg.starts_with("--") {
             tool.push_item(
                 "path_args",
-                Item { value: arg.clone(), loc: Some(ctx.loc(node.span, &format!("{args_pointer}[{i}]"))) },
+                Item { value: arg.into(), loc: Some(ctx.loc(node.span, &format!("{args_pointer}[{i}]"))) },
             );
         }
     }

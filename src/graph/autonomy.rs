@@ -23,7 +23,7 @@ pub(super) fn unattended(graph: &mut Graph) {
                 if on_stop {
                     let value =
                         format!("a Stop hook that decides whether it may stop (`{}`), with approvals off", hook.value);
-                    found.push(Item { value, loc: hook.loc.clone() });
+                    found.push(Item { value: value.into(), loc: hook.loc.clone() });
                 }
             }
         }

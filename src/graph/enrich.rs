@@ -96,7 +96,7 @@ fn apply_entry(node: &mut Node, entry: &ServerEntry) {
 }
 
 fn plain_items<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
-    values.iter().map(|v| Item { value: v.as_ref().to_string(), loc: None }).collect()
+    values.iter().map(|v| Item { value: v.as_ref().into(), loc: None }).collect()
 }
 
 /// Name tokens → capabilities, for servers the catalog does not know. The
@@ -190,8 +190,8 @@ fn direct_reach(graph: &mut Graph, agent: NodeIndex) {
         }
         for (list, into) in [("capabilities", &mut capabilities), ("flows", &mut flows)] {
             for item in edge.granted(tool, list) {
-                if !into.contains(&item.value) {
-                    into.push(item.value.clone());
+                if !into.iter().any(|v| item.value == *v) {
+                    into.push(item.value.to_string());
                 }
             }
         }
@@ -302,7 +302,7 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
         let resource = match graph.by_key.get(&key) {
             Some(&r) => r,
             None => {
-                let mut node = Node::new(NodeKind::Resource, key.clone(), path.value.clone(), path.loc.clone());
+                let mut node = Node::new(NodeKind::Resource, key.clone(), path.value.as_str(), path.loc.clone());
                 node.set_str("type", "filesystem", None);
                 node.set_str("scope", scope, None);
                 node.set_str("path", path.value.clone(), None);

@@ -7,6 +7,7 @@ pub mod dump;
 mod enrich;
 mod memory;
 pub mod reach;
+mod text;
 pub mod vocab;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use crate::source::{SourceFile, Span};
 
 pub use build::build;
 pub use enrich::path_scope;
+pub use text::{Interner, Text};
 
 /// The closed capability taxonomy (DESIGN.md).
 pub const CAPABILITIES: &[&str] = &[
@@ -127,21 +129,21 @@ impl EdgeKind {
 /// One element of a list attribute; it may carry its own location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    pub value: String,
+    pub value: Text,
     pub loc: Option<Loc>,
 }
 
 impl Item {
     /// Items without locations, from plain values (a catalog's capabilities).
     pub fn plain<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
-        values.iter().map(|v| Item { value: v.as_ref().to_string(), loc: None }).collect()
+        values.iter().map(|v| Item { value: v.as_ref().into(), loc: None }).collect()
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttrValue {
     Bool(bool),
-    Str(String),
+    Str(Text),
     List(Vec<Item>),
 }
 
@@ -449,6 +451,41 @@ impl Facts {
         let at = *self.by_key.get(key)?;
         self.nodes.get_mut(at)
     }
+
+    /// Shares this file's strings with those `interner` holds: the values
+    /// and locations of every attribute, and the nodes' and edges' places.
+    pub fn share_text(&mut self, interner: &mut Interner) {
+        fn share_loc(loc: &mut Option<Loc>, interner: &mut Interner) {
+            if let Some(loc) = loc {
+                interner.share(&mut loc.pointer);
+            }
+        }
+        fn share_attrs(attrs: &mut Attrs, interner: &mut Interner) {
+            for (_, attr) in attrs.0.iter_mut() {
+                share_loc(&mut attr.loc, interner);
+                match &mut attr.value {
+                    AttrValue::Str(text) => interner.share_text(text),
+                    AttrValue::List(items) => {
+                        for item in items {
+                            interner.share_text(&mut item.value);
+                            share_loc(&mut item.loc, interner);
+                        }
+                    }
+                    AttrValue::Bool(_) => {}
+                }
+            }
+        }
+        for node in &mut self.nodes {
+            share_attrs(&mut node.attrs, interner);
+            for loc in &mut node.locs {
+                interner.share(&mut loc.pointer);
+            }
+        }
+        for fact in &mut self.edges {
+            share_attrs(&mut fact.edge.attrs, interner);
+            share_loc(&mut fact.edge.loc, interner);
+        }
+    }
 }
 
 /// Setting attributes on nodes and edges, with or without a location.
@@ -458,7 +495,7 @@ pub trait SetAttr {
     fn set(&mut self, name: &str, value: AttrValue, loc: Option<Loc>) {
         self.attrs_mut().insert(name, Attr { value, loc });
     }
-    fn set_str(&mut self, name: &str, value: impl Into<String>, loc: Option<Loc>) {
+    fn set_str(&mut self, name: &str, value: impl Into<Text>, loc: Option<Loc>) {
         self.set(name, AttrValue::Str(value.into()), loc);
     }
     fn set_bool(&mut self, name: &str, value: bool, loc: Option<Loc>) {

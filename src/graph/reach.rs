@@ -52,7 +52,7 @@ fn bits(items: &[super::Item], names: &[&'static str], other: &mut Vec<String>) 
     for item in items {
         match names.binary_search(&item.value.as_str()) {
             Ok(at) if at < 64 => bits |= 1 << at,
-            _ => other.push(item.value.clone()),
+            _ => other.push(item.value.to_string()),
         }
     }
     bits

@@ -220,12 +220,20 @@ pub struct SourceFile {
     pub display: String,
     pub text: String,
     pub lines: LineIndex,
+    /// `display` as outputs show it, masked once for every finding in it.
+    shown: std::sync::OnceLock<crate::redact::Shown>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Arc<Self> {
         let lines = LineIndex::new(&text);
-        Arc::new(SourceFile { path, display, text, lines })
+        Arc::new(SourceFile { path, display, text, lines, shown: std::sync::OnceLock::new() })
+    }
+
+    /// The displayed path as any output may show it: a directory may be
+    /// named with a token or an escape code.
+    pub fn shown_display(&self) -> crate::redact::Shown {
+        self.shown.get_or_init(|| crate::redact::Shown::new(&self.display)).clone()
     }
 
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
