@@ -241,7 +241,7 @@ fn node_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &NodePattern, hits: &mu
         if node.kind != p.kind || !p.condition.as_ref().is_none_or(|c| test(c, &node.attrs, Some(node))) {
             continue;
         }
-        let at = p.at.as_deref().and_then(|a| node.attrs.get(a)).and_then(|a| a.loc.clone());
+        let at = p.at.as_deref().and_then(|a| node.attrs.get(a)).and_then(|a| a.loc.as_deref().cloned());
         let base = at.or_else(|| node.locs.first().cloned());
         let make = |item, loc| Hit { node: Some(node), item, loc, ..Hit::default() };
         expand(p.for_each.as_deref(), &node.attrs, base, make, hits);
@@ -267,7 +267,12 @@ fn edge_hits<'g>(graph: &'g Graph, order: &Order<'g>, p: &EdgePattern, hits: &mu
             continue;
         }
         let at = p.at.as_deref().and_then(|a| {
-            weight.attrs.get(a).or_else(|| to.attrs.get(a)).or_else(|| from.attrs.get(a)).and_then(|a| a.loc.clone())
+            weight
+                .attrs
+                .get(a)
+                .or_else(|| to.attrs.get(a))
+                .or_else(|| from.attrs.get(a))
+                .and_then(|a| a.loc.as_deref().cloned())
         });
         let base = at.or_else(|| weight.loc.clone());
         let make = |item, loc| Hit {

@@ -165,7 +165,11 @@ pub(super) fn describe(
         approve = "all";
         edge.set_str("auto_approve_source", "trust", Some(ctx.loc(trust.span, &join(pointer, "trust"))));
     }
-    edge.set_str("auto_approve", approve, edge.attrs.get("auto_approve_source").and_then(|a| a.loc.clone()));
+    edge.set_str(
+        "auto_approve",
+        approve,
+        edge.attrs.get("auto_approve_source").and_then(|a| a.loc.as_deref().cloned()),
+    );
     ctx.add_edge(agent, &key, edge);
     key
 }

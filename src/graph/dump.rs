@@ -10,7 +10,7 @@ use super::{AttrValue, Attrs, Graph, Loc};
 
 pub fn dump(graph: &Graph) -> String {
     let mut out = String::new();
-    let at = |loc: &Option<Loc>| match loc {
+    let at = |loc: Option<&Loc>| match loc {
         Some(loc) => match graph.file(loc.file) {
             Some(file) => {
                 let (line, column) = file.line_col(loc.span.start);
@@ -28,19 +28,20 @@ pub fn dump(graph: &Graph) -> String {
             }
             let value = match &attr.value {
                 AttrValue::List(items) => {
-                    let shown: Vec<String> = items.iter().map(|i| format!("{}{}", i.value, at(&i.loc))).collect();
+                    let shown: Vec<String> =
+                        items.iter().map(|i| format!("{}{}", i.value, at(i.loc.as_ref()))).collect();
                     format!("[{}]", shown.join(", "))
                 }
                 other => other.to_string(),
             };
-            let _ = write!(text, "\n    {name} = {value}{}", at(&attr.loc));
+            let _ = write!(text, "\n    {name} = {value}{}", at(attr.loc.as_deref()));
         }
         text
     };
     for index in graph.sorted_nodes() {
         let node = graph.node(index);
-        let first = node.locs.first().cloned();
-        let _ = writeln!(out, "{} {}{}{}", node.kind.as_str(), node.key, at(&first), attrs(&node.attrs));
+        let first = node.locs.first();
+        let _ = writeln!(out, "{} {}{}{}", node.kind.as_str(), node.key, at(first), attrs(&node.attrs));
     }
     let mut edges: Vec<String> = (&graph.graph)
         .edge_references()
@@ -51,7 +52,7 @@ pub fn dump(graph: &Graph) -> String {
                 graph.node(e.source()).key,
                 w.kind.as_str(),
                 graph.node(e.target()).key,
-                at(&w.loc),
+                at(w.loc.as_ref()),
                 attrs(&w.attrs)
             )
         })

@@ -160,10 +160,13 @@ impl fmt::Display for AttrValue {
     }
 }
 
+/// An attribute's value and, when a setting says it, where. Most attributes
+/// are worked out rather than written, so the place is boxed: a node holds
+/// a pointer for each instead of a whole location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attr {
     pub value: AttrValue,
-    pub loc: Option<Loc>,
+    pub loc: Option<Box<Loc>>,
 }
 
 /// A node's or an edge's attributes, by name, in name order. A sorted vector
@@ -455,20 +458,20 @@ impl Facts {
     /// Shares this file's strings with those `interner` holds: the values
     /// and locations of every attribute, and the nodes' and edges' places.
     pub fn share_text(&mut self, interner: &mut Interner) {
-        fn share_loc(loc: &mut Option<Loc>, interner: &mut Interner) {
+        fn share_loc(loc: Option<&mut Loc>, interner: &mut Interner) {
             if let Some(loc) = loc {
                 interner.share(&mut loc.pointer);
             }
         }
         fn share_attrs(attrs: &mut Attrs, interner: &mut Interner) {
             for (_, attr) in attrs.0.iter_mut() {
-                share_loc(&mut attr.loc, interner);
+                share_loc(attr.loc.as_deref_mut(), interner);
                 match &mut attr.value {
                     AttrValue::Str(text) => interner.share_text(text),
                     AttrValue::List(items) => {
                         for item in items {
                             interner.share_text(&mut item.value);
-                            share_loc(&mut item.loc, interner);
+                            share_loc(item.loc.as_mut(), interner);
                         }
                     }
                     AttrValue::Bool(_) => {}
@@ -483,7 +486,7 @@ impl Facts {
         }
         for fact in &mut self.edges {
             share_attrs(&mut fact.edge.attrs, interner);
-            share_loc(&mut fact.edge.loc, interner);
+            share_loc(fact.edge.loc.as_mut(), interner);
         }
     }
 }
@@ -493,7 +496,7 @@ pub trait SetAttr {
     fn attrs_mut(&mut self) -> &mut Attrs;
 
     fn set(&mut self, name: &str, value: AttrValue, loc: Option<Loc>) {
-        self.attrs_mut().insert(name, Attr { value, loc });
+        self.attrs_mut().insert(name, Attr { value, loc: loc.map(Box::new) });
     }
     fn set_str(&mut self, name: &str, value: impl Into<Text>, loc: Option<Loc>) {
         self.set(name, AttrValue::Str(value.into()), loc);

@@ -454,7 +454,7 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
                 .list_attr("model_endpoints")
                 .first()
                 .and_then(|i| i.loc.as_ref())
-                .or_else(|| node.attr("model").and_then(|a| a.loc.as_ref()))
+                .or_else(|| node.attr("model").and_then(|a| a.loc.as_deref()))
                 .and_then(|l| super::located(graph, l));
             flows.push((node.key.clone(), provider, FlowKind::ModelCall, at));
         }
@@ -469,7 +469,7 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
         if outsider_text.is_some() || reads_others {
             outsiders = true;
             let at = outsider_text
-                .and_then(|a| a.loc.as_ref())
+                .and_then(|a| a.loc.as_deref())
                 .and_then(|l| super::located(graph, l))
                 .or_else(|| source_of(graph, node));
             flows.push((INTERNET.into(), node.key.clone(), FlowKind::UntrustedInput, at));
