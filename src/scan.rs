@@ -258,7 +258,9 @@ pub fn scan_discovered(
         match result {
             FileResult::Parsed { source, format, docs, duplicates: dups, literals: spans, hidden: hid } => {
                 let id = files.len();
-                literals.push(spans);
+                // Only a file that may hold a suppression marker is asked
+                // where its strings are.
+                literals.push(if crate::suppress::may_hold_marker(&source.text) { spans } else { Vec::new() });
                 duplicates.extend(dups.into_iter().map(|d| (id, d)));
                 hidden.extend(hid.into_iter().map(|h| (id, h)));
                 // Adapted below, in parallel; its slot is filled then.
