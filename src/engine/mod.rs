@@ -155,17 +155,28 @@ pub fn evaluate(rules: &[Rule], graph: &Graph) -> Vec<Finding> {
     let order = Order::new(graph);
     // Rules are independent: each core takes some; the sort below makes the
     // order the same as on one core.
-    let mut findings: Vec<Finding> = rules
+    let per_rule: Vec<Vec<Finding>> = rules
         .par_iter()
-        .flat_map_iter(|rule| {
+        .map(|rule| {
             let order = &order;
-            rule.matcher.patterns().iter().flat_map(move |pattern| {
-                matches(pattern, graph, order)
-                    .into_iter()
-                    .filter_map(move |hit| finding(rule, pattern, &hit, graph, order))
-            })
+            rule.matcher
+                .patterns()
+                .iter()
+                .flat_map(move |pattern| {
+                    matches(pattern, graph, order)
+                        .into_iter()
+                        .filter_map(move |hit| finding(rule, pattern, &hit, graph, order))
+                })
+                .collect()
         })
         .collect();
+    // The evaluation's tables go before the findings are gathered in one
+    // vector: the two together were a large scan's peak of memory.
+    drop(order);
+    let mut findings = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+    for rule_findings in per_rule {
+        findings.extend(rule_findings);
+    }
     crate::findings::sort_and_dedup(&mut findings);
     findings
 }
