@@ -25,9 +25,8 @@ pub(super) fn tool(ctx: &mut Ctx<'_>, canonical: &str, loc: &Loc) -> String {
         node.set_str("tool_type", "builtin", None);
         node.set_str("client", ctx.format.client(), None);
         let (caps, flows) = CommandCatalog::get().builtin_tool(canonical);
-        let to_items = |v: &[String]| v.iter().map(|c| Item { value: c.into(), loc: None }).collect();
-        node.set_list("capabilities", to_items(caps), None);
-        node.set_list("flows", to_items(flows), None);
+        node.set_list("capabilities", Item::plain(caps), None);
+        node.set_list("flows", Item::plain(flows), None);
         node.set_str("capability_source", "builtin", None);
         ctx.add_node(node);
     }
@@ -69,14 +68,10 @@ pub(super) fn grant<'c>(
         match command.opened_by {
             Some(by) => edge.set_str("open_program", by, Some(loc)),
             None => {
-                edge.set_list("capabilities", plain(&command.capabilities), None);
-                edge.set_list("flows", plain(&command.flows), None);
+                edge.set_list("capabilities", Item::plain(&command.capabilities), None);
+                edge.set_list("flows", Item::plain(&command.flows), None);
             }
         }
     }
     ctx.add_edge(agent, &key, edge)
-}
-
-fn plain(values: &[String]) -> Vec<Item> {
-    values.iter().map(|v| Item { value: v.into(), loc: None }).collect()
 }

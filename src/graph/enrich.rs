@@ -72,15 +72,15 @@ fn describe_capabilities(node: &mut Node, catalog: &ServerCatalog) {
     )
     .to_ascii_lowercase();
     let (capabilities, flows) = infer_from_name(&text);
-    node.set_list("capabilities", plain_items(&capabilities), None);
-    node.set_list("flows", plain_items(&flows), None);
+    node.set_list("capabilities", Item::plain(&capabilities), None);
+    node.set_list("flows", Item::plain(&flows), None);
     let source = if capabilities.is_empty() { "unknown" } else { "inferred" };
     node.set_str("capability_source", source, None);
 }
 
 fn apply_entry(node: &mut Node, entry: &ServerEntry) {
-    node.set_list("capabilities", plain_items(&entry.capabilities), None);
-    node.set_list("flows", plain_items(&entry.flows), None);
+    node.set_list("capabilities", Item::plain(&entry.capabilities), None);
+    node.set_list("flows", Item::plain(&entry.flows), None);
     node.set_str("capability_source", "catalog", None);
     node.set_str("catalog_id", entry.id.clone(), None);
     if entry.memory {
@@ -93,10 +93,6 @@ fn apply_entry(node: &mut Node, entry: &ServerEntry) {
             }
         }
     }
-}
-
-fn plain_items<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
-    values.iter().map(|v| Item { value: v.as_ref().into(), loc: None }).collect()
 }
 
 /// Name tokens → capabilities, for servers the catalog does not know. The
@@ -199,8 +195,8 @@ fn direct_reach(graph: &mut Graph, agent: NodeIndex) {
     capabilities.sort();
     flows.sort();
     let node = &mut graph.graph[agent];
-    node.set_list("capabilities", plain_items(&capabilities), None);
-    node.set_list("flows", plain_items(&flows), None);
+    node.set_list("capabilities", Item::plain(&capabilities), None);
+    node.set_list("flows", Item::plain(&flows), None);
 }
 
 /// `mcp__*` approves every tool of every MCP server the agent runs: the
@@ -293,9 +289,9 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
         NodeKind::Tool => {
             node.list_attr("capabilities").iter().filter(|c| c.value.starts_with("fs.")).cloned().collect()
         }
-        _ => plain_items(&["fs.read", "fs.write"]),
+        _ => Item::plain(&["fs.read", "fs.write"]),
     };
-    let caps = if caps.is_empty() { plain_items(&["fs.read"]) } else { caps };
+    let caps = if caps.is_empty() { Item::plain(&["fs.read"]) } else { caps };
     for path in paths {
         let scope = path_scope(&path.value);
         let key = format!("resource:fs:{}", path.value);
@@ -365,8 +361,8 @@ fn narrow_by_program(edge: &mut Edge) {
     }
     if grant.starts_with("WebFetch") || grant.starts_with("web_fetch") {
         // A fetch pinned to a domain reads that site; it cannot send data to another.
-        edge.set_list("capabilities", plain_items(&["net.fetch"]), None);
-        edge.set_list("flows", plain_items(&["untrusted_input"]), None);
+        edge.set_list("capabilities", Item::plain(&["net.fetch"]), None);
+        edge.set_list("flows", Item::plain(&["untrusted_input"]), None);
     }
 }
 

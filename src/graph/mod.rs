@@ -136,7 +136,7 @@ pub struct Item {
 impl Item {
     /// Items without locations, from plain values (a catalog's capabilities).
     pub fn plain<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
-        values.iter().map(|v| Item { value: v.as_ref().into(), loc: None }).collect()
+        values.iter().map(|v| Item { value: Text::known(v.as_ref()), loc: None }).collect()
     }
 }
 

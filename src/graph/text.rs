@@ -18,6 +18,16 @@ impl Text {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `s`, shared with every other list that names it when it is a name
+    /// of the closed taxonomy (a capability or a flow): catalog lists are
+    /// copied onto each tool that matches them.
+    pub fn known(s: &str) -> Text {
+        static KNOWN: std::sync::OnceLock<HashSet<Text>> = std::sync::OnceLock::new();
+        let known =
+            KNOWN.get_or_init(|| super::CAPABILITIES.iter().chain(super::FLOWS).map(|&n| Text::from(n)).collect());
+        known.get(s).cloned().unwrap_or_else(|| Text::from(s))
+    }
 }
 
 impl Default for Text {
