@@ -46,7 +46,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         for entry in map.entries() {
             let kind = entry.value.get("type").and_then(Doc::as_str).unwrap_or("unknown");
             schemes.push(Item {
-                value: (format!("{}: {kind}", entry.key)).into(),
+                value: format!("{}: {kind}", entry.key).into(),
                 loc: Some(ctx.loc(entry.key_span, "securitySchemes")),
             });
         }

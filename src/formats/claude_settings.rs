@@ -262,7 +262,7 @@ pub(super) fn commands_run(ctx: &mut Ctx<'_>, agent: &str, found: Vec<(&Doc, Str
     let (mut commands, mut sending, mut fetching) = (Vec::new(), Vec::new(), Vec::new());
     for (command, pointer) in found {
         let text = command.as_str().unwrap_or_default();
-        let item = Item { value: (crate::redact::mask(text)).into(), loc: Some(ctx.loc(command.span, &pointer)) };
+        let item = Item { value: crate::redact::mask(text).into(), loc: Some(ctx.loc(command.span, &pointer)) };
         let (sends, runs_fetched) = hook_reach(text);
         if sends {
             sending.push(item.clone());

@@ -391,7 +391,7 @@ fn adapt_job(
             for (range, field) in untrusted_expressions(text) {
                 let span = ctx.sub_span(node, text, range);
                 reached.push(Item {
-                    value: (format!("{field} → the prompt")).into(),
+                    value: format!("{field} → the prompt").into(),
                     loc: Some(ctx.loc(span, part_pointer)),
                 });
             }
@@ -425,10 +425,9 @@ fn adapt_job(
             // Outsider text an earlier step wrote to a file the prompt names.
             for (file, via, loc) in &files {
                 if mentions_file(text, file) {
-                    relayed
-                        .push(Item {
-                            value: (format!("{via} → {file} → the prompt")).into(), loc: Some(loc.clone())
-                        });
+                    relayed.push(Item {
+                        value: format!("{via} → {file} → the prompt").into(), loc: Some(loc.clone())
+                    });
                 }
             }
             // Outsider text an earlier step exported through $GITHUB_ENV or $GITHUB_OUTPUT.
@@ -488,7 +487,7 @@ fn answer_in_scripts<'d>(
                 }
                 let span = ctx.sub_span(run, script, at..at + needle.len());
                 let loc = ctx.loc(span, &format!("{job_pointer}.steps[{j}].run"));
-                used.push(Item { value: (format!("{needle} in the script of step {name}")).into(), loc: Some(loc) });
+                used.push(Item { value: format!("{needle} in the script of step {name}").into(), loc: Some(loc) });
             }
         }
     }
