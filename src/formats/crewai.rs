@@ -124,8 +124,8 @@ fn code_execution(ctx: &mut Ctx<'_>, agent: &str, spec: &Doc, name: &str) {
         let mut tool = Node::new(NodeKind::Tool, key.clone(), "code_interpreter", Some(loc));
         tool.set_str("tool_type", "builtin", None);
         let caps = ["code.exec", "fs.read", "fs.write", "net.fetch"];
-        tool.set_list("capabilities", caps.iter().map(|c| Item { value: (*c).into(), loc: None }).collect(), None);
-        tool.set_list("flows", vec![Item { value: "exfiltration".into(), loc: None }], None);
+        tool.set_list("capabilities", Item::plain(&caps), None);
+        tool.set_list("flows", Item::plain(&["exfiltration"]), None);
         tool.set_str("capability_source", "builtin", None);
         ctx.add_node(tool);
     }

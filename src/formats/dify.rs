@@ -95,8 +95,7 @@ fn use_tool(ctx: &mut Ctx<'_>, agent: &str, name: &str, tool_type: &str, node: &
         let mut tool = Node::new(NodeKind::Tool, key.clone(), name, Some(loc.clone()));
         tool.set_str("tool_type", tool_type, None);
         if tool_type == "code" {
-            let caps = vec![crate::graph::Item { value: "code.exec".into(), loc: None }];
-            tool.set_list("capabilities", caps, None);
+            tool.set_list("capabilities", crate::graph::Item::plain(&["code.exec"]), None);
             tool.set_str("capability_source", "builtin", None);
         }
         ctx.add_node(tool);

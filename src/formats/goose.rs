@@ -54,8 +54,7 @@ fn builtin(ctx: &mut Ctx<'_>, agent: &str, name: &str, ext: &Doc, span: crate::s
         _ => &[],
     };
     if !caps.is_empty() {
-        let items = caps.iter().map(|c| Item { value: (*c).into(), loc: None }).collect();
-        tool.set_list("capabilities", items, None);
+        tool.set_list("capabilities", Item::plain(caps), None);
         tool.set_str("capability_source", "builtin", None);
     }
     if let Some(enabled) = ext.get("enabled") {

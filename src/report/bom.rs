@@ -124,10 +124,7 @@ fn properties(node: &Node, names: &[&str]) -> Vec<Value> {
 
 /// Where a node is written, as `path:line`.
 fn located(graph: &Graph, node: &Node) -> Option<String> {
-    let loc = node.locs.first()?;
-    let file = graph.file(loc.file)?;
-    let (line, _) = file.line_col(loc.span.start);
-    Some(format!("{}:{line}", Shown::new(&file.display)))
+    crate::model::located(graph, node.locs.first()?)
 }
 
 /// Whether a tool is reached over the network (a remote MCP server).
