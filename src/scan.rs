@@ -89,10 +89,12 @@ impl ScanOutput {
 /// One file through source and formats. Pure: no shared state, so files can
 /// be processed in parallel.
 enum FileResult {
+    /// Adapted as soon as parsed, so that no more than one document per
+    /// worker is held at a time. The facts' places name no file yet.
     Parsed {
         source: Arc<SourceFile>,
         format: Format,
-        docs: Vec<source::Node>,
+        facts: Box<Facts>,
         duplicates: Vec<source::Duplicate>,
         literals: Vec<Span>,
         hidden: Vec<source::hidden::Hidden>,
@@ -124,7 +126,13 @@ fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn read_and_parse(entry: &FileEntry) -> FileResult {
+/// The file number facts carry until the file's place among the files
+/// read is known ([`Facts::set_file`]): no file has it.
+const NO_FILE_YET: graph::FileId = graph::FileId::MAX;
+
+/// Reads, parses and adapts one file; `interner` shares the strings of the
+/// files one worker adapts.
+fn read_and_adapt(entry: &FileEntry, interner: &mut graph::Interner) -> FileResult {
     let read = match &entry.contents {
         Some(contents) => Ok(contents.to_vec()),
         None => read_capped(&entry.path),
@@ -184,7 +192,12 @@ fn read_and_parse(entry: &FileEntry) -> FileResult {
         _ => formats::sniff(&docs, syntax),
     };
     match (format, entry.candidate) {
-        (Some(format), _) => FileResult::Parsed { source, format, docs, duplicates, literals, hidden },
+        (Some(format), _) => {
+            let mut facts = formats::adapt(NO_FILE_YET, &source, format, &docs);
+            drop(docs);
+            facts.share_text(interner);
+            FileResult::Parsed { source, format, facts: Box::new(facts), duplicates, literals, hidden }
+        }
         (None, Some(Candidate::Content(_))) => FileResult::Passed,
         (None, _) => FileResult::NotAConfig,
     }
@@ -239,34 +252,45 @@ pub fn scan_discovered(
     for skipped in &discovered.skipped {
         errors.push(FileError::new(&skipped.display, (1, 1), &skipped.reason, None, Span::default()));
     }
-    // Read and parse on every core; the results keep the sorted order, and
-    // each file's id is its place among the files kept, as before.
+    // Read, parse and adapt on every core; the results keep the sorted
+    // order, and each file's id is its place among the files kept. Each
+    // worker shares the strings of the files it adapts: the graph holds one
+    // copy of each name, value and key path it repeats.
     crate::progress::found(discovered.files.len());
     let results: Vec<(&FileEntry, FileResult)> = discovered
         .files
         .par_iter()
-        .map(|e| {
-            let result = read_and_parse(e);
+        .map_init(graph::Interner::default, |interner, e| {
+            let result = read_and_adapt(e, interner);
             crate::progress::read_one();
             (e, result)
         })
         .collect();
     crate::progress::stage("building the graph");
-    crate::timing::mark("read+parse");
-    let mut parsed = Vec::new();
+    crate::timing::mark("read+adapt");
     for (entry, result) in results {
         match result {
-            FileResult::Parsed { source, format, docs, duplicates: dups, literals: spans, hidden: hid } => {
+            FileResult::Parsed {
+                source,
+                format,
+                facts: mut file_facts,
+                duplicates: dups,
+                literals: spans,
+                hidden: hid,
+            } => {
                 let id = files.len();
+                file_facts.set_file(id);
+                for (span, message) in std::mem::take(&mut file_facts.problems) {
+                    let error = FileError::new(&entry.display, source.line_col(span.start), &message, Some(id), span);
+                    errors.push(FileError { rest_read: true, ..error });
+                }
                 // Only a file that may hold a suppression marker is asked
                 // where its strings are.
                 literals.push(if crate::suppress::may_hold_marker(&source.text) { spans } else { Vec::new() });
                 duplicates.extend(dups.into_iter().map(|d| (id, d)));
                 hidden.extend(hid.into_iter().map(|h| (id, h)));
-                // Adapted below, in parallel; its slot is filled then.
-                files.push(None);
-                facts.push(Facts::default());
-                parsed.push((id, entry, source, format, docs));
+                files.push(source);
+                facts.push(*file_facts);
                 configs_parsed += 1;
                 scanned.push(ScannedFile { display: entry.display.clone(), format: Some(format) });
             }
@@ -276,7 +300,7 @@ pub fn scan_discovered(
                 let (line, column, file) = match source {
                     Some(source) => {
                         let (line, column) = source.line_col(span.start);
-                        files.push(Some(source));
+                        files.push(source);
                         facts.push(Facts::default());
                         literals.push(Vec::new());
                         (line, column, Some(files.len() - 1))
@@ -288,26 +312,10 @@ pub fn scan_discovered(
             }
         }
     }
-    // Each worker shares the strings of the files it adapts: the graph
-    // holds one copy of each name, value and key path it repeats.
-    let adapted: Vec<_> = parsed
-        .into_par_iter()
-        .map_init(graph::Interner::default, |interner, (id, entry, source, format, docs)| {
-            let mut file_facts = formats::adapt(id, &source, format, &docs);
-            file_facts.share_text(interner);
-            (id, entry, source, file_facts)
-        })
-        .collect();
-    for (id, entry, source, mut file_facts) in adapted {
-        for (span, message) in std::mem::take(&mut file_facts.problems) {
-            let error = FileError::new(&entry.display, source.line_col(span.start), &message, Some(id), span);
-            errors.push(FileError { rest_read: true, ..error });
-        }
-        facts[id] = file_facts;
-        files[id] = Some(source);
-    }
-    let files: Vec<_> = files.into_iter().flatten().collect();
-    crate::timing::mark("adapt");
+    // The list of files found is not read again: its paths go before the
+    // graph is built, rather than being held through the judging.
+    let root = discovered.root;
+    drop(discovered.files);
     let files_scanned = scanned.len();
     let graph = graph::build(files, facts);
     crate::timing::mark("graph");
@@ -319,7 +327,7 @@ pub fn scan_discovered(
     crate::timing::mark("rules");
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     ScanOutput {
-        root: discovered.root,
+        root,
         graph,
         findings,
         errors,

@@ -311,7 +311,7 @@ fn expand<'g>(
         Some(list) => {
             if let Some(AttrValue::List(items)) = attrs.get(list).map(|a| &a.value) {
                 for item in items {
-                    hits.push(make(Some(item), item.loc.clone().or_else(|| base.clone())));
+                    hits.push(make(Some(item), item.loc().cloned().or_else(|| base.clone())));
                 }
             }
         }

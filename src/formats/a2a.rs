@@ -45,16 +45,13 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
     if let Some(map) = doc.get("securitySchemes") {
         for entry in map.entries() {
             let kind = entry.value.get("type").and_then(Doc::as_str).unwrap_or("unknown");
-            schemes.push(Item {
-                value: format!("{}: {kind}", entry.key).into(),
-                loc: Some(ctx.loc(entry.key_span, "securitySchemes")),
-            });
+            schemes.push(Item::new(format!("{}: {kind}", entry.key), Some(ctx.loc(entry.key_span, "securitySchemes"))));
         }
     }
     if let Some(legacy) = doc.at(&["authentication", "schemes"]) {
         for scheme in legacy.items() {
             if let Some(text) = scheme.scalar_text() {
-                schemes.push(Item { value: text.into(), loc: Some(ctx.loc(scheme.span, "authentication.schemes")) });
+                schemes.push(Item::new(text, Some(ctx.loc(scheme.span, "authentication.schemes"))));
             }
         }
     }
@@ -68,7 +65,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         .unwrap_or_default()
         .iter()
         .filter_map(|s| s.get("id").or_else(|| s.get("name")).and_then(Doc::scalar_text))
-        .map(|value| Item { value: value.into(), loc: None })
+        .map(|value| Item::new(value, None))
         .collect();
     agent.set_list("skills", skills, None);
     let descriptions: Vec<(String, &Doc)> = doc

@@ -133,6 +133,6 @@ fn agent_parts(ctx: &mut Ctx<'_>, agent: &str, config: &Doc, pointer: &str) {
         let mut edge = Edge::new(EdgeKind::DelegatesTo, Some(loc));
         edge.set_str("via", "handoff", None);
         ctx.add_edge(agent, &agent_key(ctx, &target), edge);
-        ctx.extend_on(agent, "handoffs", vec![Item { value: target.into(), loc: None }]);
+        ctx.extend_on(agent, "handoffs", vec![Item::new(target, None)]);
     }
 }

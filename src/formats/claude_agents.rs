@@ -77,7 +77,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
         edge.set_str("grant", format!("tools: {tool}"), Some(loc.clone()));
         edge.set_str("auto_approve", "none", None);
         if let Some(name) = named {
-            edge.set_list("tool_names", vec![crate::graph::Item { value: name.into(), loc: Some(loc) }], None);
+            edge.set_list("tool_names", vec![crate::graph::Item::new(name, Some(loc))], None);
         }
         ctx.add_edge(&key, &target, edge);
     }

@@ -194,7 +194,7 @@ pub(super) fn permission(ctx: &mut Ctx<'_>, agent: &str, rule: &str, span: Span,
     if matches!(canonical, "read" | "edit") {
         if let Some(path) = specifier.and_then(claude_path) {
             let key = builtin::tool(ctx, canonical, &loc);
-            ctx.extend_on(&key, "fs_paths", vec![Item { value: path.into(), loc: Some(loc) }]);
+            ctx.extend_on(&key, "fs_paths", vec![Item::new(path, Some(loc))]);
         }
     }
 }
@@ -262,7 +262,7 @@ pub(super) fn commands_run(ctx: &mut Ctx<'_>, agent: &str, found: Vec<(&Doc, Str
     let (mut commands, mut sending, mut fetching) = (Vec::new(), Vec::new(), Vec::new());
     for (command, pointer) in found {
         let text = command.as_str().unwrap_or_default();
-        let item = Item { value: crate::redact::mask(text).into(), loc: Some(ctx.loc(command.span, &pointer)) };
+        let item = Item::new(crate::redact::mask(text), Some(ctx.loc(command.span, &pointer)));
         let (sends, runs_fetched) = hook_reach(text);
         if sends {
             sending.push(item.clone());

@@ -131,7 +131,7 @@ fn grant(ctx: &mut Ctx<'_>, agent: &str, tool: &str, span: Span, autonomous: boo
             edge.set_str("grant", format!("tools: {tool}"), Some(loc.clone()));
             edge.set_str("auto_approve", "none", None);
             if name != "*" {
-                edge.set_list("tool_names", vec![Item { value: name.into(), loc: Some(loc) }], None);
+                edge.set_list("tool_names", vec![Item::new(name, Some(loc))], None);
             }
             ctx.add_edge(agent, &key, edge);
         }

@@ -90,7 +90,7 @@ fn grant(ctx: &mut Ctx<'_>, agent: &str, token: &Token<'_>, span: Span, pointer:
             builtin::grant(ctx, agent, canonical, token.written, any.or(Some(token.argument)), loc.clone());
             if let Some(path) = outside_workspace(token.argument) {
                 let key = builtin::tool(ctx, canonical, &loc);
-                ctx.extend_on(&key, "fs_paths", vec![Item { value: path.into(), loc: Some(loc) }]);
+                ctx.extend_on(&key, "fs_paths", vec![Item::new(path, Some(loc))]);
             }
         }
         "WebFetch" => {

@@ -61,7 +61,7 @@ fn adapt_extension(ctx: &mut Ctx<'_>, doc: &Doc) {
             .iter()
             .enumerate()
             .filter_map(|(i, t)| {
-                Some(Item { value: t.scalar_text()?.into(), loc: Some(ctx.loc(t.span, &format!("excludeTools[{i}]"))) })
+                Some(Item::new(t.scalar_text()?, Some(ctx.loc(t.span, &format!("excludeTools[{i}]")))))
             })
             .collect();
         ctx.extend_on(&agent, "excluded_tools", items);

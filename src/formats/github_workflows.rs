@@ -390,10 +390,7 @@ fn adapt_job(
             let Some(text) = node.as_str() else { continue };
             for (range, field) in untrusted_expressions(text) {
                 let span = ctx.sub_span(node, text, range);
-                reached.push(Item {
-                    value: format!("{field} → the prompt").into(),
-                    loc: Some(ctx.loc(span, part_pointer)),
-                });
+                reached.push(Item::new(format!("{field} → the prompt"), Some(ctx.loc(span, part_pointer))));
             }
             // A prompt that has the agent fetch the issue or pull request
             // itself: outsiders' text, read as the agent runs (modelled on
@@ -403,7 +400,7 @@ fn adapt_job(
             {
                 let span = ctx.sub_span(node, text, at..at + command.len());
                 let via = format!("the issue or pull request, fetched by the agent (`{command}`) → the prompt");
-                fetched_by_agent.push(Item { value: via.into(), loc: Some(ctx.loc(span, part_pointer)) });
+                fetched_by_agent.push(Item::new(via, Some(ctx.loc(span, part_pointer))));
             }
             // Or the logs of a run, which the code it ran wrote.
             if let Some((at, command)) =
@@ -411,7 +408,7 @@ fn adapt_job(
             {
                 let span = ctx.sub_span(node, text, at..at + command.len());
                 let via = format!("CI logs, fetched by the agent ({command}) → the prompt");
-                fetched_by_agent.push(Item { value: via.into(), loc: Some(ctx.loc(span, part_pointer)) });
+                fetched_by_agent.push(Item::new(via, Some(ctx.loc(span, part_pointer))));
             }
             // Text a step fetched (an issue's body, a pull request's
             // comments), handed over as that step's output.
@@ -419,15 +416,13 @@ fn adapt_job(
                 if let Some(at) = fetched_text_at(text, id) {
                     let span = ctx.sub_span(node, text, at..at + format!("steps.{id}.outputs.").len());
                     let via = format!("issue or pull request text fetched by step {id} → the prompt");
-                    relayed.push(Item { value: via.into(), loc: Some(ctx.loc(span, part_pointer)) });
+                    relayed.push(Item::new(via, Some(ctx.loc(span, part_pointer))));
                 }
             }
             // Outsider text an earlier step wrote to a file the prompt names.
             for (file, via, loc) in &files {
                 if mentions_file(text, file) {
-                    relayed.push(Item {
-                        value: format!("{via} → {file} → the prompt").into(), loc: Some(loc.clone())
-                    });
+                    relayed.push(Item::new(format!("{via} → {file} → the prompt"), Some(loc.clone())));
                 }
             }
             // Outsider text an earlier step exported through $GITHUB_ENV or $GITHUB_OUTPUT.
@@ -437,7 +432,7 @@ fn adapt_job(
                     let Some(written) = export.node.as_str() else { continue };
                     let span = ctx.sub_span(export.node, written, export.range.clone());
                     let via = format!("{} → {} → the prompt", export.field, export.label);
-                    relayed.push(Item { value: via.into(), loc: Some(ctx.loc(span, &export.pointer)) });
+                    relayed.push(Item::new(via, Some(ctx.loc(span, &export.pointer))));
                 }
             }
             for (name, value, env_pointer) in &envs {
@@ -448,7 +443,7 @@ fn adapt_job(
                 if named.iter().any(|n| text.contains(n.as_str())) {
                     let span = ctx.sub_span(value, value_text, range.clone());
                     let via = format!("{field} → env {name} → the prompt");
-                    relayed.push(Item { value: via.into(), loc: Some(ctx.loc(span, env_pointer)) });
+                    relayed.push(Item::new(via, Some(ctx.loc(span, env_pointer))));
                 }
             }
         }
@@ -487,7 +482,7 @@ fn answer_in_scripts<'d>(
                 }
                 let span = ctx.sub_span(run, script, at..at + needle.len());
                 let loc = ctx.loc(span, &format!("{job_pointer}.steps[{j}].run"));
-                used.push(Item { value: format!("{needle} in the script of step {name}").into(), loc: Some(loc) });
+                used.push(Item::new(format!("{needle} in the script of step {name}"), Some(loc)));
             }
         }
     }
@@ -768,13 +763,9 @@ fn triggers(ctx: &Ctx<'_>, doc: &Doc) -> Vec<Item> {
     let Some(on) = doc.get("on") else { return Vec::new() };
     let at = |span, event: &str| Some(ctx.loc(span, &format!("on.{event}")));
     match &on.value {
-        Value::String(s) => vec![Item { value: s.into(), loc: at(on.span, s) }],
-        Value::Array(items) => {
-            items.iter().filter_map(|i| i.as_str().map(|s| Item { value: s.into(), loc: at(i.span, s) })).collect()
-        }
-        Value::Object(entries) => {
-            entries.iter().map(|e| Item { value: e.key.as_str().into(), loc: at(e.key_span, &e.key) }).collect()
-        }
+        Value::String(s) => vec![Item::new(s, at(on.span, s))],
+        Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(|s| Item::new(s, at(i.span, s)))).collect(),
+        Value::Object(entries) => entries.iter().map(|e| Item::new(e.key.as_str(), at(e.key_span, &e.key))).collect(),
         _ => Vec::new(),
     }
 }
@@ -865,12 +856,12 @@ fn feed(ctx: &mut Ctx<'_>, triggers: &[Item], agent: &str, gated: bool, prompt_f
         let outsider = ci.outsider_events.iter().any(|e| trigger.value == *e);
         let file = ctx.source.display.rsplit('/').next().unwrap_or_default();
         let name = format!("{} in {file}", trigger.value);
-        let mut node = Node::new(NodeKind::Trigger, key.clone(), name, trigger.loc.clone());
+        let mut node = Node::new(NodeKind::Trigger, key.clone(), name, trigger.loc().cloned());
         node.set_str("event", trigger.value.as_str(), None);
         node.set_str("writers", ci.writers_of(&trigger.value), None);
         node.set_bool("outsider", outsider, None);
         ctx.add_node(node);
-        let mut edge = Edge::new(EdgeKind::Feeds, trigger.loc.clone());
+        let mut edge = Edge::new(EdgeKind::Feeds, trigger.loc().cloned());
         if outsider && !gated {
             edge.set_list("flows", Item::plain(&["untrusted_input"]), None);
         }
@@ -913,7 +904,7 @@ fn job_token(ctx: &mut Ctx<'_>, job_pointer: &str, job: &Doc, permissions: Optio
         Some(Value::Object(entries)) => entries
             .iter()
             .filter_map(|e| e.value.scalar_text().map(|v| format!("{}: {v}", e.key)))
-            .map(|value| Item { value: value.into(), loc: Some(loc.clone()) })
+            .map(|value| Item::new(value, Some(loc.clone())))
             .collect(),
         Some(_) => Vec::new(),
     };

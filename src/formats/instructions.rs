@@ -22,7 +22,7 @@ pub(super) fn in_text(ctx: &mut Ctx<'_>, key: &str, description: &Doc, pointer: 
         .into_iter()
         .map(|(range, phrase)| {
             let span = if range == (0..text.len()) { description.span } else { ctx.sub_span(description, text, range) };
-            Item { value: phrase.into(), loc: Some(ctx.loc(span, pointer)) }
+            Item::new(phrase, Some(ctx.loc(span, pointer)))
         })
         .collect();
     set(ctx, key, found);
@@ -37,7 +37,7 @@ pub(super) fn in_body(ctx: &mut Ctx<'_>, key: &str) {
     for (start, piece) in outside_comments(text, body) {
         for (range, phrase) in InstructionCatalog::get().find(piece, Reader::Instructions) {
             let span = Span::new(start + range.start, start + range.end);
-            found.push(Item { value: phrase.into(), loc: Some(ctx.loc(span, "body")) });
+            found.push(Item::new(phrase, Some(ctx.loc(span, "body"))));
         }
     }
     set(ctx, key, found);
@@ -48,7 +48,7 @@ fn set(ctx: &mut Ctx<'_>, key: &str, found: Vec<Item>) {
     let Some(node) = ctx.node_mut(key) else { return };
     for item in found {
         if !node.attrs.contains_key("instruction_phrases") {
-            let loc = item.loc.clone();
+            let loc = item.loc().cloned();
             node.set_list("instruction_phrases", vec![item], loc);
         } else {
             node.push_item("instruction_phrases", item);

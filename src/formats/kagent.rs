@@ -203,6 +203,6 @@ fn secret_ref(ctx: &mut Ctx<'_>, key: Option<&str>, owner: &str, name: &str, sec
         None => ctx.add_credential(owner, fact, secret.span, pointer, "env"),
     }
     if !owner.is_empty() {
-        ctx.extend_on(owner, "secret_refs", vec![Item { value: secret_name.into(), loc: None }]);
+        ctx.extend_on(owner, "secret_refs", vec![Item::new(secret_name, None)]);
     }
 }

@@ -34,7 +34,7 @@ pub(super) fn adapt(ctx: &mut Ctx<'_>, doc: &Doc) {
             .items()
             .iter()
             .filter(|o| o.as_str() == Some("*"))
-            .map(|o| Item { value: "*".into(), loc: Some(ctx.loc(o.span, "http.cors.allow_origins")) })
+            .map(|o| Item::new("*", Some(ctx.loc(o.span, "http.cors.allow_origins"))))
             .collect();
         ctx.extend_on(&key, "cors_wildcard", wildcard);
     }

@@ -212,8 +212,7 @@ fn credential(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str) {
     let lifetime = spec.get("lifetime").and_then(|l| one_of(ctx, l, &lifetimes, "lifetime"));
     node.set_str("lifetime", lifetime.unwrap_or_else(|| "unknown".into()), None);
     node.set_bool("human", spec.get("human").and_then(Doc::as_bool) == Some(true), None);
-    let scopes =
-        names(spec.get("scopes")).into_iter().map(|(value, _)| Item { value: value.into(), loc: None }).collect();
+    let scopes = names(spec.get("scopes")).into_iter().map(|(value, _)| Item::new(value, None)).collect();
     node.set_list("scopes", scopes, None);
     set_owner(&mut node, spec);
     ctx.add_node(node);
@@ -224,7 +223,7 @@ fn taxonomy(ctx: &mut Ctx<'_>, spec: &Doc, field: &str, allowed: &[&str]) -> Vec
     let mut items = Vec::new();
     for (value, span) in names(spec.get(field)) {
         if allowed.contains(&value.as_str()) {
-            items.push(Item { value: value.into(), loc: None });
+            items.push(Item::new(value, None));
         } else {
             ctx.problem(span, format!("`{value}` is not one of the {field}: {}", allowed.join(", ")));
         }
@@ -249,8 +248,7 @@ fn tool(ctx: &mut Ctx<'_>, spec: &Doc, pointer: &str) {
     if let Some(boundary) = spec.get("boundary").and_then(Doc::scalar_text) {
         node.set_str("boundary", boundary, None);
     }
-    let data: Vec<Item> =
-        names(spec.get("data")).into_iter().map(|(value, _)| Item { value: value.into(), loc: None }).collect();
+    let data: Vec<Item> = names(spec.get("data")).into_iter().map(|(value, _)| Item::new(value, None)).collect();
     if !data.is_empty() {
         node.set_list("data", data, None);
     }

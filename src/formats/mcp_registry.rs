@@ -81,7 +81,7 @@ fn input_var(ctx: &mut Ctx<'_>, tool: &str, input: &Doc, pointer: &str) {
     }
     let marked = input.get("isSecret").and_then(Doc::as_bool) == Some(true);
     if !marked && crate::redact::is_secret_key(&name) {
-        let item = Item { value: name.into(), loc: Some(ctx.loc(name_node.span, &join(pointer, "name"))) };
+        let item = Item::new(name, Some(ctx.loc(name_node.span, &join(pointer, "name"))));
         ctx.extend_on(tool, "unmarked_secret_inputs", vec![item]);
     }
 }

@@ -277,7 +277,7 @@ impl<'a> Ctx<'a> {
 
     /// Appends a setting, as written, to the list `attr` of node `key`.
     pub fn note(&mut self, key: &str, attr: &str, text: impl Into<Text>, span: Span, pointer: &str) {
-        let item = Item { value: text.into(), loc: Some(self.loc(span, pointer)) };
+        let item = Item::new(text, Some(self.loc(span, pointer)));
         if let Some(node) = self.node_mut(key) {
             node.push_item(attr, item);
         }

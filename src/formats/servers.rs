@@ -191,7 +191,7 @@ pub(super) fn tool_grant<'c>(
         None | Some("*") => edge.set_str("auto_approve", "all", Some(loc.clone())),
         Some(name) => {
             edge.set_str("auto_approve", "some", Some(loc.clone()));
-            let approved = vec![Item { value: name.into(), loc: Some(loc.clone()) }];
+            let approved = vec![Item::new(name, Some(loc.clone()))];
             // The grant is of this one tool: what it allows narrows to it.
             edge.set_list("tool_names", approved.clone(), None);
             edge.set_list("auto_approved_tools", approved, Some(loc.clone()));
@@ -232,13 +232,12 @@ pub(super) fn items(ctx: &Ctx<'_>, list: &Doc, pointer: &str) -> Vec<Item> {
             .iter()
             .enumerate()
             .filter_map(|(i, n)| {
-                n.scalar_text()
-                    .map(|value| Item { value: value.into(), loc: Some(ctx.loc(n.span, &format!("{pointer}[{i}]"))) })
+                n.scalar_text().map(|value| Item::new(value, Some(ctx.loc(n.span, &format!("{pointer}[{i}]")))))
             })
             .collect(),
         Value::String(s) => s
             .split(',')
-            .map(|v| Item { value: v.trim().into(), loc: Some(ctx.loc(list.span, pointer)) })
+            .map(|v| Item::new(v.trim(), Some(ctx.loc(list.span, pointer))))
             .filter(|i| !i.value.is_empty())
             .collect(),
         _ => Vec::new(),
@@ -321,8 +320,7 @@ fn describe_launch(
     if let Some(image) = &launched.image {
         set_image(tool, image, arg_loc(image.arg));
     }
-    let risks: Vec<Item> =
-        launched.container_risks.iter().map(|(risk, i)| Item { value: (*risk).into(), loc: arg_loc(*i) }).collect();
+    let risks: Vec<Item> = launched.container_risks.iter().map(|(risk, i)| Item::new(*risk, arg_loc(*i))).collect();
     if !risks.is_empty() {
         tool.set_list("container_risks", risks, None);
     }
@@ -344,10 +342,7 @@ fn path_args(ctx: &Ctx<'_>, tool: &mut Node, args: &[(&Doc, String)], rest: usiz
                 && arg.as_bytes()[1] == b':'
                 && (arg.as_bytes()[2] == b'\\' || arg.as_bytes()[2] == b'/'));
         if looks_like_path && !arg.starts_with("--") {
-            tool.push_item(
-                "path_args",
-                Item { value: arg.into(), loc: Some(ctx.loc(node.span, &format!("{args_pointer}[{i}]"))) },
-            );
+            tool.push_item("path_args", Item::new(arg, Some(ctx.loc(node.span, &format!("{args_pointer}[{i}]")))));
         }
     }
 }

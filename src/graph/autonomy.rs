@@ -13,7 +13,7 @@ pub(super) fn unattended(graph: &mut Graph) {
         }
         let mut found: Vec<Item> = Vec::new();
         for trigger in agent.list_attr("triggers").iter().filter(|t| t.value == "schedule") {
-            found.push(Item { value: "a scheduled CI trigger (`on: schedule`)".into(), loc: trigger.loc.clone() });
+            found.push(Item::new("a scheduled CI trigger (`on: schedule`)", trigger.loc().cloned()));
         }
         // A Stop hook decides whether the agent may stop; with approvals off
         // nothing else stands between it and the next tool call.
@@ -23,7 +23,7 @@ pub(super) fn unattended(graph: &mut Graph) {
                 if on_stop {
                     let value =
                         format!("a Stop hook that decides whether it may stop (`{}`), with approvals off", hook.value);
-                    found.push(Item { value: value.into(), loc: hook.loc.clone() });
+                    found.push(Item::new(value, hook.loc().cloned()));
                 }
             }
         }

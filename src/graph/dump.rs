@@ -28,8 +28,7 @@ pub fn dump(graph: &Graph) -> String {
             }
             let value = match &attr.value {
                 AttrValue::List(items) => {
-                    let shown: Vec<String> =
-                        items.iter().map(|i| format!("{}{}", i.value, at(i.loc.as_ref()))).collect();
+                    let shown: Vec<String> = items.iter().map(|i| format!("{}{}", i.value, at(i.loc()))).collect();
                     format!("[{}]", shown.join(", "))
                 }
                 other => other.to_string(),

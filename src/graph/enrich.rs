@@ -298,7 +298,7 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
         let resource = match graph.by_key.get(&key) {
             Some(&r) => r,
             None => {
-                let mut node = Node::new(NodeKind::Resource, key.clone(), path.value.as_str(), path.loc.clone());
+                let mut node = Node::new(NodeKind::Resource, key.clone(), path.value.as_str(), path.loc().cloned());
                 node.set_str("type", "filesystem", None);
                 node.set_str("scope", scope, None);
                 node.set_str("path", path.value.clone(), None);
@@ -307,9 +307,9 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
                 r
             }
         };
-        let mut edge = Edge::new(EdgeKind::Can, path.loc.clone());
+        let mut edge = Edge::new(EdgeKind::Can, path.loc().cloned());
         edge.set_list("capabilities", caps.clone(), None);
-        edge.set_str("path", path.value.clone(), path.loc.clone());
+        edge.set_str("path", path.value.clone(), path.loc().cloned());
         graph.graph.add_edge(index, resource, edge);
     }
 }

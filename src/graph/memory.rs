@@ -63,7 +63,7 @@ pub(super) fn shared_memory(graph: &mut Graph) {
             });
             if let Some((writer, more)) = writer {
                 let value = format!("{store}, written too by {writer} (reads untrusted content; lacks {more})");
-                found.push((*reader, Item { value: value.into(), loc: loc.clone() }));
+                found.push((*reader, Item::new(value, loc.clone())));
             }
         }
     }

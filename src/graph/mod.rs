@@ -126,14 +126,25 @@ impl EdgeKind {
     }
 }
 
-/// One element of a list attribute; it may carry its own location.
+/// One element of a list attribute; it may carry its own location. Most
+/// items are worked out (a tool's capabilities) rather than written, so
+/// the place is boxed, as an attribute's is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub value: Text,
-    pub loc: Option<Loc>,
+    pub loc: Option<Box<Loc>>,
 }
 
 impl Item {
+    pub fn new(value: impl Into<Text>, loc: Option<Loc>) -> Item {
+        Item { value: value.into(), loc: loc.map(Box::new) }
+    }
+
+    /// Where the item is written, when it is.
+    pub fn loc(&self) -> Option<&Loc> {
+        self.loc.as_deref()
+    }
+
     /// Items without locations, from plain values (a catalog's capabilities).
     pub fn plain<S: AsRef<str>>(values: &[S]) -> Vec<Item> {
         values.iter().map(|v| Item { value: Text::known(v.as_ref()), loc: None }).collect()
@@ -458,20 +469,37 @@ impl Facts {
     /// Shares this file's strings with those `interner` holds: the values
     /// and locations of every attribute, and the nodes' and edges' places.
     pub fn share_text(&mut self, interner: &mut Interner) {
-        fn share_loc(loc: Option<&mut Loc>, interner: &mut Interner) {
-            if let Some(loc) = loc {
-                interner.share(&mut loc.pointer);
+        self.walk(&mut |part| match part {
+            Part::Loc(loc) => interner.share(&mut loc.pointer),
+            Part::Value(text) => interner.share_text(text),
+        });
+    }
+
+    /// Says that these facts come from file `file`: the file's number is
+    /// known only once every file has been read, after it was adapted.
+    pub fn set_file(&mut self, file: FileId) {
+        self.walk(&mut |part| {
+            if let Part::Loc(loc) = part {
+                loc.file = file;
             }
-        }
-        fn share_attrs(attrs: &mut Attrs, interner: &mut Interner) {
+        });
+    }
+
+    /// Every place and every string value these facts hold.
+    fn walk(&mut self, visit: &mut dyn FnMut(Part<'_>)) {
+        fn attrs(attrs: &mut Attrs, visit: &mut dyn FnMut(Part<'_>)) {
             for (_, attr) in attrs.0.iter_mut() {
-                share_loc(attr.loc.as_deref_mut(), interner);
+                if let Some(loc) = attr.loc.as_deref_mut() {
+                    visit(Part::Loc(loc));
+                }
                 match &mut attr.value {
-                    AttrValue::Str(text) => interner.share_text(text),
+                    AttrValue::Str(text) => visit(Part::Value(text)),
                     AttrValue::List(items) => {
                         for item in items {
-                            interner.share_text(&mut item.value);
-                            share_loc(item.loc.as_mut(), interner);
+                            visit(Part::Value(&mut item.value));
+                            if let Some(loc) = item.loc.as_deref_mut() {
+                                visit(Part::Loc(loc));
+                            }
                         }
                     }
                     AttrValue::Bool(_) => {}
@@ -479,16 +507,26 @@ impl Facts {
             }
         }
         for node in &mut self.nodes {
-            share_attrs(&mut node.attrs, interner);
-            for loc in &mut node.locs {
-                interner.share(&mut loc.pointer);
-            }
+            attrs(&mut node.attrs, visit);
+            node.locs.iter_mut().for_each(|loc| visit(Part::Loc(loc)));
         }
         for fact in &mut self.edges {
-            share_attrs(&mut fact.edge.attrs, interner);
-            share_loc(fact.edge.loc.as_mut(), interner);
+            attrs(&mut fact.edge.attrs, visit);
+            if let Some(loc) = fact.edge.loc.as_mut() {
+                visit(Part::Loc(loc));
+            }
+        }
+        if let Some(declared) = &mut self.declared {
+            declared.boundaries.iter_mut().for_each(|b| visit(Part::Loc(&mut b.loc)));
+            declared.risks.iter_mut().for_each(|r| visit(Part::Loc(&mut r.loc)));
         }
     }
+}
+
+/// What [`Facts::walk`] hands over: a place, or a string value.
+enum Part<'a> {
+    Loc(&'a mut Loc),
+    Value(&'a mut Text),
 }
 
 /// Setting attributes on nodes and edges, with or without a location.

@@ -51,7 +51,7 @@ fn at(graph: &Graph, node: &Node) -> String {
 
 fn attr_at(graph: &Graph, node: &Node, attr: &str) -> String {
     node.attr(attr)
-        .and_then(|a| a.loc.as_deref().or_else(|| node.list_attr(attr).first().and_then(|i| i.loc.as_ref())))
+        .and_then(|a| a.loc.as_deref().or_else(|| node.list_attr(attr).first().and_then(crate::graph::Item::loc)))
         .and_then(|l| super::located(graph, l))
         .map(|s| format!(" at {s}"))
         .unwrap_or_default()

@@ -453,7 +453,7 @@ pub(super) fn build(graph: &Graph, owners: &Owners) -> (Vec<Boundary>, Vec<Compo
             let at = node
                 .list_attr("model_endpoints")
                 .first()
-                .and_then(|i| i.loc.as_ref())
+                .and_then(crate::graph::Item::loc)
                 .or_else(|| node.attr("model").and_then(|a| a.loc.as_deref()))
                 .and_then(|l| super::located(graph, l));
             flows.push((node.key.clone(), provider, FlowKind::ModelCall, at));
