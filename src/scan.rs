@@ -72,6 +72,9 @@ pub struct ScanOutput {
     pub configs_parsed: usize,
     /// Every file opened, as found on disk: an output must not replace one.
     pub read_paths: Vec<PathBuf>,
+    /// The same files as the disk knows them, where the platform tells
+    /// (device and inode): found without a system call per file read.
+    pub read_files: std::collections::HashSet<FileIdentity>,
     /// The config file that shaped this scan, and what it did.
     pub config: Option<crate::config::ConfigReport>,
     /// Findings hidden by an inline comment, the config's `ignore` or a baseline.
@@ -79,10 +82,36 @@ pub struct ScanOutput {
 }
 
 impl ScanOutput {
-    /// Whether `path` names a file this scan read (the same file, by any name).
+    /// Whether `path` names a file this scan read (the same file, by any
+    /// name: a symbolic or a hard link).
     pub fn read(&self, path: &std::path::Path) -> bool {
+        let Ok(meta) = std::fs::metadata(path) else { return false };
+        if let Some(identity) = FileIdentity::of(&meta) {
+            return self.read_files.contains(&identity);
+        }
         let Ok(target) = std::fs::canonicalize(path) else { return false };
         self.read_paths.iter().any(|p| std::fs::canonicalize(p).is_ok_and(|p| p == target))
+    }
+}
+
+/// A file as the disk knows it, whatever path names it: its device and
+/// inode, on platforms that have them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileIdentity {
+    device: u64,
+    inode: u64,
+}
+
+impl FileIdentity {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Option<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileIdentity { device: meta.dev(), inode: meta.ino() })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<FileIdentity> {
+        None
     }
 }
 
@@ -110,15 +139,19 @@ enum FileResult {
 }
 
 /// Reads a regular file, at most one byte past the size limit whatever its
-/// size said when it was found (it may have grown, or be a device).
-fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, String> {
+/// size said when it was found (it may have grown, or be a device); says
+/// in `identity` which file the path named.
+fn read_capped(path: &std::path::Path, identity: &mut Option<FileIdentity>) -> Result<Vec<u8>, String> {
     use std::io::Read;
     // Checked before opening: opening a FIFO blocks until a writer comes.
-    if !std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?.is_file() {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    *identity = FileIdentity::of(&meta);
+    if !meta.is_file() {
         return Err("not a regular file (a FIFO, a device or a directory): not read".into());
     }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let mut bytes = Vec::new();
+    // Room for the size found and the read that finds the end.
+    let mut bytes = Vec::with_capacity(meta.len().min(discover::MAX_FILE_SIZE) as usize + 1);
     file.take(discover::MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > discover::MAX_FILE_SIZE {
         return Err(format!("skipped: over the {}-byte limit for a config file", discover::MAX_FILE_SIZE));
@@ -132,10 +165,14 @@ const NO_FILE_YET: graph::FileId = graph::FileId::MAX;
 
 /// Reads, parses and adapts one file; `interner` shares the strings of the
 /// files one worker adapts.
-fn read_and_adapt(entry: &FileEntry, interner: &mut graph::Interner) -> FileResult {
+fn read_and_adapt(
+    entry: &FileEntry,
+    interner: &mut graph::Interner,
+    identity: &mut Option<FileIdentity>,
+) -> FileResult {
     let read = match &entry.contents {
         Some(contents) => Ok(contents.to_vec()),
-        None => read_capped(&entry.path),
+        None => read_capped(&entry.path, identity),
     };
     let bytes = match read {
         Ok(bytes) => bytes,
@@ -257,18 +294,21 @@ pub fn scan_discovered(
     // worker shares the strings of the files it adapts: the graph holds one
     // copy of each name, value and key path it repeats.
     crate::progress::found(discovered.files.len());
-    let results: Vec<(&FileEntry, FileResult)> = discovered
+    let results: Vec<(&FileEntry, FileResult, Option<FileIdentity>)> = discovered
         .files
         .par_iter()
         .map_init(graph::Interner::default, |interner, e| {
-            let result = read_and_adapt(e, interner);
+            let mut identity = None;
+            let result = read_and_adapt(e, interner, &mut identity);
             crate::progress::read_one();
-            (e, result)
+            (e, result, identity)
         })
         .collect();
     crate::progress::stage("building the graph");
     crate::timing::mark("read+adapt");
-    for (entry, result) in results {
+    let mut read_files = std::collections::HashSet::new();
+    for (entry, result, identity) in results {
+        read_files.extend(identity);
         match result {
             FileResult::Parsed {
                 source,
@@ -335,6 +375,7 @@ pub fn scan_discovered(
         files_scanned,
         configs_parsed,
         read_paths,
+        read_files,
         config: None,
         suppressed,
     }

@@ -316,6 +316,20 @@ fn output_never_replaces_a_file_the_scan_read() {
         assert!(stderr.contains("refusing to write"), "{stderr}");
         assert_eq!(std::fs::read_to_string(dir.path().join(".cursor/mcp.json")).unwrap(), config);
     }
+    // Nor the same file by another name: a symbolic or a hard link.
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        let (symbolic, hard) = (outside.path().join("symbolic.json"), outside.path().join("hard.json"));
+        std::os::unix::fs::symlink(dir.path().join(".cursor/mcp.json"), &symbolic).unwrap();
+        std::fs::hard_link(dir.path().join(".cursor/mcp.json"), &hard).unwrap();
+        for target in [&symbolic, &hard] {
+            let (code, _, stderr) = run(dir.path(), &["scan", ".", "--output", target.to_str().unwrap()]);
+            assert_eq!(code, 2, "{target:?}: {stderr}");
+            assert!(stderr.contains("refusing to write"), "{stderr}");
+        }
+        assert_eq!(std::fs::read_to_string(dir.path().join(".cursor/mcp.json")).unwrap(), config);
+    }
     // `-` is standard output, not a file named `-`.
     let (_, stdout, _) = run(dir.path(), &["scan", ".", "--output", "-", "--format", "json"]);
     assert!(stdout.contains("\"schema_version\""));
