@@ -233,6 +233,7 @@ fn read_and_adapt(
             let mut facts = formats::adapt(NO_FILE_YET, &source, format, &docs);
             drop(docs);
             facts.share_text(interner);
+            facts.shrink_to_fit();
             FileResult::Parsed { source, format, facts: Box::new(facts), duplicates, literals, hidden }
         }
         (None, Some(Candidate::Content(_))) => FileResult::Passed,

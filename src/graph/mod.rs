@@ -485,6 +485,26 @@ impl Facts {
         });
     }
 
+    /// Gives back the room kept for attributes, places and list items not
+    /// set: a file's facts are held until every file has been read.
+    pub fn shrink_to_fit(&mut self) {
+        fn attrs(attrs: &mut Attrs) {
+            attrs.shrink_to_fit();
+            for (_, attr) in attrs.0.iter_mut() {
+                if let AttrValue::List(items) = &mut attr.value {
+                    items.shrink_to_fit();
+                }
+            }
+        }
+        for node in &mut self.nodes {
+            attrs(&mut node.attrs);
+            node.locs.shrink_to_fit();
+        }
+        self.edges.iter_mut().for_each(|fact| attrs(&mut fact.edge.attrs));
+        self.nodes.shrink_to_fit();
+        self.edges.shrink_to_fit();
+    }
+
     /// Every place and every string value these facts hold.
     fn walk(&mut self, visit: &mut dyn FnMut(Part<'_>)) {
         fn attrs(attrs: &mut Attrs, visit: &mut dyn FnMut(Part<'_>)) {
