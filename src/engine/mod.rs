@@ -332,12 +332,14 @@ fn lookup<'a>(attrs: &'a Attrs, node: Option<&'a Node>, name: &str) -> Option<Co
 }
 
 /// The value as the strings a test compares: a list's items, or the value.
-fn strings(value: &AttrValue) -> Vec<Cow<'_, str>> {
-    match value {
-        AttrValue::List(items) => items.iter().map(|i| Cow::Borrowed(i.value.as_str())).collect(),
-        AttrValue::Str(s) => vec![Cow::Borrowed(s.as_str())],
-        AttrValue::Bool(b) => vec![Cow::Borrowed(if *b { "true" } else { "false" })],
-    }
+/// An iterator: a test runs for every node of every rule, and needs no list.
+fn strings(value: &AttrValue) -> impl Iterator<Item = &str> {
+    let (items, one): (&[Item], Option<&str>) = match value {
+        AttrValue::List(items) => (items, None),
+        AttrValue::Str(s) => (&[], Some(s.as_str())),
+        AttrValue::Bool(b) => (&[], Some(if *b { "true" } else { "false" })),
+    };
+    items.iter().map(|i| i.value.as_str()).chain(one)
 }
 
 pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
@@ -350,7 +352,7 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
             let wanted = |v: &str| t.value.as_ref().is_some_and(|w| w.contains(v));
             let single = || match value.as_deref() {
                 Some(AttrValue::List(_)) | None => None,
-                Some(v) => strings(v).into_iter().next(),
+                Some(v) => strings(v).next(),
             };
             match t.op {
                 Op::Exists => match value.as_deref() {
@@ -361,13 +363,13 @@ pub fn test(condition: &Condition, attrs: &Attrs, node: Option<&Node>) -> bool {
                 },
                 Op::IsTrue => matches!(value.as_deref(), Some(AttrValue::Bool(true))),
                 Op::IsFalse => matches!(value.as_deref(), Some(AttrValue::Bool(false))),
-                Op::Equals => single().is_some_and(|v| wanted(&v)),
-                Op::NotEquals => !single().is_some_and(|v| wanted(&v)),
+                Op::Equals => single().is_some_and(wanted),
+                Op::NotEquals => !single().is_some_and(wanted),
                 Op::Within => value.as_deref().is_some_and(|v| {
-                    let all = strings(v);
-                    !all.is_empty() && all.iter().all(|s| wanted(s))
+                    let mut all = strings(v).peekable();
+                    all.peek().is_some() && all.all(wanted)
                 }),
-                Op::ContainsAny => value.as_deref().is_some_and(|v| strings(v).iter().any(|s| wanted(s))),
+                Op::ContainsAny => value.as_deref().is_some_and(|v| strings(v).any(wanted)),
             }
         }
     }
