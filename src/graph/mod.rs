@@ -231,12 +231,19 @@ impl Attrs {
         self.0.binary_search_by(|(key, _)| key.as_bytes().first().cmp(&first).then_with(|| (**key).cmp(name)))
     }
 
+    /// Where `name` is, found by a walk rather than a binary search: a
+    /// node holds a handful of names, and most differ in length, which is
+    /// compared before any byte.
+    fn find(&self, name: &str) -> Option<usize> {
+        self.0.iter().position(|(key, _)| key.len() == name.len() && *key == name)
+    }
+
     pub fn get(&self, name: &str) -> Option<&Attr> {
-        self.position(name).ok().map(|at| &self.0[at].1)
+        self.find(name).map(|at| &self.0[at].1)
     }
 
     pub fn contains_key(&self, name: &str) -> bool {
-        self.position(name).is_ok()
+        self.find(name).is_some()
     }
 
     pub fn is_empty(&self) -> bool {
