@@ -188,7 +188,14 @@ pub fn fingerprint(rule_id: &str, path: &str, pointer: &str, subject: &str) -> S
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
-    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    // Written into one string: a string per byte was eight allocations
+    // for every finding.
+    let mut hex = String::with_capacity(16);
+    for byte in hasher.finalize().iter().take(8) {
+        use std::fmt::Write;
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// Sorted by path, line, column, rule; exact repeats (one fact reached two
