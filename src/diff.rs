@@ -281,7 +281,7 @@ fn agents_of<'f>(graph: &Graph, finding: &'f Finding) -> Vec<&'f str> {
     finding
         .subjects
         .iter()
-        .filter(|key| graph.by_key.get(key.as_str()).is_some_and(|&n| graph.node(n).kind == NodeKind::Agent))
+        .filter(|key| graph.index_of(key).is_some_and(|n| graph.node(n).kind == NodeKind::Agent))
         .map(String::as_str)
         .collect()
 }

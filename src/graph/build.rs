@@ -1,11 +1,10 @@
 //! Merging per-file facts into one graph.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use petgraph::stable_graph::StableDiGraph;
 
-use super::{enrich, Facts, Graph, Node, NodeKind};
+use super::{enrich, Facts, Graph, KeyIndex, Node, NodeKind};
 use crate::source::SourceFile;
 
 /// Builds the graph from each file's facts (in file order, so the result is
@@ -13,36 +12,39 @@ use crate::source::SourceFile;
 pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
     // Room for every node and edge stated, made once rather than by
     // doubling (a node stated in two files is counted twice).
-    let (node_count, edge_count) = facts.iter().fold((0, 0), |(n, e), f| (n + f.nodes.len(), e + f.edges.len()));
-    let mut graph = StableDiGraph::with_capacity(node_count, edge_count);
-    let mut by_key = HashMap::new();
+    // Enrichment adds an edge, and at most one node, per path a node opens
+    // (`fs_paths`): counted too, or the edges would be moved to twice the room.
+    let (node_count, edge_count) = facts.iter().fold((0, 0), |(n, e), f| {
+        let opened: usize = f.nodes.iter().map(|node| node.list_attr("fs_paths").len()).sum();
+        (n + f.nodes.len() + opened, e + f.edges.len() + opened)
+    });
+    let graph = StableDiGraph::with_capacity(node_count, edge_count);
+    let by_key = KeyIndex::with_capacity(node_count);
+    let mut graph = Graph { graph, by_key, files, declared: Vec::new(), sorted: Vec::new() };
     let mut edges = Vec::with_capacity(edge_count);
-    let mut declared = Vec::new();
     for file_facts in facts {
-        declared.extend(file_facts.declared);
+        graph.declared.extend(file_facts.declared);
         for node in file_facts.nodes {
-            match by_key.get(&node.key) {
-                Some(&index) => merge(&mut graph[index], node),
+            match graph.index_of(&node.key) {
+                Some(index) => merge(&mut graph.graph[index], node),
                 None => {
-                    let key = node.key.clone();
-                    by_key.insert(key, graph.add_node(node));
+                    graph.add_node(node);
                 }
             }
         }
         edges.extend(file_facts.edges);
     }
     for fact in edges {
-        let from = endpoint(&mut graph, &mut by_key, &fact.from);
+        let from = endpoint(&mut graph, &fact.from);
         // A client's default, assumed by a file that does not hold the
         // client's config (an opencode Markdown agent), gives way to the
         // config when one was read: it says what the host really holds.
-        if fact.edge.attrs.contains_key("client_default") && graph[from].attrs.contains_key("configured") {
+        if fact.edge.attrs.contains_key("client_default") && graph.graph[from].attrs.contains_key("configured") {
             continue;
         }
-        let to = endpoint(&mut graph, &mut by_key, &fact.to);
-        graph.add_edge(from, to, fact.edge);
+        let to = endpoint(&mut graph, &fact.to);
+        graph.graph.add_edge(from, to, fact.edge);
     }
-    let mut graph = Graph { graph, by_key, files, declared, sorted: Vec::new() };
     enrich::enrich(&mut graph);
     // Built: the graph is read from here on, and held to the end.
     for node in graph.graph.node_weights_mut() {
@@ -57,12 +59,8 @@ pub fn build(files: Vec<Arc<SourceFile>>, facts: Vec<Facts>) -> Graph {
 
 /// A node named by an edge but described nowhere (a server allowed in
 /// settings but defined in a file we did not see) still gets a node.
-fn endpoint(
-    graph: &mut StableDiGraph<Node, super::Edge>,
-    by_key: &mut HashMap<String, petgraph::stable_graph::NodeIndex>,
-    key: &str,
-) -> petgraph::stable_graph::NodeIndex {
-    if let Some(&index) = by_key.get(key) {
+fn endpoint(graph: &mut Graph, key: &str) -> petgraph::stable_graph::NodeIndex {
+    if let Some(index) = graph.index_of(key) {
         return index;
     }
     let kind = match key.split(':').next() {
@@ -73,9 +71,7 @@ fn endpoint(
         _ => NodeKind::Tool,
     };
     let name = key.rsplit(':').next().unwrap_or(key).to_string();
-    let index = graph.add_node(Node::new(kind, key, name, None));
-    by_key.insert(key.to_string(), index);
-    index
+    graph.add_node(Node::new(kind, key, name, None))
 }
 
 /// The first file to set an attribute keeps it; every location is kept.

@@ -295,16 +295,14 @@ fn open_filesystem_resources(graph: &mut Graph, index: NodeIndex) {
     for path in paths {
         let scope = path_scope(&path.value);
         let key = format!("resource:fs:{}", path.value);
-        let resource = match graph.by_key.get(&key) {
-            Some(&r) => r,
+        let resource = match graph.index_of(&key) {
+            Some(r) => r,
             None => {
-                let mut node = Node::new(NodeKind::Resource, key.clone(), path.value.as_str(), path.loc().cloned());
+                let mut node = Node::new(NodeKind::Resource, key, path.value.as_str(), path.loc().cloned());
                 node.set_str("type", "filesystem", None);
                 node.set_str("scope", scope, None);
                 node.set_str("path", path.value.clone(), None);
-                let r = graph.graph.add_node(node);
-                graph.by_key.insert(key, r);
-                r
+                graph.add_node(node)
             }
         };
         let mut edge = Edge::new(EdgeKind::Can, path.loc().cloned());

@@ -12,6 +12,7 @@ pub mod vocab;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -183,38 +184,79 @@ pub struct Attr {
 /// A node's or an edge's attributes, by name, in name order. A sorted vector
 /// rather than a `BTreeMap`: most hold a handful, and a B-tree leaf reserves
 /// room for eleven, which made attributes most of a large scan's memory.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Attrs(Vec<(&'static str, Attr)>);
+/// A name is held as its number in [`Names`]: two bytes rather than a
+/// reference's sixteen, for each of the 700,000 attributes a scan of
+/// 20,000 configs sets.
+#[derive(Clone, Default, PartialEq)]
+pub struct Attrs(Vec<(Name, Attr)>);
 
-/// The one copy of an attribute name. Names come from the vocabulary (and
-/// from code and catalogs, which the vocabulary test holds to it), never
-/// from a scanned file, so the set is small and fixed: a node's attributes
-/// hold a reference each rather than a copy each.
-fn intern(name: &str) -> &'static str {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static KNOWN: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    static OTHERS: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
-    let known = KNOWN.get_or_init(|| {
-        let vocabulary = vocab::Vocabulary::get();
-        vocabulary
-            .node
-            .values()
-            .chain(vocabulary.edge.values())
-            .flat_map(|attrs| attrs.keys())
-            .map(String::as_str)
-            .collect()
-    });
-    if let Some(name) = known.get(name) {
-        return name;
+/// An attribute name's number in [`Names`], and its length: most names
+/// differ in length, so a search compares it before looking the name up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Name {
+    number: u16,
+    len: u16,
+}
+
+/// The one copy of each attribute name, numbered. Names come from the
+/// vocabulary (and from code and catalogs, which the vocabulary test holds
+/// to it), never from a scanned file, so the set is small and fixed.
+struct Names {
+    /// The vocabulary's names: numbered once, and read without a lock.
+    known: Vec<&'static str>,
+    number: HashMap<&'static str, u16>,
+    /// A name the vocabulary lacks (a test's), numbered after the known.
+    others: std::sync::Mutex<Vec<&'static str>>,
+}
+
+impl Names {
+    fn get() -> &'static Names {
+        static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            let vocabulary = vocab::Vocabulary::get();
+            let mut known: Vec<&'static str> = vocabulary
+                .node
+                .values()
+                .chain(vocabulary.edge.values())
+                .flat_map(|attrs| attrs.keys())
+                .map(String::as_str)
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            let number = known.iter().enumerate().map(|(at, &name)| (name, Names::small(at))).collect();
+            Names { known, number, others: std::sync::Mutex::new(Vec::new()) }
+        })
     }
-    let mut others = OTHERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    match others.iter().find(|other| **other == name) {
-        Some(other) => other,
-        None => {
-            let leaked: &'static str = Box::leak(name.into());
-            others.push(leaked);
-            leaked
+
+    /// A name's number or length: names are the vocabulary's and code's,
+    /// few and short, never a scanned file's.
+    fn small(n: usize) -> u16 {
+        u16::try_from(n).expect("attribute names are few and short")
+    }
+
+    fn intern(&self, name: &str) -> Name {
+        let len = Names::small(name.len());
+        if let Some(&number) = self.number.get(name) {
+            return Name { number, len };
+        }
+        let mut others = self.others.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let at = match others.iter().position(|other| *other == name) {
+            Some(at) => at,
+            None => {
+                others.push(Box::leak(name.into()));
+                others.len() - 1
+            }
+        };
+        Name { number: Names::small(self.known.len() + at), len }
+    }
+
+    fn name(&self, Name { number, .. }: Name) -> &'static str {
+        match self.known.get(usize::from(number)) {
+            Some(name) => name,
+            None => {
+                let others = self.others.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                others[usize::from(number) - self.known.len()]
+            }
         }
     }
 }
@@ -225,17 +267,16 @@ impl Attrs {
     }
 
     fn position(&self, name: &str) -> Result<usize, usize> {
-        // Names mostly differ in their first byte: compared inline, before
-        // the whole names (the same order as `str`'s).
-        let first = name.as_bytes().first();
-        self.0.binary_search_by(|(key, _)| key.as_bytes().first().cmp(&first).then_with(|| (**key).cmp(name)))
+        let names = Names::get();
+        self.0.binary_search_by(|(key, _)| names.name(*key).cmp(name))
     }
 
     /// Where `name` is, found by a walk rather than a binary search: a
     /// node holds a handful of names, and most differ in length, which is
     /// compared before any byte.
     fn find(&self, name: &str) -> Option<usize> {
-        self.0.iter().position(|(key, _)| key.len() == name.len() && *key == name)
+        let names = Names::get();
+        self.0.iter().position(|(key, _)| usize::from(key.len) == name.len() && names.name(*key) == name)
     }
 
     pub fn get(&self, name: &str) -> Option<&Attr> {
@@ -258,7 +299,7 @@ impl Attrs {
     pub fn insert(&mut self, name: &str, attr: Attr) {
         match self.position(name) {
             Ok(at) => self.0[at].1 = attr,
-            Err(at) => self.0.insert(at, (intern(name), attr)),
+            Err(at) => self.0.insert(at, (Names::get().intern(name), attr)),
         }
     }
 
@@ -267,7 +308,7 @@ impl Attrs {
         let at = match self.position(name) {
             Ok(at) => at,
             Err(at) => {
-                self.0.insert(at, (intern(name), make()));
+                self.0.insert(at, (Names::get().intern(name), make()));
                 at
             }
         };
@@ -275,7 +316,8 @@ impl Attrs {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Attr)> {
-        self.0.iter().map(|(key, attr)| (*key, attr))
+        let names = Names::get();
+        self.0.iter().map(move |(key, attr)| (names.name(*key), attr))
     }
 
     /// Gives back the room kept for attributes not set: the graph holds
@@ -285,22 +327,26 @@ impl Attrs {
     }
 }
 
+impl fmt::Debug for Attrs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Attrs").field(&self.iter().collect::<Vec<_>>()).finish()
+    }
+}
+
 impl IntoIterator for Attrs {
     type Item = (&'static str, Attr);
-    type IntoIter = std::vec::IntoIter<(&'static str, Attr)>;
+    type IntoIter = std::iter::Map<std::vec::IntoIter<(Name, Attr)>, fn((Name, Attr)) -> (&'static str, Attr)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.0.into_iter().map(|(key, attr)| (Names::get().name(key), attr))
     }
 }
 
 impl<'a> IntoIterator for &'a Attrs {
     type Item = (&'static str, &'a Attr);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (&'static str, Attr)>,
-        fn(&'a (&'static str, Attr)) -> (&'static str, &'a Attr),
-    >;
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Name, Attr)>, fn(&'a (Name, Attr)) -> (&'static str, &'a Attr)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(key, attr)| (*key, attr))
+        self.0.iter().map(|(key, attr)| (Names::get().name(*key), attr))
     }
 }
 
@@ -597,10 +643,37 @@ impl SetAttr for Edge {
     }
 }
 
+/// Nodes by key: a table of node numbers, each found by hashing the key its
+/// node holds, rather than a map holding a second copy of every key (with
+/// its table, 7 MB of a 20,000-config scan).
+#[derive(Default)]
+struct KeyIndex {
+    table: hashbrown::HashTable<NodeIndex>,
+    hasher: std::hash::RandomState,
+}
+
+impl KeyIndex {
+    fn with_capacity(nodes: usize) -> Self {
+        KeyIndex { table: hashbrown::HashTable::with_capacity(nodes), hasher: Default::default() }
+    }
+
+    fn get(&self, graph: &StableDiGraph<Node, Edge>, key: &str) -> Option<NodeIndex> {
+        let hash = self.hasher.hash_one(key);
+        self.table.find(hash, |&index| graph[index].key == key).copied()
+    }
+
+    /// Files `index` under its node's key, which no other node has.
+    fn insert(&mut self, graph: &StableDiGraph<Node, Edge>, index: NodeIndex) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(graph[index].key.as_str());
+        self.table.insert_unique(hash, index, |&other| hasher.hash_one(graph[other].key.as_str()));
+    }
+}
+
 /// The privilege graph and the files its facts came from.
 pub struct Graph {
     pub graph: StableDiGraph<Node, Edge>,
-    pub by_key: HashMap<String, NodeIndex>,
+    by_key: KeyIndex,
     pub files: Vec<Arc<SourceFile>>,
     /// Each system manifest's declarations, in file order.
     pub declared: Vec<Declared>,
@@ -612,6 +685,18 @@ pub struct Graph {
 impl Graph {
     pub fn node(&self, index: NodeIndex) -> &Node {
         &self.graph[index]
+    }
+
+    /// The node whose key is `key`.
+    pub fn index_of(&self, key: &str) -> Option<NodeIndex> {
+        self.by_key.get(&self.graph, key)
+    }
+
+    /// Adds `node`, whose key no node has yet.
+    fn add_node(&mut self, node: Node) -> NodeIndex {
+        let index = self.graph.add_node(node);
+        self.by_key.insert(&self.graph, index);
+        index
     }
 
     /// Node indices in a stable order (by key), so evaluation is deterministic.

@@ -216,7 +216,7 @@ fn approved(graph: &Graph, agent: NodeIndex) -> bool {
 type Reach = HashMap<String, Vec<String>>;
 
 fn rate(graph: &Graph, reach: &Reach, finding: &Finding) -> Rating {
-    let subjects: Vec<NodeIndex> = finding.subjects.iter().filter_map(|k| graph.by_key.get(k).copied()).collect();
+    let subjects: Vec<NodeIndex> = finding.subjects.iter().filter_map(|k| graph.index_of(k)).collect();
     let agents: BTreeSet<NodeIndex> = subjects.iter().flat_map(|s| holders(graph, *s)).collect();
     let in_home = finding.location.path.starts_with('~');
 
@@ -349,7 +349,7 @@ pub(super) fn build(
             let risk = likely.likelihood.value() * severe.impact.value();
             let keys: BTreeSet<&String> = list.iter().flat_map(|(f, _)| &f.subjects).collect();
             let names: BTreeSet<&str> =
-                keys.iter().filter_map(|k| graph.by_key.get(*k)).map(|i| graph.node(*i).name.as_str()).collect();
+                keys.iter().filter_map(|k| graph.index_of(k)).map(|i| graph.node(i).name.as_str()).collect();
             let (status, status_reason) = match declared_status(graph, rule_id, &names, today) {
                 Some((status, reason)) => (status, Some(crate::redact::shown(&reason))),
                 None if open.is_empty() => (
@@ -376,7 +376,7 @@ pub(super) fn build(
                 components: keys.iter().map(|k| Shown::new(k)).collect(),
                 component_names: keys
                     .iter()
-                    .map(|k| graph.by_key.get(*k).map(|i| graph.node(*i).label()).unwrap_or_else(|| Shown::new(k)))
+                    .map(|k| graph.index_of(k).map(|i| graph.node(i).label()).unwrap_or_else(|| Shown::new(k)))
                     .collect(),
                 evidence: list
                     .iter()
