@@ -17,7 +17,10 @@ pub const MAX_HOPS: usize = 8;
 /// Every node's outgoing edges, sorted by target key once, so searches are
 /// deterministic without sorting at every step.
 pub struct Adjacency {
-    out: Vec<Vec<(EdgeKind, EdgeIndex, NodeIndex)>>,
+    /// Node `n`'s edges are `out[starts[n]..starts[n + 1]]`: one vector
+    /// for the whole graph rather than one per node.
+    starts: Vec<u32>,
+    out: Vec<(EdgeKind, EdgeIndex, NodeIndex)>,
     /// What each node adds to a blast radius that reaches it, worked out
     /// once rather than from its attributes at every search that reaches it.
     counted: Vec<Counted>,
@@ -25,19 +28,20 @@ pub struct Adjacency {
     flow_names: Vec<&'static str>,
 }
 
-/// A node as a blast radius counts it.
+/// A node as a blast radius counts it: one per node of the graph, so kept
+/// small (32 bytes).
 #[derive(Clone, Default)]
 struct Counted {
     /// Agent, tool, credential or resource (0 to 3); `None` for a disabled
     /// node or a trigger.
-    slot: Option<usize>,
+    slot: Option<u8>,
     /// An agent's capabilities and flows: bit `i` is name `i` of the sorted
     /// `CAPABILITIES` or `FLOWS`.
     capabilities: u64,
     flows: u64,
-    /// Names outside the closed taxonomy (a custom catalog), kept as text.
-    other_capabilities: Vec<String>,
-    other_flows: Vec<String>,
+    /// Names outside the closed taxonomy (a custom catalog), kept as text:
+    /// capabilities, then flows. Rare, so boxed.
+    others: Option<Box<(Vec<String>, Vec<String>)>>,
 }
 
 /// The closed capability and flow names, in the order reports list them.
@@ -73,9 +77,12 @@ impl Counted {
         let mut counted = Counted { slot, ..Counted::default() };
         // An agent's own lists already account for narrowed grants.
         if slot == Some(0) {
-            counted.capabilities =
-                bits(node.list_attr("capabilities"), capability_names, &mut counted.other_capabilities);
-            counted.flows = bits(node.list_attr("flows"), flow_names, &mut counted.other_flows);
+            let (mut other_capabilities, mut other_flows) = (Vec::new(), Vec::new());
+            counted.capabilities = bits(node.list_attr("capabilities"), capability_names, &mut other_capabilities);
+            counted.flows = bits(node.list_attr("flows"), flow_names, &mut other_flows);
+            if !other_capabilities.is_empty() || !other_flows.is_empty() {
+                counted.others = Some(Box::new((other_capabilities, other_flows)));
+            }
         }
         counted
     }
@@ -88,25 +95,42 @@ impl Adjacency {
         for (i, node) in order.iter().enumerate() {
             rank[node.index()] = i;
         }
-        let mut out = vec![Vec::new(); graph.graph.node_bound()];
         let (capability_names, flow_names) = (sorted_names(super::CAPABILITIES), sorted_names(super::FLOWS));
         let mut counted = vec![Counted::default(); graph.graph.node_bound()];
-        for node in order {
-            counted[node.index()] = Counted::of(graph.node(node), &capability_names, &flow_names);
-            let mut edges: Vec<_> = graph
-                .graph
-                .edges_directed(node, Direction::Outgoing)
-                .map(|e| (rank[e.target().index()], e.weight().kind, e.id(), e.target()))
-                .collect();
-            edges.sort_by_key(|(rank, kind, edge, _)| (*rank, *kind, edge.index()));
-            out[node.index()] = edges.into_iter().map(|(_, kind, edge, target)| (kind, edge, target)).collect();
+        let mut out = Vec::with_capacity(graph.graph.edge_count());
+        let mut starts = vec![0u32; graph.graph.node_bound() + 1];
+        let mut edges = Vec::new();
+        // By index, so each node's edges follow the one before's.
+        for node in (0..graph.graph.node_bound()).map(NodeIndex::new) {
+            if let Some(weight) = graph.graph.node_weight(node) {
+                counted[node.index()] = Counted::of(weight, &capability_names, &flow_names);
+                edges.clear();
+                edges.extend(
+                    graph
+                        .graph
+                        .edges_directed(node, Direction::Outgoing)
+                        .map(|e| (rank[e.target().index()], e.weight().kind, e.id(), e.target())),
+                );
+                edges.sort_by_key(|(rank, kind, edge, _)| (*rank, *kind, edge.index()));
+                out.extend(edges.iter().map(|&(_, kind, edge, target)| (kind, edge, target)));
+            }
+            starts[node.index() + 1] = u32::try_from(out.len()).unwrap_or(u32::MAX);
         }
-        Adjacency { out, counted, capability_names, flow_names }
+        Adjacency { starts, out, counted, capability_names, flow_names }
+    }
+
+    /// Every outgoing edge of `node`, in target-key order.
+    fn all_out(&self, node: NodeIndex) -> &[(EdgeKind, EdgeIndex, NodeIndex)] {
+        let at = node.index();
+        match (self.starts.get(at), self.starts.get(at + 1)) {
+            (Some(&start), Some(&end)) => self.out.get(start as usize..end as usize).unwrap_or_default(),
+            _ => &[],
+        }
     }
 
     /// Outgoing edges of `kind`, in target-key order.
     pub fn out(&self, node: NodeIndex, kind: EdgeKind) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> + '_ {
-        self.out[node.index()].iter().filter(move |(k, _, _)| *k == kind).map(|(_, e, n)| (*e, *n))
+        self.all_out(node).iter().filter(move |(k, _, _)| *k == kind).map(|(_, e, n)| (*e, *n))
     }
 }
 
@@ -148,7 +172,7 @@ impl Searcher {
             if depth == max {
                 continue;
             }
-            for &(kind, edge, next) in &adjacency.out[node.index()] {
+            for &(kind, edge, next) in adjacency.all_out(node) {
                 if !kinds.contains(&kind) || self.stamp[next.index()] == self.generation {
                     continue;
                 }
@@ -254,14 +278,14 @@ pub fn blast_radius(
         let counted = &adjacency.counted[index.index()];
         let Some(slot) = counted.slot else { continue };
         if index != origin {
-            counts[slot] += 1;
+            counts[usize::from(slot)] += 1;
         }
         capability_bits |= counted.capabilities;
         flow_bits |= counted.flows;
-        if !counted.other_capabilities.is_empty() || !counted.other_flows.is_empty() {
+        if let Some(other) = &counted.others {
             let (capabilities, flows) = others.get_or_insert_with(Default::default);
-            capabilities.extend(counted.other_capabilities.iter().map(String::as_str));
-            flows.extend(counted.other_flows.iter().map(String::as_str));
+            capabilities.extend(other.0.iter().map(String::as_str));
+            flows.extend(other.1.iter().map(String::as_str));
         }
     }
     let names = |bits: u64, names: &[&'static str], other: Option<&BTreeSet<&str>>| -> Vec<String> {
