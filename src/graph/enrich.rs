@@ -16,11 +16,11 @@ pub(super) fn enrich(graph: &mut Graph) {
             describe_capabilities(node, catalog);
         }
     }
-    for index in nodes {
+    for &index in &nodes {
         open_filesystem_resources(graph, index);
     }
     // The last nodes are added above: edges only from here on.
-    graph.keep_order();
+    graph.keep_order(nodes);
     expand_wildcard_grants(graph);
     let edges: Vec<_> = graph.graph.edge_indices().collect();
     for index in edges {
