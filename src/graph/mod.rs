@@ -540,11 +540,10 @@ impl Facts {
 
     /// Gives back the room kept for attributes, places and list items not
     /// set, and the index by key, which only adapting uses (`node_mut`
-    /// finds nothing afterwards): a file's facts are held until every
-    /// file has been read. Lists
-    /// are trimmed here, in the worker, and not again once the graph is
-    /// built: reallocating them then, at the scan's peak, raised peak
-    /// memory by 5 MiB on a 20,000-config tree.
+    /// finds nothing afterwards): a file's facts are held until every file
+    /// has been read. Lists are trimmed here, in the worker, and not again
+    /// once the graph is built: reallocating them then, at the scan's
+    /// peak, raised peak memory by 5 MiB on a 20,000-config tree.
     pub fn shrink_to_fit(&mut self) {
         fn attrs(attrs: &mut Attrs) {
             attrs.shrink_to_fit();
