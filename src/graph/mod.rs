@@ -648,7 +648,6 @@ impl SetAttr for Edge {
 /// Nodes by key: a table of node numbers, each found by hashing the key its
 /// node holds, rather than a map holding a second copy of every key (with
 /// its table, 7 MB of a 20,000-config scan).
-#[derive(Default)]
 struct KeyIndex {
     table: hashbrown::HashTable<NodeIndex>,
     hasher: std::hash::RandomState,

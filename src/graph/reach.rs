@@ -114,6 +114,7 @@ impl Adjacency {
                 edges.sort_by_key(|(rank, kind, edge, _)| (*rank, *kind, edge.index()));
                 out.extend(edges.iter().map(|&(_, kind, edge, target)| (kind, edge, target)));
             }
+            // The graph numbers its edges in `u32`, so their count fits.
             starts[node.index() + 1] = u32::try_from(out.len()).unwrap_or(u32::MAX);
         }
         Adjacency { starts, out, counted, capability_names, flow_names }
@@ -328,4 +329,28 @@ pub fn blast_radii(graph: &Graph, max: usize) -> Vec<BlastRadius> {
         b.size.cmp(&a.size).then(b.capabilities.len().cmp(&a.capabilities.len())).then(a.agent.cmp(&b.agent))
     });
     radii
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{blast_radii, MAX_HOPS};
+    use crate::graph::{self, Edge, EdgeFact, EdgeKind, Facts, Item, Node, NodeKind, SetAttr};
+
+    #[test]
+    fn a_blast_radius_lists_names_outside_the_taxonomy_among_the_known_in_text_order() {
+        let mut facts = Facts::default();
+        let mut tool = Node::new(NodeKind::Tool, "tool:custom", "custom", None);
+        tool.set_list("capabilities", Item::plain(&["shell.exec", "quantum.teleport", "fs.read"]), None);
+        tool.set_list("flows", Item::plain(&["exfiltration", "carrier_pigeon"]), None);
+        facts.add_node(tool);
+        facts.add_node(Node::new(NodeKind::Agent, "agent:x:.", "x", None));
+        let edge = Edge::new(EdgeKind::Uses, None);
+        facts.edges.push(EdgeFact { from: "agent:x:.".into(), to: "tool:custom".into(), edge });
+        let graph = graph::build(Vec::new(), vec![facts]);
+        let radii = blast_radii(&graph, MAX_HOPS);
+        assert_eq!(radii.len(), 1);
+        assert_eq!((radii[0].agent.as_str(), radii[0].tools), ("agent:x:.", 1));
+        assert_eq!(radii[0].capabilities, ["fs.read", "quantum.teleport", "shell.exec"]);
+        assert_eq!(radii[0].flows, ["carrier_pigeon", "exfiltration"]);
+    }
 }
